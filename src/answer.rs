@@ -1,0 +1,315 @@
+//! Tencent's answer: `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`.
+//!
+//! Every response the layer produces on the callback path carries this body with
+//! `Content-Type: application/json`. In extension mode the application's own handler
+//! returns an [`Answer`] too: convert it with [`Answer::into_response`] (or, with the
+//! `axum` feature, return it directly, as it implements `IntoResponse`).
+//!
+//! ```
+//! use tencent_room_webhook::{Answer, ErrorCode};
+//!
+//! let ok = Answer::ok().into_response();
+//! assert_eq!(ok.status(), 200);
+//!
+//! let fail = Answer::fail(ErrorCode::new(1001), "room not found");
+//! assert_eq!(fail.action_status(), "FAIL");
+//! assert_eq!(
+//!     fail.to_json(),
+//!     r#"{"ActionStatus":"FAIL","ErrorInfo":"room not found","ErrorCode":1001}"#
+//! );
+//! ```
+//!
+//! # Error codes
+//!
+//! The layer's own refusals use the codes below; they are stable across releases. The
+//! hundreds of each code are the HTTP status it comes with.
+//!
+//! | situation | HTTP status | `ErrorCode` |
+//! | --- | --- | --- |
+//! | handled, handler succeeded | 200 | [`ErrorCode::OK`] (0) |
+//! | handled, handler returned an error | 200 | the handler's code ([`ErrorCode::HANDLER_FAILED`] if it gave 0) |
+//! | body is not a JSON object, `CallbackCommand` missing, or body and query disagree | 400 | [`ErrorCode::BAD_REQUEST`] (40000) |
+//! | `Sign` / `RequestTime` missing, wrong or outside the window | 401 | [`ErrorCode::UNAUTHORIZED`] (40100) |
+//! | `SdkAppid` missing, malformed or not configured | 403 | [`ErrorCode::UNKNOWN_APP`] (40300) |
+//! | method is not `POST` | 405 | [`ErrorCode::METHOD_NOT_ALLOWED`] (40500) |
+//! | body larger than the limit | 413 | [`ErrorCode::PAYLOAD_TOO_LARGE`] (41300) |
+//! | `contenttype` not `json`, or a refused `Content-Type` | 415 | [`ErrorCode::UNSUPPORTED_MEDIA_TYPE`] (41500) |
+//! | handler panicked | 500 | [`ErrorCode::HANDLER_PANICKED`] (50000) |
+
+use std::borrow::Cow;
+use std::fmt;
+
+use bytes::Bytes;
+use http::header::{HeaderValue, ALLOW, CONTENT_TYPE};
+use http::{Response, StatusCode};
+use http_body_util::Full;
+use serde::{Deserialize, Serialize};
+
+/// The `ErrorCode` of an answer: 0 for success, anything else for failure.
+///
+/// The constants are the codes the layer itself answers with; a handler may use any
+/// other value for its own failures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ErrorCode(i32);
+
+impl ErrorCode {
+    /// Success.
+    pub const OK: Self = Self(0);
+    /// The body is not a JSON object, has no `CallbackCommand`, or its command differs from the query's.
+    pub const BAD_REQUEST: Self = Self(40000);
+    /// Authentication is on and `Sign` / `RequestTime` are missing, wrong or outside the window.
+    pub const UNAUTHORIZED: Self = Self(40100);
+    /// `SdkAppid` is missing, malformed or not one of the configured SDKAppIDs.
+    pub const UNKNOWN_APP: Self = Self(40300);
+    /// The method is not `POST`.
+    pub const METHOD_NOT_ALLOWED: Self = Self(40500);
+    /// The body is larger than the configured limit.
+    pub const PAYLOAD_TOO_LARGE: Self = Self(41300);
+    /// `contenttype` is not `json`, or the `Content-Type` header is refused by the policy.
+    pub const UNSUPPORTED_MEDIA_TYPE: Self = Self(41500);
+    /// The handler panicked; the panic was caught and the server carries on.
+    pub const HANDLER_PANICKED: Self = Self(50000);
+    /// The handler failed with code 0, which would read as success: this code replaces it.
+    pub const HANDLER_FAILED: Self = Self(50001);
+
+    /// An error code with the given value.
+    pub const fn new(code: i32) -> Self {
+        Self(code)
+    }
+
+    /// The numeric value sent as `ErrorCode`.
+    pub const fn get(self) -> i32 {
+        self.0
+    }
+}
+
+impl From<i32> for ErrorCode {
+    fn from(code: i32) -> Self {
+        Self(code)
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+/// The JSON answer Tencent expects to every callback.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answer {
+    #[serde(rename = "ActionStatus")]
+    action_status: Cow<'static, str>,
+    #[serde(rename = "ErrorInfo")]
+    error_info: Cow<'static, str>,
+    #[serde(rename = "ErrorCode")]
+    error_code: ErrorCode,
+}
+
+/// The OK answer, byte for byte: sent without serializing anything.
+const OK_BODY: &[u8] = br#"{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}"#;
+
+impl Answer {
+    /// The OK answer: `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`.
+    pub const fn ok() -> Self {
+        Self {
+            action_status: Cow::Borrowed("OK"),
+            error_info: Cow::Borrowed(""),
+            error_code: ErrorCode::OK,
+        }
+    }
+
+    /// A FAIL answer with the given code and message.
+    ///
+    /// A code of 0 would read as success to anyone looking at the code alone, so it is
+    /// replaced by [`ErrorCode::HANDLER_FAILED`]. Never put a token, a `Sign` or the
+    /// request body in `info`: Tencent may log it.
+    pub fn fail(code: impl Into<ErrorCode>, info: impl Into<Cow<'static, str>>) -> Self {
+        let code = code.into();
+        Self {
+            action_status: Cow::Borrowed("FAIL"),
+            error_info: info.into(),
+            error_code: if code == ErrorCode::OK {
+                ErrorCode::HANDLER_FAILED
+            } else {
+                code
+            },
+        }
+    }
+
+    /// `"OK"` or `"FAIL"`.
+    pub fn action_status(&self) -> &str {
+        &self.action_status
+    }
+
+    /// Whether this is the OK answer.
+    pub fn is_ok(&self) -> bool {
+        self.action_status == "OK"
+    }
+
+    /// The `ErrorCode`.
+    pub fn error_code(&self) -> ErrorCode {
+        self.error_code
+    }
+
+    /// The `ErrorInfo`.
+    pub fn error_info(&self) -> &str {
+        &self.error_info
+    }
+
+    /// The answer as JSON text, fields in Tencent's order.
+    pub fn to_json(&self) -> String {
+        String::from_utf8(self.to_bytes().to_vec()).expect("serde_json writes UTF-8")
+    }
+
+    fn to_bytes(&self) -> Bytes {
+        if *self == Self::ok() {
+            return Bytes::from_static(OK_BODY);
+        }
+        // Serializing three plain fields cannot fail.
+        Bytes::from(serde_json::to_vec(self).expect("an answer always serializes"))
+    }
+
+    /// The HTTP response Tencent expects: status 200, `Content-Type: application/json`,
+    /// this answer as the body.
+    pub fn into_response(self) -> Response<Full<Bytes>> {
+        self.into_response_with_status(StatusCode::OK)
+    }
+
+    pub(crate) fn into_response_with_status(self, status: StatusCode) -> Response<Full<Bytes>> {
+        let mut response = Response::new(Full::new(self.to_bytes()));
+        *response.status_mut() = status;
+        response
+            .headers_mut()
+            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        response
+    }
+}
+
+impl Default for Answer {
+    fn default() -> Self {
+        Self::ok()
+    }
+}
+
+impl From<Answer> for Response<Full<Bytes>> {
+    fn from(answer: Answer) -> Self {
+        answer.into_response()
+    }
+}
+
+#[cfg(feature = "axum")]
+impl axum_core::response::IntoResponse for Answer {
+    fn into_response(self) -> axum_core::response::Response {
+        Answer::into_response(self).map(axum_core::body::Body::new)
+    }
+}
+
+/// Why the layer refused a request: an HTTP status, a code and a message that never
+/// holds a secret or the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Rejection {
+    pub(crate) status: StatusCode,
+    pub(crate) code: ErrorCode,
+    pub(crate) info: Cow<'static, str>,
+}
+
+impl Rejection {
+    fn new(status: StatusCode, code: ErrorCode, info: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            status,
+            code,
+            info: info.into(),
+        }
+    }
+
+    pub(crate) fn bad_request(info: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, ErrorCode::BAD_REQUEST, info)
+    }
+
+    pub(crate) fn unauthorized(info: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, ErrorCode::UNAUTHORIZED, info)
+    }
+
+    pub(crate) fn unknown_app(info: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, ErrorCode::UNKNOWN_APP, info)
+    }
+
+    pub(crate) fn method_not_allowed() -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            ErrorCode::METHOD_NOT_ALLOWED,
+            "callbacks are sent with POST",
+        )
+    }
+
+    pub(crate) fn payload_too_large(limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::PAYLOAD_TOO_LARGE,
+            format!("body is larger than the limit of {limit} bytes"),
+        )
+    }
+
+    pub(crate) fn unsupported_media_type(info: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::UNSUPPORTED_MEDIA_TYPE,
+            info,
+        )
+    }
+
+    pub(crate) fn handler_panicked() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::HANDLER_PANICKED,
+            "the callback handler panicked",
+        )
+    }
+
+    pub(crate) fn into_response(self) -> Response<Full<Bytes>> {
+        let status = self.status;
+        let mut response = Answer {
+            action_status: Cow::Borrowed("FAIL"),
+            error_info: self.info,
+            error_code: self.code,
+        }
+        .into_response_with_status(status);
+        if status == StatusCode::METHOD_NOT_ALLOWED {
+            response
+                .headers_mut()
+                .insert(ALLOW, HeaderValue::from_static("POST"));
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ok_answer_is_the_documented_bytes() {
+        assert_eq!(
+            Answer::ok().to_json(),
+            r#"{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}"#
+        );
+    }
+
+    #[test]
+    fn fail_with_code_zero_becomes_handler_failed() {
+        assert_eq!(
+            Answer::fail(0, "x").error_code(),
+            ErrorCode::HANDLER_FAILED
+        );
+    }
+
+    #[test]
+    fn fail_answer_escapes_its_message() {
+        let json = Answer::fail(7, "a \"quoted\" word").to_json();
+        let back: Answer = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.error_info(), "a \"quoted\" word");
+        assert_eq!(back.error_code().get(), 7);
+    }
+}

@@ -1,0 +1,121 @@
+//! [`ResponseFuture`], the future of [`RoomWebhook`](crate::RoomWebhook).
+
+use std::any::Any;
+use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http::Response;
+use http_body_util::Full;
+use pin_project_lite::pin_project;
+
+use crate::body::WebhookBody;
+
+/// The work on the callback path: read, decode, deliver. Boxed, since it holds the
+/// handler's future or the inner service's; the pass-through path is not boxed.
+pub(crate) type CallbackFuture<B, E> =
+    Pin<Box<dyn Future<Output = Result<Response<WebhookBody<B>>, E>> + Send + 'static>>;
+
+pin_project! {
+    /// Response future of [`RoomWebhook`](crate::RoomWebhook).
+    pub struct ResponseFuture<F, B, E> {
+        #[pin]
+        kind: Kind<F, B, E>,
+    }
+}
+
+pin_project! {
+    #[project = KindProj]
+    enum Kind<F, B, E> {
+        // Off the callback path: the inner service's own future.
+        PassThrough { #[pin] future: F },
+        // Refused before the body was read.
+        Refused { response: Option<Response<Full<Bytes>>> },
+        Callback { future: CallbackFuture<B, E> },
+    }
+}
+
+impl<F, B, E> ResponseFuture<F, B, E> {
+    pub(crate) fn pass_through(future: F) -> Self {
+        Self {
+            kind: Kind::PassThrough { future },
+        }
+    }
+
+    pub(crate) fn refused(response: Response<Full<Bytes>>) -> Self {
+        Self {
+            kind: Kind::Refused {
+                response: Some(response),
+            },
+        }
+    }
+
+    pub(crate) fn callback(future: CallbackFuture<B, E>) -> Self {
+        Self {
+            kind: Kind::Callback { future },
+        }
+    }
+}
+
+impl<F, B, E> Future for ResponseFuture<F, B, E>
+where
+    F: Future<Output = Result<Response<B>, E>>,
+{
+    type Output = Result<Response<WebhookBody<B>>, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().kind.project() {
+            KindProj::PassThrough { future } => future
+                .poll(cx)
+                .map(|result| result.map(|response| response.map(WebhookBody::wrap))),
+            KindProj::Refused { response } => Poll::Ready(Ok(response
+                .take()
+                .expect("ResponseFuture polled after completion")
+                .map(WebhookBody::full))),
+            KindProj::Callback { future } => future.as_mut().poll(cx),
+        }
+    }
+}
+
+impl<F, B, E> std::fmt::Debug for ResponseFuture<F, B, E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match &self.kind {
+            Kind::PassThrough { .. } => "PassThrough",
+            Kind::Refused { .. } => "Refused",
+            Kind::Callback { .. } => "Callback",
+        };
+        f.debug_struct("ResponseFuture").field("kind", &kind).finish()
+    }
+}
+
+pin_project! {
+    /// Runs a future, turning a panic while it is made or polled into `Err`.
+    pub(crate) struct CatchUnwind<F> {
+        #[pin]
+        future: Option<F>,
+    }
+}
+
+impl<F: Future> CatchUnwind<F> {
+    pub(crate) fn new(make: impl FnOnce() -> F) -> Self {
+        // A handler written without `async` may panic before returning its future.
+        Self {
+            future: catch_unwind(AssertUnwindSafe(make)).ok(),
+        }
+    }
+}
+
+impl<F: Future> Future for CatchUnwind<F> {
+    type Output = Result<F::Output, Box<dyn Any + Send>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().future.as_pin_mut() {
+            // The future's state after a panic is not looked at again: it is dropped
+            // with this one.
+            Some(future) => catch_unwind(AssertUnwindSafe(|| future.poll(cx)))?.map(Ok),
+            None => Poll::Ready(Err(Box::new("panicked while making the future"))),
+        }
+    }
+}

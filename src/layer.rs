@@ -1,0 +1,420 @@
+//! [`RoomWebhookLayer`] and its builder.
+//!
+//! ```
+//! use std::time::Duration;
+//! use tencent_room_webhook::{ContentTypePolicy, RoomWebhookLayer};
+//!
+//! let layer = RoomWebhookLayer::builder()
+//!     .path("/tencent/room")
+//!     .sdk_app_id(1400000000)
+//!     .token("the token from the console")
+//!     .time_window(Duration::from_secs(30))
+//!     .body_limit(256 * 1024)
+//!     .content_type_policy(ContentTypePolicy::Strict)
+//!     .build()?;
+//! // Cheap to clone: the configuration is shared.
+//! let _also = layer.clone();
+//! # Ok::<(), tencent_room_webhook::ConfigError>(())
+//! ```
+//!
+//! Mistakes are caught by [`build`](RoomWebhookBuilder::build), not at the first
+//! callback:
+//!
+//! ```
+//! use tencent_room_webhook::RoomWebhookLayer;
+//!
+//! let error = RoomWebhookLayer::builder().token("").build().unwrap_err();
+//! assert!(error.to_string().contains("no SDKAppID"));
+//! let error = RoomWebhookLayer::builder().sdk_app_id(1400000000).token("").build().unwrap_err();
+//! assert!(error.to_string().contains("empty"));
+//! ```
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tower_layer::Layer;
+
+use crate::handler::RoomHandler;
+use crate::query::SdkAppId;
+use crate::service::RoomWebhook;
+use crate::verify::{Clock, SignatureVerifier, DEFAULT_TIME_WINDOW};
+
+/// The default callback path.
+pub const DEFAULT_PATH: &str = "/callback";
+
+/// The default body limit: 1 MiB.
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// Which `Content-Type` request headers the layer accepts. Tencent does not document
+/// the header it sends; the `contenttype` query parameter is checked under every policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum ContentTypePolicy {
+    /// Refuse form and multipart types (`application/x-www-form-urlencoded`,
+    /// `multipart/*`), accept anything else, the header's absence included. The body must
+    /// be JSON whatever the header says, so this loses nothing and never refuses a real
+    /// callback over an undocumented header.
+    #[default]
+    Lenient,
+    /// Accept only an absent header, `application/json` (or any `application/*+json`) and
+    /// `text/plain`, with any parameters, in any case.
+    Strict,
+    /// Do not look at the header.
+    Any,
+}
+
+impl ContentTypePolicy {
+    pub(crate) fn accepts(self, header: Option<&[u8]>) -> bool {
+        let Some(header) = header else {
+            return true;
+        };
+        let essence = header.split(|&b| b == b';').next().unwrap_or_default();
+        let essence = essence.trim_ascii();
+        let is = |name: &str| essence.eq_ignore_ascii_case(name.as_bytes());
+        let starts = |prefix: &str| {
+            essence.len() >= prefix.len()
+                && essence[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+        };
+        match self {
+            Self::Any => true,
+            Self::Lenient => !(is("application/x-www-form-urlencoded") || starts("multipart/")),
+            Self::Strict => {
+                is("application/json")
+                    || is("text/plain")
+                    || (starts("application/")
+                        && essence.len() >= 5
+                        && essence[essence.len() - 5..].eq_ignore_ascii_case(b"+json"))
+            }
+        }
+    }
+}
+
+/// A configuration mistake found by [`RoomWebhookBuilder::build`]. The message says what
+/// to change; it never holds a token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    message: String,
+}
+
+impl ConfigError {
+    fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn empty_token(index: usize) -> Self {
+        Self::new(format!(
+            "authentication token #{} is empty: an empty token would make the Sign check \
+             meaningless; set the token shown in the console, or configure no token to turn \
+             authentication off",
+            index + 1
+        ))
+    }
+
+    pub(crate) fn no_token() -> Self {
+        Self::new("no authentication token given: pass at least one token")
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Extension mode: the layer puts the [`Event`](crate::Event) and the
+/// [`CallbackContext`](crate::CallbackContext) into the request extensions and calls the
+/// inner service, whose handler answers with an [`Answer`](crate::Answer).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ToExtensions;
+
+/// Handler mode: the layer calls a [`RoomHandler`] and answers itself; the inner service
+/// only sees requests off the callback path.
+pub struct ToHandler<H>(pub(crate) Arc<H>);
+
+impl<H> Clone for ToHandler<H> {
+    fn clone(&self) -> Self {
+        Self(Arc::clone(&self.0))
+    }
+}
+
+impl<H> fmt::Debug for ToHandler<H> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("ToHandler")
+            .field(&std::any::type_name::<H>())
+            .finish()
+    }
+}
+
+/// The checked configuration the services share.
+#[derive(Debug)]
+pub(crate) struct Config {
+    pub(crate) path: Box<str>,
+    pub(crate) apps: Box<[SdkAppId]>,
+    pub(crate) verifier: Option<SignatureVerifier>,
+    pub(crate) body_limit: usize,
+    pub(crate) content_type: ContentTypePolicy,
+}
+
+/// A tower [`Layer`] that receives Tencent Cloud Chat Room callbacks on one path.
+///
+/// Build it with [`RoomWebhookLayer::builder`]. Cloning it is cheap: the configuration
+/// is behind an [`Arc`].
+pub struct RoomWebhookLayer<M = ToExtensions> {
+    config: Arc<Config>,
+    mode: M,
+}
+
+impl RoomWebhookLayer {
+    /// A builder with the defaults: path [`DEFAULT_PATH`], no SDKAppID (one is required),
+    /// no authentication, window [`DEFAULT_TIME_WINDOW`], body limit
+    /// [`DEFAULT_BODY_LIMIT`], [`ContentTypePolicy::Lenient`], extension mode.
+    pub fn builder() -> RoomWebhookBuilder {
+        RoomWebhookBuilder {
+            path: DEFAULT_PATH.to_owned(),
+            apps: Vec::new(),
+            tokens: Vec::new(),
+            time_window: DEFAULT_TIME_WINDOW,
+            body_limit: DEFAULT_BODY_LIMIT,
+            content_type: ContentTypePolicy::default(),
+            clock: None,
+            mode: ToExtensions,
+        }
+    }
+}
+
+impl<M> RoomWebhookLayer<M> {
+    /// The callback path.
+    pub fn path(&self) -> &str {
+        &self.config.path
+    }
+}
+
+impl<M: Clone> Clone for RoomWebhookLayer<M> {
+    fn clone(&self) -> Self {
+        Self {
+            config: Arc::clone(&self.config),
+            mode: self.mode.clone(),
+        }
+    }
+}
+
+impl<M: fmt::Debug> fmt::Debug for RoomWebhookLayer<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RoomWebhookLayer")
+            .field("config", &self.config)
+            .field("mode", &self.mode)
+            .finish()
+    }
+}
+
+impl<S, M: Clone> Layer<S> for RoomWebhookLayer<M> {
+    type Service = RoomWebhook<S, M>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        RoomWebhook::new(inner, Arc::clone(&self.config), self.mode.clone())
+    }
+}
+
+/// Builds a [`RoomWebhookLayer`]; see [`RoomWebhookLayer::builder`] for the defaults.
+pub struct RoomWebhookBuilder<M = ToExtensions> {
+    path: String,
+    apps: Vec<SdkAppId>,
+    tokens: Vec<String>,
+    time_window: Duration,
+    body_limit: usize,
+    content_type: ContentTypePolicy,
+    clock: Option<Arc<dyn Clock>>,
+    mode: M,
+}
+
+impl<M: fmt::Debug> fmt::Debug for RoomWebhookBuilder<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RoomWebhookBuilder")
+            .field("path", &self.path)
+            .field("apps", &self.apps)
+            .field("tokens", &format_args!("[{} redacted]", self.tokens.len()))
+            .field("time_window", &self.time_window)
+            .field("body_limit", &self.body_limit)
+            .field("content_type", &self.content_type)
+            .field("mode", &self.mode)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<M> RoomWebhookBuilder<M> {
+    /// The path callbacks arrive on (default [`DEFAULT_PATH`]), compared exactly with the
+    /// request's path, without its query.
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        self.path = path.into();
+        self
+    }
+
+    /// Accept callbacks of this SDKAppID. Call it again, or use
+    /// [`sdk_app_ids`](Self::sdk_app_ids), to accept several apps.
+    pub fn sdk_app_id(mut self, sdk_app_id: impl Into<SdkAppId>) -> Self {
+        self.apps.push(sdk_app_id.into());
+        self
+    }
+
+    /// Accept callbacks of each of these SDKAppIDs.
+    pub fn sdk_app_ids<I>(mut self, sdk_app_ids: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<SdkAppId>,
+    {
+        self.apps.extend(sdk_app_ids.into_iter().map(Into::into));
+        self
+    }
+
+    /// Turn authentication on with this token, or add it to the accepted tokens (for a
+    /// rotation, keep the old and the new one for a while).
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.tokens.push(token.into());
+        self
+    }
+
+    /// Add each of these tokens; see [`token`](Self::token).
+    pub fn tokens<I>(mut self, tokens: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.tokens.extend(tokens.into_iter().map(Into::into));
+        self
+    }
+
+    /// How far `RequestTime` may be from now, either way (default 60 s). Only used with
+    /// a token.
+    pub fn time_window(mut self, window: Duration) -> Self {
+        self.time_window = window;
+        self
+    }
+
+    /// The largest body accepted, in bytes (default 1 MiB). Larger bodies are refused
+    /// with 413, by `Content-Length` before reading when it is declared, and otherwise as
+    /// soon as the bytes read pass the limit.
+    pub fn body_limit(mut self, limit: usize) -> Self {
+        self.body_limit = limit;
+        self
+    }
+
+    /// Which `Content-Type` headers are accepted (default [`ContentTypePolicy::Lenient`]).
+    pub fn content_type_policy(mut self, policy: ContentTypePolicy) -> Self {
+        self.content_type = policy;
+        self
+    }
+
+    /// Read the current time from `clock` when checking `RequestTime` (default: the
+    /// system clock). For tests.
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Some(Arc::new(clock));
+        self
+    }
+
+    /// Deliver callbacks to `handler` and answer from its result, instead of passing
+    /// them to the inner service.
+    pub fn handler<H: RoomHandler>(self, handler: H) -> RoomWebhookBuilder<ToHandler<H>> {
+        RoomWebhookBuilder {
+            path: self.path,
+            apps: self.apps,
+            tokens: self.tokens,
+            time_window: self.time_window,
+            body_limit: self.body_limit,
+            content_type: self.content_type,
+            clock: self.clock,
+            mode: ToHandler(Arc::new(handler)),
+        }
+    }
+
+    /// Checks the configuration and builds the layer.
+    ///
+    /// Fails without an SDKAppID, with an empty token, a path that does not start with
+    /// `/`, or a body limit of 0.
+    pub fn build(self) -> Result<RoomWebhookLayer<M>, ConfigError> {
+        if self.apps.is_empty() {
+            return Err(ConfigError::new(
+                "no SDKAppID configured: call sdk_app_id() with the SDKAppID shown in the \
+                 Tencent Cloud Chat console",
+            ));
+        }
+        if !self.path.starts_with('/') {
+            return Err(ConfigError::new(format!(
+                "the callback path {:?} must start with '/', like the path of the callback URL \
+                 set in the console",
+                self.path
+            )));
+        }
+        if self.body_limit == 0 {
+            return Err(ConfigError::new(
+                "a body limit of 0 bytes would refuse every callback: set at least a few \
+                 kilobytes (the default is 1 MiB)",
+            ));
+        }
+        let verifier = if self.tokens.is_empty() {
+            None
+        } else {
+            let mut verifier =
+                SignatureVerifier::new(&self.tokens)?.with_window(self.time_window);
+            if let Some(clock) = self.clock {
+                verifier.set_clock(clock);
+            }
+            Some(verifier)
+        };
+        let mut apps = self.apps;
+        apps.sort_unstable();
+        apps.dedup();
+        Ok(RoomWebhookLayer {
+            config: Arc::new(Config {
+                path: self.path.into(),
+                apps: apps.into(),
+                verifier,
+                body_limit: self.body_limit,
+                content_type: self.content_type,
+            }),
+            mode: self.mode,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lenient_policy_refuses_forms_and_multipart_only() {
+        let p = ContentTypePolicy::Lenient;
+        assert!(p.accepts(None));
+        assert!(p.accepts(Some(b"application/json; charset=utf-8")));
+        assert!(p.accepts(Some(b"text/plain")));
+        assert!(p.accepts(Some(b"application/octet-stream")));
+        assert!(!p.accepts(Some(b"application/x-www-form-urlencoded")));
+        assert!(!p.accepts(Some(b"Multipart/Form-Data; boundary=x")));
+    }
+
+    #[test]
+    fn strict_policy_accepts_json_and_text_only() {
+        let p = ContentTypePolicy::Strict;
+        assert!(p.accepts(None));
+        assert!(p.accepts(Some(b"APPLICATION/JSON;charset=UTF-8")));
+        assert!(p.accepts(Some(b"application/problem+json")));
+        assert!(p.accepts(Some(b"text/plain; charset=utf-8")));
+        assert!(!p.accepts(Some(b"application/octet-stream")));
+        assert!(!p.accepts(Some(b"text/html")));
+        assert!(!p.accepts(Some(b"application/x-www-form-urlencoded")));
+    }
+
+    #[test]
+    fn debug_of_a_builder_and_a_layer_shows_no_token() {
+        let builder = RoomWebhookLayer::builder()
+            .sdk_app_id(1)
+            .token("super-secret-token");
+        assert!(!format!("{builder:?}").contains("super-secret-token"));
+        let layer = builder.build().unwrap();
+        assert!(!format!("{layer:?}").contains("super-secret-token"));
+    }
+}

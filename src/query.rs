@@ -1,0 +1,297 @@
+//! The URL query of a callback, and the [`CallbackContext`] decoded from it.
+//!
+//! Tencent appends `SdkAppid`, `CallbackCommand`, `contenttype`, `ClientIP`, `OptPlatform`
+//! and, with authentication on, `Sign` and `RequestTime` to the configured URL, which may
+//! carry parameters of its own. Names are matched without regard to case, unknown
+//! parameters are ignored, and a known parameter that appears twice is refused rather
+//! than resolved by first or last.
+//!
+//! ```
+//! use tencent_room_webhook::{CallbackContext, OptPlatform, SdkAppId};
+//!
+//! let context = CallbackContext::new(SdkAppId::new(1400000000), "Room.CallbackAfterDestroyRoom")
+//!     .with_platform(OptPlatform::from("Mac"));
+//! assert_eq!(context.platform, Some(OptPlatform::MacOs));
+//! assert_eq!(context.sdk_app_id.to_string(), "1400000000");
+//! ```
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// An app's SDKAppID, as in the `SdkAppid` query parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SdkAppId(u64);
+
+impl SdkAppId {
+    /// The SDKAppID with this number.
+    pub const fn new(id: u64) -> Self {
+        Self(id)
+    }
+
+    /// The number.
+    pub const fn get(self) -> u64 {
+        self.0
+    }
+
+    /// Reads decimal digits only: no sign, no spaces, no empty value.
+    pub(crate) fn parse(text: &str) -> Option<Self> {
+        if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        text.parse().ok().map(Self)
+    }
+}
+
+impl From<u64> for SdkAppId {
+    fn from(id: u64) -> Self {
+        Self(id)
+    }
+}
+
+impl fmt::Display for SdkAppId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl serde::Serialize for SdkAppId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u64(self.0)
+    }
+}
+
+open_enum! {
+    /// `OptPlatform`: where the operation that caused the callback came from.
+    pub enum OptPlatform {
+        /// `RESTAPI`.
+        RestApi = "RESTAPI",
+        /// `Web`.
+        Web = "Web",
+        /// `Android`.
+        Android = "Android",
+        /// `iOS` (also sent as `IOS`).
+        Ios = "iOS",
+        /// `Windows`.
+        Windows = "Windows",
+        /// `macOS` (Chinese pages say `Mac`).
+        MacOs = "macOS" | "Mac",
+        /// `iPad`.
+        IPad = "iPad",
+        /// `Unknown`.
+        Unknown = "Unknown",
+    }
+}
+
+/// What the query says about a callback: which app, which command, from where.
+///
+/// The layer puts it into the request extensions (extension mode) or hands it to the
+/// handler beside the event.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct CallbackContext {
+    /// `SdkAppid`: the app the callback belongs to (one of the configured SDKAppIDs).
+    #[serde(rename = "SdkAppid")]
+    pub sdk_app_id: SdkAppId,
+    /// `CallbackCommand` of the query (the body's is checked to be the same).
+    #[serde(rename = "CallbackCommand")]
+    pub command: String,
+    /// `ClientIP`: the client's IP address as Tencent sent it, when sent.
+    #[serde(rename = "ClientIP", skip_serializing_if = "Option::is_none")]
+    pub client_ip: Option<String>,
+    /// `OptPlatform`, when sent.
+    #[serde(rename = "OptPlatform", skip_serializing_if = "Option::is_none")]
+    pub platform: Option<OptPlatform>,
+    /// `RequestTime`, in seconds since the Unix epoch: present when authentication is on
+    /// (and then checked to be within the window).
+    #[serde(rename = "RequestTime", skip_serializing_if = "Option::is_none")]
+    pub request_time: Option<u64>,
+}
+
+impl CallbackContext {
+    /// A context for `command` of app `sdk_app_id`, with nothing else known. Useful to
+    /// call a handler from a test.
+    pub fn new(sdk_app_id: SdkAppId, command: impl Into<String>) -> Self {
+        Self {
+            sdk_app_id,
+            command: command.into(),
+            client_ip: None,
+            platform: None,
+            request_time: None,
+        }
+    }
+
+    /// With `ClientIP`.
+    pub fn with_client_ip(mut self, client_ip: impl Into<String>) -> Self {
+        self.client_ip = Some(client_ip.into());
+        self
+    }
+
+    /// With `OptPlatform`.
+    pub fn with_platform(mut self, platform: OptPlatform) -> Self {
+        self.platform = Some(platform);
+        self
+    }
+
+    /// With `RequestTime`, in seconds since the Unix epoch.
+    pub fn with_request_time(mut self, request_time: u64) -> Self {
+        self.request_time = Some(request_time);
+        self
+    }
+}
+
+/// One known parameter of the query.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) enum Param<'a> {
+    #[default]
+    Absent,
+    /// Present once, percent-decoded.
+    Value(Cow<'a, str>),
+    /// Present more than once: refused, since first-wins and last-wins readers disagree.
+    Repeated,
+    /// Present once but not valid percent-encoded UTF-8.
+    Malformed,
+}
+
+impl<'a> Param<'a> {
+    fn set(&mut self, raw: &'a str) {
+        *self = match self {
+            Param::Absent => match percent_decode(raw) {
+                Some(value) => Param::Value(value),
+                None => Param::Malformed,
+            },
+            _ => Param::Repeated,
+        };
+    }
+
+    /// The value for an informational parameter: absent, repeated, malformed and empty
+    /// all read as "not sent".
+    pub(crate) fn informational(&self) -> Option<&str> {
+        match self {
+            Param::Value(value) if !value.is_empty() => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The parameters of a callback's query that the layer reads; values borrow from the
+/// URI unless they had to be percent-decoded.
+#[derive(Debug, Default)]
+pub(crate) struct Query<'a> {
+    pub(crate) sdk_app_id: Param<'a>,
+    pub(crate) command: Param<'a>,
+    pub(crate) content_type: Param<'a>,
+    pub(crate) client_ip: Param<'a>,
+    pub(crate) platform: Param<'a>,
+    pub(crate) sign: Param<'a>,
+    pub(crate) request_time: Param<'a>,
+}
+
+impl<'a> Query<'a> {
+    pub(crate) fn parse(query: &'a str) -> Self {
+        let mut parsed = Self::default();
+        for pair in query.split('&') {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            // Names are compared without decoding: Tencent never encodes them, and an
+            // encoded name is not one of ours.
+            let slot = match name {
+                _ if name.eq_ignore_ascii_case("Sign") => &mut parsed.sign,
+                _ if name.eq_ignore_ascii_case("SdkAppid") => &mut parsed.sdk_app_id,
+                _ if name.eq_ignore_ascii_case("ClientIP") => &mut parsed.client_ip,
+                _ if name.eq_ignore_ascii_case("contenttype") => &mut parsed.content_type,
+                _ if name.eq_ignore_ascii_case("OptPlatform") => &mut parsed.platform,
+                _ if name.eq_ignore_ascii_case("RequestTime") => &mut parsed.request_time,
+                _ if name.eq_ignore_ascii_case("CallbackCommand") => &mut parsed.command,
+                _ => continue,
+            };
+            slot.set(value);
+        }
+        parsed
+    }
+}
+
+/// Decodes `%XX` escapes and `+` (a space in query strings). `None` for a broken escape
+/// or a result that is not UTF-8.
+fn percent_decode(raw: &str) -> Option<Cow<'_, str>> {
+    if !raw.bytes().any(|b| b == b'%' || b == b'+') {
+        return Some(Cow::Borrowed(raw));
+    }
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b'%' => {
+                let high = hex_digit(*bytes.get(i + 1)?)?;
+                let low = hex_digit(*bytes.get(i + 2)?)?;
+                out.push(high << 4 | low);
+                i += 3;
+            }
+            byte => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok().map(Cow::Owned)
+}
+
+fn hex_digit(byte: u8) -> Option<u8> {
+    match byte {
+        b'0'..=b'9' => Some(byte - b'0'),
+        b'a'..=b'f' => Some(byte - b'a' + 10),
+        b'A'..=b'F' => Some(byte - b'A' + 10),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_every_known_parameter_in_any_order_and_case() {
+        let q = Query::parse(
+            "own=1&callbackcommand=Room.CallbackAfterDestroyRoom&SDKAPPID=1400000000&contenttype=JSON\
+             &ClientIP=127.0.0.1&OptPlatform=Web&Sign=ab&RequestTime=12",
+        );
+        assert_eq!(q.sdk_app_id, Param::Value("1400000000".into()));
+        assert_eq!(q.command, Param::Value("Room.CallbackAfterDestroyRoom".into()));
+        assert_eq!(q.content_type, Param::Value("JSON".into()));
+        assert_eq!(q.client_ip.informational(), Some("127.0.0.1"));
+        assert_eq!(q.platform.informational(), Some("Web"));
+        assert_eq!(q.sign, Param::Value("ab".into()));
+        assert_eq!(q.request_time, Param::Value("12".into()));
+    }
+
+    #[test]
+    fn a_repeated_parameter_is_marked_repeated() {
+        let q = Query::parse("SdkAppid=1&SdkAppid=1");
+        assert_eq!(q.sdk_app_id, Param::Repeated);
+    }
+
+    #[test]
+    fn percent_escapes_and_plus_are_decoded() {
+        let q = Query::parse("ClientIP=%3A%3A1&OptPlatform=REST+API");
+        assert_eq!(q.client_ip.informational(), Some("::1"));
+        assert_eq!(q.platform.informational(), Some("REST API"));
+    }
+
+    #[test]
+    fn a_broken_escape_is_malformed() {
+        assert_eq!(Query::parse("SdkAppid=14%G0").sdk_app_id, Param::Malformed);
+        assert_eq!(Query::parse("SdkAppid=14%").sdk_app_id, Param::Malformed);
+        assert_eq!(Query::parse("SdkAppid=%FF").sdk_app_id, Param::Malformed);
+    }
+
+    #[test]
+    fn sdk_app_id_is_decimal_digits_only() {
+        assert_eq!(SdkAppId::parse("1400000000"), Some(SdkAppId::new(1400000000)));
+        for bad in ["", "+1", "-1", " 1", "1e3", "0x10", "99999999999999999999"] {
+            assert_eq!(SdkAppId::parse(bad), None, "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,359 @@
+//! [`RoomWebhook`], the service the layer wraps around the application.
+//!
+//! A request off the callback path goes to the inner service untouched, body unread, on
+//! an unboxed future. On the callback path the checks run in the order of the answer
+//! table, cheapest first and before the body is read: method (405), `SdkAppid` (403),
+//! `Sign` / `RequestTime` (401), content type (415), `CallbackCommand` in the query (400),
+//! `Content-Length` against the limit (413). Then the body is read, never past the limit
+//! (413), and decoded (400), and the event is delivered.
+
+use std::fmt;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use http::{Method, Request, Response};
+use http_body::Body;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use tower_service::Service;
+use tracing::Instrument;
+
+use crate::answer::{Answer, Rejection};
+use crate::body::WebhookBody;
+use crate::event::Event;
+use crate::future::{CatchUnwind, ResponseFuture};
+use crate::handler::RoomHandler;
+use crate::layer::{Config, ToExtensions, ToHandler};
+use crate::query::{CallbackContext, OptPlatform, Param, Query, SdkAppId};
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Receives Room callbacks on one path and passes every other request to `S`.
+///
+/// `M` is the delivery mode: [`ToExtensions`] or [`ToHandler`]. Made by
+/// [`RoomWebhookLayer`](crate::RoomWebhookLayer).
+pub struct RoomWebhook<S, M> {
+    inner: S,
+    config: Arc<Config>,
+    mode: M,
+}
+
+impl<S, M> RoomWebhook<S, M> {
+    pub(crate) fn new(inner: S, config: Arc<Config>, mode: M) -> Self {
+        Self {
+            inner,
+            config,
+            mode,
+        }
+    }
+
+    /// The inner service.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The inner service, mutably.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// The inner service, consuming this one.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
+impl<S: Clone, M: Clone> Clone for RoomWebhook<S, M> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            config: Arc::clone(&self.config),
+            mode: self.mode.clone(),
+        }
+    }
+}
+
+impl<S: fmt::Debug, M: fmt::Debug> fmt::Debug for RoomWebhook<S, M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RoomWebhook")
+            .field("inner", &self.inner)
+            .field("config", &self.config)
+            .field("mode", &self.mode)
+            .finish()
+    }
+}
+
+impl<S, H, ReqBody, ResBody> Service<Request<ReqBody>> for RoomWebhook<S, ToHandler<H>>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    S::Error: 'static,
+    H: RoomHandler,
+    ReqBody: Body + Send + 'static,
+    ReqBody::Data: Send,
+    ReqBody::Error: Into<BoxError>,
+    ResBody: Body<Data = Bytes> + Send + 'static,
+{
+    type Response = Response<WebhookBody<ResBody>>;
+    type Error = S::Error;
+    type Future = ResponseFuture<S::Future, ResBody, S::Error>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+        if request.uri().path() != &*self.config.path {
+            return ResponseFuture::pass_through(self.inner.call(request));
+        }
+        let context = match self.config.check(&request) {
+            Ok(context) => context,
+            Err(rejection) => return refuse(rejection),
+        };
+        let handler = Arc::clone(&self.mode.0);
+        let limit = self.config.body_limit;
+        let span = callback_span(&context);
+        ResponseFuture::callback(Box::pin(
+            async move {
+                let response = match receive(request.into_body(), limit, &context).await {
+                    Ok((event, _)) => run_handler(&*handler, event, &context).await,
+                    Err(rejection) => rejected(rejection),
+                };
+                Ok(response.map(WebhookBody::full))
+            }
+            .instrument(span),
+        ))
+    }
+}
+
+impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for RoomWebhook<S, ToExtensions>
+where
+    S: Service<Request<WebhookBody<ReqBody>>, Response = Response<ResBody>>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send,
+    S::Error: 'static,
+    ReqBody: Body<Data = Bytes> + Send + 'static,
+    ReqBody::Error: Into<BoxError>,
+    ResBody: Body<Data = Bytes> + Send + 'static,
+{
+    type Response = Response<WebhookBody<ResBody>>;
+    type Error = S::Error;
+    type Future = ResponseFuture<S::Future, ResBody, S::Error>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+        if request.uri().path() != &*self.config.path {
+            return ResponseFuture::pass_through(self.inner.call(request.map(WebhookBody::wrap)));
+        }
+        let context = match self.config.check(&request) {
+            Ok(context) => context,
+            Err(rejection) => return refuse(rejection),
+        };
+        // The service that was driven to readiness is the one to call; its clone stays.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let limit = self.config.body_limit;
+        let span = callback_span(&context);
+        ResponseFuture::callback(Box::pin(
+            async move {
+                let (parts, body) = request.into_parts();
+                match receive(body, limit, &context).await {
+                    Ok((event, bytes)) => {
+                        let mut request =
+                            Request::from_parts(parts, WebhookBody::full(bytes.into()));
+                        request.extensions_mut().insert(event);
+                        request.extensions_mut().insert(context);
+                        let response = inner.call(request).await?;
+                        Ok(response.map(WebhookBody::wrap))
+                    }
+                    Err(rejection) => Ok(rejected(rejection).map(WebhookBody::full)),
+                }
+            }
+            .instrument(span),
+        ))
+    }
+}
+
+fn callback_span(context: &CallbackContext) -> tracing::Span {
+    tracing::debug_span!(
+        "room_callback",
+        sdk_app_id = %context.sdk_app_id,
+        command = %context.command,
+    )
+}
+
+fn refuse<F, B, E>(rejection: Rejection) -> ResponseFuture<F, B, E> {
+    ResponseFuture::refused(rejected(rejection))
+}
+
+fn rejected(rejection: Rejection) -> Response<http_body_util::Full<Bytes>> {
+    tracing::debug!(
+        status = rejection.status.as_u16(),
+        code = rejection.code.get(),
+        reason = %rejection.info,
+        "room callback refused"
+    );
+    rejection.into_response()
+}
+
+impl Config {
+    /// Everything that can be checked before reading the body.
+    fn check<B: Body>(&self, request: &Request<B>) -> Result<CallbackContext, Rejection> {
+        if request.method() != Method::POST {
+            return Err(Rejection::method_not_allowed());
+        }
+        let query = Query::parse(request.uri().query().unwrap_or_default());
+
+        let sdk_app_id = match &query.sdk_app_id {
+            Param::Value(value) => SdkAppId::parse(value).ok_or_else(|| {
+                Rejection::unknown_app("SdkAppid in the query is not a decimal SDKAppID")
+            })?,
+            Param::Absent => return Err(Rejection::unknown_app("SdkAppid is missing from the query")),
+            Param::Repeated => {
+                return Err(Rejection::unknown_app(
+                    "SdkAppid appears more than once in the query",
+                ))
+            }
+            Param::Malformed => {
+                return Err(Rejection::unknown_app(
+                    "SdkAppid in the query is not valid percent-encoded text",
+                ))
+            }
+        };
+        if !self.apps.contains(&sdk_app_id) {
+            return Err(Rejection::unknown_app(format!(
+                "SdkAppid {sdk_app_id} is not an SDKAppID this endpoint is configured for"
+            )));
+        }
+
+        let request_time = match &self.verifier {
+            None => None,
+            Some(verifier) => {
+                let (sign, time) = match (&query.sign, &query.request_time) {
+                    (Param::Repeated, _) | (_, Param::Repeated) => {
+                        return Err(Rejection::unauthorized(
+                            crate::verify::AuthError::Repeated.to_string(),
+                        ))
+                    }
+                    (sign, time) => (value_of(sign), value_of(time)),
+                };
+                let time = verifier
+                    .verify(sign, time)
+                    .map_err(|error| Rejection::unauthorized(error.to_string()))?;
+                Some(time)
+            }
+        };
+
+        match &query.content_type {
+            Param::Absent => {}
+            Param::Value(value) if value.eq_ignore_ascii_case("json") => {}
+            _ => {
+                return Err(Rejection::unsupported_media_type(
+                    "contenttype in the query must be json",
+                ))
+            }
+        }
+        let header = request.headers().get(CONTENT_TYPE).map(|value| value.as_bytes());
+        if !self.content_type.accepts(header) {
+            return Err(Rejection::unsupported_media_type(
+                "the Content-Type header is not one callbacks are sent with (JSON or text)",
+            ));
+        }
+
+        let command = match &query.command {
+            Param::Value(value) if !value.is_empty() => value.clone().into_owned(),
+            Param::Repeated => {
+                return Err(Rejection::bad_request(
+                    "CallbackCommand appears more than once in the query",
+                ))
+            }
+            _ => {
+                return Err(Rejection::bad_request(
+                    "CallbackCommand is missing from the query",
+                ))
+            }
+        };
+
+        if let Some(length) = request.headers().get(CONTENT_LENGTH) {
+            let length = std::str::from_utf8(length.as_bytes())
+                .ok()
+                .and_then(|text| text.parse::<u64>().ok())
+                .ok_or_else(|| Rejection::bad_request("Content-Length is not a number"))?;
+            if length > self.body_limit as u64 {
+                return Err(Rejection::payload_too_large(self.body_limit));
+            }
+        }
+        if request.body().size_hint().lower() > self.body_limit as u64 {
+            return Err(Rejection::payload_too_large(self.body_limit));
+        }
+
+        Ok(CallbackContext {
+            sdk_app_id,
+            command,
+            client_ip: query.client_ip.informational().map(str::to_owned),
+            platform: query.platform.informational().map(OptPlatform::from),
+            request_time,
+        })
+    }
+}
+
+fn value_of<'a>(param: &'a Param<'_>) -> Option<&'a str> {
+    match param {
+        Param::Value(value) => Some(value),
+        // A malformed value is passed on as text that cannot verify.
+        Param::Malformed => Some(""),
+        Param::Absent | Param::Repeated => None,
+    }
+}
+
+/// Reads the body, never past `limit`, and decodes it against the query's command.
+async fn receive<B>(
+    body: B,
+    limit: usize,
+    context: &CallbackContext,
+) -> Result<(Event, Bytes), Rejection>
+where
+    B: Body,
+    B::Error: Into<BoxError>,
+{
+    let bytes = match Limited::new(body, limit).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(error) if error.is::<LengthLimitError>() => {
+            return Err(Rejection::payload_too_large(limit))
+        }
+        Err(_) => {
+            return Err(Rejection::bad_request(
+                "the body could not be read to its end",
+            ))
+        }
+    };
+    let event = Event::decode(&context.command, &bytes)
+        .map_err(|error| Rejection::bad_request(error.to_string()))?;
+    Ok((event, bytes))
+}
+
+async fn run_handler<H: RoomHandler>(
+    handler: &H,
+    event: Event,
+    context: &CallbackContext,
+) -> Response<http_body_util::Full<Bytes>> {
+    match CatchUnwind::new(|| handler.handle(event, context)).await {
+        Ok(Ok(())) => Answer::ok().into_response(),
+        Ok(Err(error)) => {
+            let (code, info) = error.into_parts();
+            tracing::debug!(code = code.get(), "room callback handler answered FAIL");
+            Answer::fail(code, info).into_response()
+        }
+        Err(_panic) => {
+            // The panic hook has already printed the message; the payload may hold
+            // anything, so it is not logged again here.
+            tracing::error!("room callback handler panicked; answered 500");
+            Rejection::handler_panicked().into_response()
+        }
+    }
+}
