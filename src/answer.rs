@@ -299,10 +299,7 @@ mod tests {
 
     #[test]
     fn fail_with_code_zero_becomes_handler_failed() {
-        assert_eq!(
-            Answer::fail(0, "x").error_code(),
-            ErrorCode::HANDLER_FAILED
-        );
+        assert_eq!(Answer::fail(0, "x").error_code(), ErrorCode::HANDLER_FAILED);
     }
 
     #[test]

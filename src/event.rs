@@ -151,7 +151,11 @@ pub struct RoomInfo {
     #[serde(rename = "RoomType", default, skip_serializing_if = "Option::is_none")]
     pub room_type: Option<RoomType>,
     /// `Owner_Account`: the room's owner.
-    #[serde(rename = "Owner_Account", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Owner_Account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner_account: Option<UserId>,
     /// `MaxMemberCount`.
     #[serde(
@@ -218,7 +222,11 @@ pub struct RoomInfo {
     )]
     pub is_seat_enabled: Option<bool>,
     /// `CustomInfo`: the app's own text.
-    #[serde(rename = "CustomInfo", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CustomInfo",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub custom_info: Option<String>,
     /// `ScheduleStartTime`, in seconds since the Unix epoch.
     #[serde(
@@ -245,10 +253,18 @@ pub struct RoomInfo {
     )]
     pub create_time: Option<u64>,
     /// `RoomStatus`.
-    #[serde(rename = "RoomStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RoomStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub room_status: Option<RoomStatus>,
     /// `TakeSeatMode`.
-    #[serde(rename = "TakeSeatMode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TakeSeatMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub take_seat_mode: Option<TakeSeatMode>,
     /// Members of `RoomInfo` this crate does not name.
     #[serde(flatten)]
@@ -268,7 +284,11 @@ pub struct Seat {
     )]
     pub index: Option<u32>,
     /// `Member_Account`: the user on the seat; missing or empty when the seat is free.
-    #[serde(rename = "Member_Account", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Member_Account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub member_account: Option<UserId>,
     /// `IsTakenDisabled`: the seat is locked.
     #[serde(
@@ -302,7 +322,9 @@ pub struct Seat {
 impl Seat {
     /// The user on the seat, or `None` when the seat is free (`Member_Account` missing or empty).
     pub fn occupant(&self) -> Option<&UserId> {
-        self.member_account.as_ref().filter(|user| !user.as_str().is_empty())
+        self.member_account
+            .as_ref()
+            .filter(|user| !user.as_str().is_empty())
     }
 }
 
@@ -541,14 +563,10 @@ impl Event {
     ///
     /// The layer itself decodes with [`Event::decode`], against the command of the query.
     pub fn from_json(body: &[u8]) -> Result<Self, DecodeError> {
-        #[derive(Deserialize)]
-        struct Envelope {
-            #[serde(rename = "CallbackCommand")]
-            command: Option<Value>,
-        }
-        let envelope: Envelope = serde_json::from_slice(body).map_err(DecodeError::from_json)?;
-        match envelope.command {
-            Some(Value::String(command)) => Self::decode(&command, body),
+        // Not on the layer's path, so reading the body twice is fine here.
+        let object: Extra = serde_json::from_slice(body).map_err(DecodeError::from_json)?;
+        match object.get("CallbackCommand") {
+            Some(Value::String(command)) => Self::decode(command, body),
             Some(_) => Err(DecodeError::CommandNotText),
             None => Err(DecodeError::MissingCommand),
         }
@@ -709,7 +727,10 @@ fn typed<T: Typed>(command: &str, body: &[u8], wrap: fn(T) -> Event) -> Result<E
         Ok(mut event) => {
             // The struct does not name `CallbackCommand`, so it lands among the extra
             // members: take it out and check it there, in the same single pass.
-            check_command(event.extra_mut().remove("CallbackCommand").as_ref(), command)?;
+            check_command(
+                event.extra_mut().remove("CallbackCommand").as_ref(),
+                command,
+            )?;
             Ok(wrap(event))
         }
         Err(error) => {

@@ -86,7 +86,9 @@ impl<F, B, E> std::fmt::Debug for ResponseFuture<F, B, E> {
             Kind::Refused { .. } => "Refused",
             Kind::Callback { .. } => "Callback",
         };
-        f.debug_struct("ResponseFuture").field("kind", &kind).finish()
+        f.debug_struct("ResponseFuture")
+            .field("kind", &kind)
+            .finish()
     }
 }
 

@@ -35,8 +35,8 @@ use std::future::Future;
 
 use crate::answer::ErrorCode;
 use crate::event::{
-    Event, MemberEntered, MemberLeft, RoomCreated, RoomDestroyed, RoomInfoUpdated,
-    SeatListChanged, UndecodableEvent, UnknownEvent,
+    Event, MemberEntered, MemberLeft, RoomCreated, RoomDestroyed, RoomInfoUpdated, SeatListChanged,
+    UndecodableEvent, UnknownEvent,
 };
 use crate::query::CallbackContext;
 
@@ -87,7 +87,11 @@ impl HandlerError {
 
 impl fmt::Display for HandlerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "callback handler failed with code {}: {}", self.code, self.info)
+        write!(
+            f,
+            "callback handler failed with code {}: {}",
+            self.code, self.info
+        )
     }
 }
 

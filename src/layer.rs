@@ -358,8 +358,7 @@ impl<M> RoomWebhookBuilder<M> {
         let verifier = if self.tokens.is_empty() {
             None
         } else {
-            let mut verifier =
-                SignatureVerifier::new(&self.tokens)?.with_window(self.time_window);
+            let mut verifier = SignatureVerifier::new(&self.tokens)?.with_window(self.time_window);
             if let Some(clock) = self.clock {
                 verifier.set_clock(clock);
             }

@@ -259,7 +259,10 @@ mod tests {
              &ClientIP=127.0.0.1&OptPlatform=Web&Sign=ab&RequestTime=12",
         );
         assert_eq!(q.sdk_app_id, Param::Value("1400000000".into()));
-        assert_eq!(q.command, Param::Value("Room.CallbackAfterDestroyRoom".into()));
+        assert_eq!(
+            q.command,
+            Param::Value("Room.CallbackAfterDestroyRoom".into())
+        );
         assert_eq!(q.content_type, Param::Value("JSON".into()));
         assert_eq!(q.client_ip.informational(), Some("127.0.0.1"));
         assert_eq!(q.platform.informational(), Some("Web"));
@@ -289,7 +292,10 @@ mod tests {
 
     #[test]
     fn sdk_app_id_is_decimal_digits_only() {
-        assert_eq!(SdkAppId::parse("1400000000"), Some(SdkAppId::new(1400000000)));
+        assert_eq!(
+            SdkAppId::parse("1400000000"),
+            Some(SdkAppId::new(1400000000))
+        );
         for bad in ["", "+1", "-1", " 1", "1e3", "0x10", "99999999999999999999"] {
             assert_eq!(SdkAppId::parse(bad), None, "{bad:?}");
         }

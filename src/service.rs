@@ -213,7 +213,9 @@ impl Config {
             Param::Value(value) => SdkAppId::parse(value).ok_or_else(|| {
                 Rejection::unknown_app("SdkAppid in the query is not a decimal SDKAppID")
             })?,
-            Param::Absent => return Err(Rejection::unknown_app("SdkAppid is missing from the query")),
+            Param::Absent => {
+                return Err(Rejection::unknown_app("SdkAppid is missing from the query"))
+            }
             Param::Repeated => {
                 return Err(Rejection::unknown_app(
                     "SdkAppid appears more than once in the query",
@@ -258,7 +260,10 @@ impl Config {
                 ))
             }
         }
-        let header = request.headers().get(CONTENT_TYPE).map(|value| value.as_bytes());
+        let header = request
+            .headers()
+            .get(CONTENT_TYPE)
+            .map(|value| value.as_bytes());
         if !self.content_type.accepts(header) {
             return Err(Rejection::unsupported_media_type(
                 "the Content-Type header is not one callbacks are sent with (JSON or text)",

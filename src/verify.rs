@@ -295,7 +295,10 @@ mod tests {
         let mut buffer = [0u8; 20];
         assert_eq!(decimal(0, &mut buffer), b"0");
         assert_eq!(decimal(1669872112, &mut buffer), b"1669872112");
-        assert_eq!(decimal(u64::MAX, &mut buffer), u64::MAX.to_string().as_bytes());
+        assert_eq!(
+            decimal(u64::MAX, &mut buffer),
+            u64::MAX.to_string().as_bytes()
+        );
     }
 
     #[test]

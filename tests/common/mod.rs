@@ -1,0 +1,213 @@
+//! Helpers shared by the behaviour tests.
+#![allow(dead_code)]
+
+use std::convert::Infallible;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http::{Request, Response, StatusCode};
+use http_body::{Body, Frame, SizeHint};
+use http_body_util::{BodyExt, Full};
+use serde_json::Value;
+use tencent_room_webhook::{CallbackContext, Event, HandlerResult, RoomHandler};
+
+/// The demo SDKAppID every test configures.
+pub const APP: u64 = 1400000000;
+
+pub fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+pub fn fixture(relative: &str) -> Vec<u8> {
+    let path = fixtures_dir().join(relative);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every callback body under `tests/fixtures/room` and `tests/fixtures/drift`, so that a
+/// new fixture is tested without new code.
+pub fn callback_fixtures() -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for folder in ["room", "drift"] {
+        let dir = fixtures_dir().join(folder);
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "json") {
+                let name = format!("{folder}/{}", path.file_name().unwrap().to_string_lossy());
+                out.push((name, std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    assert!(out.len() >= 10, "fixtures missing: {out:?}");
+    out
+}
+
+/// The `CallbackCommand` of a body.
+pub fn command_of(body: &[u8]) -> String {
+    let value: Value = serde_json::from_slice(body).unwrap();
+    value["CallbackCommand"].as_str().unwrap().to_owned()
+}
+
+/// The query Tencent appends, for `command` of the demo app.
+pub fn callback_uri(command: &str) -> String {
+    format!("/callback?SdkAppid={APP}&CallbackCommand={command}&contenttype=json&ClientIP=127.0.0.1&OptPlatform=Web")
+}
+
+pub fn post(uri: &str, body: impl Into<Bytes>) -> Request<Full<Bytes>> {
+    let body = body.into();
+    Request::post(uri)
+        .header("content-type", "application/json")
+        .header("content-length", body.len())
+        .body(Full::new(body))
+        .unwrap()
+}
+
+/// A request for a fixture, as Tencent sends it.
+pub fn fixture_request(relative: &str) -> Request<Full<Bytes>> {
+    let body = fixture(relative);
+    post(&callback_uri(&command_of(&body)), body)
+}
+
+/// A Tencent answer, checked for its form: JSON content type and exactly the three fields.
+#[derive(Debug)]
+pub struct Answered {
+    pub status: StatusCode,
+    pub action_status: String,
+    pub code: i64,
+    pub info: String,
+    pub headers: http::HeaderMap,
+}
+
+pub async fn answered<B>(response: Response<B>) -> Answered
+where
+    B: Body,
+    B::Error: std::fmt::Debug,
+{
+    let (parts, body) = response.into_parts();
+    assert_eq!(
+        parts
+            .headers
+            .get("content-type")
+            .map(|v| v.to_str().unwrap()),
+        Some("application/json"),
+        "every answer is JSON"
+    );
+    let bytes = body.collect().await.unwrap().to_bytes();
+    let value: Value = serde_json::from_slice(&bytes).expect("answer is JSON");
+    let object = value.as_object().expect("answer is an object");
+    let mut keys: Vec<_> = object.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        ["ActionStatus", "ErrorCode", "ErrorInfo"],
+        "exactly the three fields"
+    );
+    let answered = Answered {
+        status: parts.status,
+        action_status: object["ActionStatus"].as_str().unwrap().to_owned(),
+        code: object["ErrorCode"].as_i64().unwrap(),
+        info: object["ErrorInfo"].as_str().unwrap().to_owned(),
+        headers: parts.headers,
+    };
+    if answered.action_status == "OK" {
+        assert_eq!(answered.code, 0);
+    } else {
+        assert_eq!(answered.action_status, "FAIL");
+        assert_ne!(answered.code, 0, "every FAIL has a non-zero code");
+    }
+    answered
+}
+
+impl Answered {
+    pub fn assert_ok(&self) {
+        assert_eq!(
+            (self.status, self.action_status.as_str(), self.code),
+            (StatusCode::OK, "OK", 0),
+            "{self:?}"
+        );
+    }
+
+    pub fn assert_fail(&self, status: u16, code: i64) {
+        assert_eq!(
+            (self.status.as_u16(), self.action_status.as_str(), self.code),
+            (status, "FAIL", code),
+            "{self:?}"
+        );
+    }
+}
+
+/// A handler that records what it receives and answers OK.
+#[derive(Clone, Default)]
+pub struct Recorder {
+    pub events: Arc<Mutex<Vec<(Event, CallbackContext)>>>,
+}
+
+impl Recorder {
+    pub fn take(&self) -> Vec<(Event, CallbackContext)> {
+        std::mem::take(&mut *self.events.lock().unwrap())
+    }
+}
+
+impl RoomHandler for Recorder {
+    async fn handle(&self, event: Event, context: &CallbackContext) -> HandlerResult {
+        self.events.lock().unwrap().push((event, context.clone()));
+        Ok(())
+    }
+}
+
+type InnerFuture = std::future::Ready<Result<Response<Full<Bytes>>, Infallible>>;
+
+/// The inner app: answers 200 `inner` to anything.
+pub fn inner_app<B>() -> tower::util::ServiceFn<fn(Request<B>) -> InnerFuture> {
+    fn answer<B>(_request: Request<B>) -> InnerFuture {
+        std::future::ready(Ok(Response::new(Full::new(Bytes::from_static(b"inner")))))
+    }
+    tower::service_fn(answer::<B>)
+}
+
+/// A body that streams `chunks` frames of `chunk` bytes with no declared length, and
+/// records whether it was polled and how many bytes it gave.
+#[derive(Clone)]
+pub struct ProbeBody {
+    chunk: Bytes,
+    remaining: usize,
+    pub polled: Arc<AtomicBool>,
+    pub given: Arc<AtomicUsize>,
+}
+
+impl ProbeBody {
+    pub fn new(chunk: impl Into<Bytes>, chunks: usize) -> Self {
+        Self {
+            chunk: chunk.into(),
+            remaining: chunks,
+            polled: Arc::default(),
+            given: Arc::default(),
+        }
+    }
+}
+
+impl Body for ProbeBody {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        self.polled.store(true, Ordering::SeqCst);
+        if self.remaining == 0 {
+            return Poll::Ready(None);
+        }
+        self.remaining -= 1;
+        self.given.fetch_add(self.chunk.len(), Ordering::SeqCst);
+        Poll::Ready(Some(Ok(Frame::data(self.chunk.clone()))))
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::default()
+    }
+}
