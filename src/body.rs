@@ -45,6 +45,14 @@ impl<B> WebhookBody<B> {
     }
 }
 
+/// An empty body, for layers that build responses of their own (for example
+/// `tower_http::timeout::TimeoutLayer`).
+impl<B> Default for WebhookBody<B> {
+    fn default() -> Self {
+        Self::full(Full::default())
+    }
+}
+
 impl<B> Body for WebhookBody<B>
 where
     B: Body<Data = Bytes>,

@@ -1,0 +1,260 @@
+//! Extension mode, and the layer composed with other layers, with axum, and with plain
+//! hyper over a real loopback socket.
+
+mod common;
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::routing::{get, post as axum_post};
+use axum::{Extension, Router};
+use bytes::Bytes;
+use http::{Request, Response, StatusCode};
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::service::TowerToHyperService;
+use tencent_room_webhook::event::RoomDestroyed;
+use tencent_room_webhook::{
+    Answer, CallbackContext, Event, HandlerResult, RoomHandler, RoomWebhookLayer, WebhookBody,
+};
+use tokio::net::TcpListener;
+use tower::{Layer, ServiceBuilder, ServiceExt};
+
+use common::*;
+
+const DESTROY: &str = "Room.CallbackAfterDestroyRoom";
+
+// Extension mode through a tower service.
+
+#[tokio::test]
+async fn extension_mode_gives_the_inner_service_the_event_the_context_and_the_body() {
+    let layer = RoomWebhookLayer::builder().sdk_app_id(APP).build().unwrap();
+    let inner = tower::service_fn(|request: Request<WebhookBody<Full<Bytes>>>| async move {
+        let event = request.extensions().get::<Event>().cloned().expect("event");
+        let context = request
+            .extensions()
+            .get::<CallbackContext>()
+            .cloned()
+            .expect("context");
+        let body = request.into_body().collect().await.unwrap().to_bytes();
+        assert_eq!(body, Bytes::from(fixture("room/after_destroy_room.json")));
+        let Event::RoomDestroyed(destroyed) = event else {
+            panic!("{event:?}")
+        };
+        assert_eq!(destroyed.room_id.unwrap(), "tandy-test-rest");
+        assert_eq!(context.sdk_app_id.get(), APP);
+        Ok::<_, Infallible>(Answer::fail(7, "seen").into_response())
+    });
+    let response = layer
+        .layer(inner)
+        .oneshot(fixture_request("room/after_destroy_room.json"))
+        .await
+        .unwrap();
+    answered(response).await.assert_fail(200, 7);
+}
+
+#[tokio::test]
+async fn extension_mode_answers_refusals_itself_without_calling_the_inner_service() {
+    let layer = RoomWebhookLayer::builder().sdk_app_id(APP).build().unwrap();
+    let inner = tower::service_fn(|_: Request<WebhookBody<Full<Bytes>>>| async {
+        panic!("the inner service must not see a refused callback");
+        #[allow(unreachable_code)]
+        Ok::<_, Infallible>(Answer::ok().into_response())
+    });
+    let uri = format!("/callback?SdkAppid=1&CallbackCommand={DESTROY}");
+    let response = layer
+        .layer(inner)
+        .oneshot(post(&uri, fixture("room/after_destroy_room.json")))
+        .await
+        .unwrap();
+    answered(response).await.assert_fail(403, 40300);
+}
+
+#[tokio::test]
+async fn extension_mode_passes_other_requests_with_their_body_intact() {
+    let layer = RoomWebhookLayer::builder().sdk_app_id(APP).build().unwrap();
+    let inner = tower::service_fn(|request: Request<WebhookBody<Full<Bytes>>>| async move {
+        assert!(request.extensions().get::<Event>().is_none());
+        let body = request.into_body().collect().await.unwrap().to_bytes();
+        Ok::<_, Infallible>(Response::new(Full::new(body)))
+    });
+    let request = Request::post("/upload")
+        .body(Full::new(Bytes::from("payload")))
+        .unwrap();
+    let response = layer.layer(inner).oneshot(request).await.unwrap();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(&body[..], b"payload");
+}
+
+// Composition with other tower layers.
+
+struct SlowDestroy;
+
+impl RoomHandler for SlowDestroy {
+    async fn on_room_destroyed(&self, _: RoomDestroyed, _: &CallbackContext) -> HandlerResult {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn the_layer_composes_in_a_service_builder_with_trace_and_timeout() {
+    let webhook = RoomWebhookLayer::builder()
+        .sdk_app_id(APP)
+        .handler(Recorder::default())
+        .build()
+        .unwrap();
+    let service = ServiceBuilder::new()
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::GATEWAY_TIMEOUT,
+            Duration::from_secs(1),
+        ))
+        .layer(webhook)
+        .service(inner_app());
+    let response = service
+        .clone()
+        .oneshot(fixture_request("room/after_member_enter.json"))
+        .await
+        .unwrap();
+    answered(response).await.assert_ok();
+    let response = service
+        .oneshot(
+            Request::get("/healthz")
+                .body(Full::new(Bytes::new()))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_outer_timeout_cuts_a_slow_handler() {
+    let webhook = RoomWebhookLayer::builder()
+        .sdk_app_id(APP)
+        .handler(SlowDestroy)
+        .build()
+        .unwrap();
+    let service = ServiceBuilder::new()
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::GATEWAY_TIMEOUT,
+            Duration::from_secs(1),
+        ))
+        .layer(webhook)
+        .service(inner_app());
+    let response = service
+        .oneshot(fixture_request("room/after_destroy_room.json"))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::GATEWAY_TIMEOUT);
+}
+
+// axum.
+
+async fn axum_request(app: Router, request: Request<Full<Bytes>>) -> Response<axum::body::Body> {
+    app.oneshot(request.map(axum::body::Body::new))
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn on_an_axum_router_the_handler_mode_answers_callbacks_and_passes_routes() {
+    let recorder = Recorder::default();
+    let app = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .layer(
+            RoomWebhookLayer::builder()
+                .sdk_app_id(APP)
+                .handler(recorder.clone())
+                .build()
+                .unwrap(),
+        );
+    let response = axum_request(app.clone(), fixture_request("room/after_destroy_room.json")).await;
+    answered(response).await.assert_ok();
+    assert_eq!(recorder.take().len(), 1);
+    let response = axum_request(
+        app,
+        Request::get("/healthz")
+            .body(Full::new(Bytes::new()))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(&body[..], b"ok");
+}
+
+async fn extension_handler(
+    Extension(event): Extension<Event>,
+    Extension(context): Extension<CallbackContext>,
+) -> Response<Full<Bytes>> {
+    assert_eq!(context.command, event.command());
+    match event {
+        Event::MemberLeft(_) => Answer::ok().into_response(),
+        other => Answer::fail(99, format!("unexpected {}", other.command())).into_response(),
+    }
+}
+
+#[tokio::test]
+async fn on_an_axum_router_the_extension_mode_reaches_an_axum_handler() {
+    let app = Router::new()
+        .route("/callback", axum_post(extension_handler))
+        .layer(RoomWebhookLayer::builder().sdk_app_id(APP).build().unwrap());
+    let response = axum_request(app.clone(), fixture_request("room/after_member_leave.json")).await;
+    answered(response).await.assert_ok();
+    let response = axum_request(app, fixture_request("room/after_member_enter.json")).await;
+    answered(response).await.assert_fail(200, 99);
+}
+
+// Plain hyper 1, over a real socket, with a real client.
+
+#[tokio::test]
+async fn on_plain_hyper_over_loopback_callbacks_and_other_requests_are_served() {
+    let recorder = Recorder::default();
+    let service = ServiceBuilder::new()
+        .layer(
+            RoomWebhookLayer::builder()
+                .sdk_app_id(APP)
+                .handler(recorder.clone())
+                .build()
+                .unwrap(),
+        )
+        .service(inner_app::<hyper::body::Incoming>());
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        loop {
+            let (stream, _) = listener.accept().await.unwrap();
+            let service = TowerToHyperService::new(service.clone());
+            tokio::spawn(async move {
+                hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await
+                    .ok();
+            });
+        }
+    });
+
+    let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+    for (name, body) in callback_fixtures() {
+        let uri = format!("http://{address}{}", callback_uri(&command_of(&body)));
+        let response = client.request(post(&uri, body)).await.unwrap();
+        let answer = answered(response).await;
+        assert_eq!(answer.action_status, "OK", "{name}");
+    }
+    assert_eq!(recorder.take().len(), callback_fixtures().len());
+
+    let response = client
+        .request(
+            Request::get(format!("http://{address}/healthz"))
+                .body(Full::default())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(&body[..], b"inner");
+    server.abort();
+}
