@@ -110,5 +110,10 @@ pub use handler::{HandlerError, HandlerResult, RoomHandler};
 pub use layer::{
     ConfigError, ContentTypePolicy, RoomWebhookBuilder, RoomWebhookLayer, ToExtensions, ToHandler,
 };
-pub use query::{CallbackContext, OptPlatform, SdkAppId};
+pub use query::{CallbackContext, OptPlatform, ParseSdkAppIdError, SdkAppId};
 pub use service::RoomWebhook;
+
+// The README's Rust example compiles as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

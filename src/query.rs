@@ -42,6 +42,34 @@ impl SdkAppId {
     }
 }
 
+/// Why text is not an SDKAppID.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseSdkAppIdError(());
+
+impl fmt::Display for ParseSdkAppIdError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an SDKAppID is decimal digits only, like 1400000000")
+    }
+}
+
+impl std::error::Error for ParseSdkAppIdError {}
+
+/// Reads decimal digits only, as in the query: no sign, no spaces, no empty value.
+///
+/// ```
+/// use tencent_room_webhook::SdkAppId;
+///
+/// assert_eq!("1400000000".parse::<SdkAppId>().unwrap().get(), 1400000000);
+/// assert!(" 1400000000".parse::<SdkAppId>().is_err());
+/// ```
+impl std::str::FromStr for SdkAppId {
+    type Err = ParseSdkAppIdError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::parse(text).ok_or(ParseSdkAppIdError(()))
+    }
+}
+
 impl From<u64> for SdkAppId {
     fn from(id: u64) -> Self {
         Self(id)
