@@ -258,3 +258,12 @@ async fn on_plain_hyper_over_loopback_callbacks_and_other_requests_are_served() 
     assert_eq!(&body[..], b"inner");
     server.abort();
 }
+
+#[cfg(feature = "axum")]
+#[tokio::test]
+async fn with_the_axum_feature_an_answer_is_an_axum_response() {
+    use axum::response::IntoResponse;
+
+    let response = Answer::fail(3, "no").into_response();
+    answered(response).await.assert_fail(200, 3);
+}
