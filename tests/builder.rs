@@ -8,7 +8,10 @@ use tencent_room_webhook::RoomWebhookLayer;
 fn a_layer_without_an_sdkappid_does_not_build() {
     let error = RoomWebhookLayer::builder().build().unwrap_err();
     assert!(error.to_string().contains("no SDKAppID"), "{error}");
-    assert!(error.to_string().contains("sdk_app_id()"), "says what to call: {error}");
+    assert!(
+        error.to_string().contains("sdk_app_id()"),
+        "says what to call: {error}"
+    );
 }
 
 #[test]

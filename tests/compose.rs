@@ -4,6 +4,7 @@
 mod common;
 
 use std::convert::Infallible;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::routing::{get, post as axum_post};
@@ -11,6 +12,7 @@ use axum::{Extension, Router};
 use bytes::Bytes;
 use http::{Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::service::TowerToHyperService;
@@ -210,18 +212,18 @@ async fn on_an_axum_router_the_extension_mode_reaches_an_axum_handler() {
 
 // Plain hyper 1, over a real socket, with a real client.
 
-#[tokio::test]
-async fn on_plain_hyper_over_loopback_callbacks_and_other_requests_are_served() {
-    let recorder = Recorder::default();
-    let service = ServiceBuilder::new()
-        .layer(
-            RoomWebhookLayer::builder()
-                .sdk_app_id(APP)
-                .handler(recorder.clone())
-                .build()
-                .unwrap(),
-        )
-        .service(inner_app::<hyper::body::Incoming>());
+/// Serves `service` on a loopback port with hyper 1, one task per connection.
+async fn serve<S>(service: S) -> (SocketAddr, tokio::task::JoinHandle<()>)
+where
+    S: tower::Service<
+            Request<hyper::body::Incoming>,
+            Response = Response<WebhookBody<Full<Bytes>>>,
+            Error = Infallible,
+        > + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let server = tokio::spawn(async move {
@@ -236,8 +238,27 @@ async fn on_plain_hyper_over_loopback_callbacks_and_other_requests_are_served() 
             });
         }
     });
+    (address, server)
+}
 
-    let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+fn client() -> Client<HttpConnector, Full<Bytes>> {
+    Client::builder(TokioExecutor::new()).build_http()
+}
+
+#[tokio::test]
+async fn on_plain_hyper_over_loopback_callbacks_and_other_requests_are_served() {
+    let recorder = Recorder::default();
+    let service = ServiceBuilder::new()
+        .layer(
+            RoomWebhookLayer::builder()
+                .sdk_app_id(APP)
+                .handler(recorder.clone())
+                .build()
+                .unwrap(),
+        )
+        .service(inner_app::<hyper::body::Incoming>());
+    let (address, server) = serve(service).await;
+    let client = client();
     for (name, body) in callback_fixtures() {
         let uri = format!("http://{address}{}", callback_uri(&command_of(&body)));
         let response = client.request(post(&uri, body)).await.unwrap();
@@ -256,6 +277,49 @@ async fn on_plain_hyper_over_loopback_callbacks_and_other_requests_are_served() 
         .unwrap();
     let body = response.into_body().collect().await.unwrap().to_bytes();
     assert_eq!(&body[..], b"inner");
+    server.abort();
+}
+
+struct PanicsOnDestroy;
+
+impl RoomHandler for PanicsOnDestroy {
+    async fn on_room_destroyed(&self, _: RoomDestroyed, _: &CallbackContext) -> HandlerResult {
+        panic!("a bug in the application's handler");
+    }
+}
+
+#[tokio::test]
+async fn over_loopback_a_panicking_handler_is_answered_500_and_the_connection_carries_on() {
+    let service = RoomWebhookLayer::builder()
+        .sdk_app_id(APP)
+        .handler(PanicsOnDestroy)
+        .build()
+        .unwrap()
+        .layer(inner_app::<hyper::body::Incoming>());
+    let (address, server) = serve(service).await;
+    // One connection at most, so the requests after the panic reuse it.
+    let client: Client<HttpConnector, Full<Bytes>> = Client::builder(TokioExecutor::new())
+        .pool_max_idle_per_host(1)
+        .build_http();
+    let url = |relative: &str| {
+        let body = fixture(relative);
+        post(
+            &format!("http://{address}{}", callback_uri(&command_of(&body))),
+            body,
+        )
+    };
+    for _ in 0..3 {
+        let response = client
+            .request(url("room/after_destroy_room.json"))
+            .await
+            .unwrap();
+        answered(response).await.assert_fail(500, 50000);
+        let response = client
+            .request(url("room/after_member_leave.json"))
+            .await
+            .unwrap();
+        answered(response).await.assert_ok();
+    }
     server.abort();
 }
 
