@@ -328,6 +328,7 @@ async fn over_loopback_a_panicking_handler_is_answered_500_and_the_connection_ca
 async fn with_the_axum_feature_an_answer_is_an_axum_response() {
     use axum::response::IntoResponse;
 
-    let response = Answer::fail(3, "no").into_response();
+    // Through axum's trait, not the inherent method of the same name.
+    let response: axum::response::Response = IntoResponse::into_response(Answer::fail(3, "no"));
     answered(response).await.assert_fail(200, 3);
 }

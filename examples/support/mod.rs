@@ -1,0 +1,326 @@
+//! What the examples share: settings from the environment (the table in
+//! `examples/server.rs`), logging on standard error, one JSON line per event on standard
+//! output, and a shutdown on Ctrl-C or SIGTERM. Each example declares `mod support;` and
+//! keeps only how it builds its layer and serves its app.
+
+// Each example uses only part of this: `extensions` has no `Recorder`, `hyper` no axum.
+#![allow(dead_code)]
+
+use std::fmt::Display;
+use std::future::{Future, IntoFuture};
+use std::io::{self, BufWriter, Stdout, Write};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use axum::Router;
+use tencent_room_webhook::{
+    CallbackContext, ErrorCode, Event, HandlerError, HandlerResult, RoomHandler,
+    RoomWebhookBuilder, RoomWebhookLayer, SdkAppId,
+};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tracing_subscriber::EnvFilter;
+
+const DEMO_SDK_APP_ID: SdkAppId = SdkAppId::new(1400000000);
+const DEFAULT_PATH: &str = "/callback";
+/// How long open connections get to finish after a shutdown signal.
+pub const GRACE: Duration = Duration::from_secs(5);
+
+/// Everything before serving: logging, the settings, the layer (made by `build` from a
+/// builder that has the path, the SDKAppIDs and the token), the signal handlers, and the
+/// listener, with log lines saying what was configured and where it listens.
+///
+/// Bad configuration, including an error from `build`, is reported on standard error and
+/// gives exit status 2; failing to listen gives 1.
+pub async fn start<M, E: Display>(
+    default_addr: &str,
+    build: impl FnOnce(RoomWebhookBuilder) -> Result<RoomWebhookLayer<M>, E>,
+) -> Result<
+    (
+        TcpListener,
+        RoomWebhookLayer<M>,
+        impl Future<Output = ()> + Send + 'static,
+    ),
+    ExitCode,
+> {
+    init_logging();
+    let settings = Settings::from_env(default_addr).map_err(config_error)?;
+    let webhook = build(settings.builder()).map_err(config_error)?;
+    settings.log_summary();
+
+    // Signals are caught before the "listening" line, so that a SIGTERM sent as soon as
+    // it appears is a graceful shutdown, not the default (fatal) action.
+    let shutdown = shutdown_signal().map_err(|error| {
+        tracing::error!(%error, "could not install the signal handlers");
+        ExitCode::FAILURE
+    })?;
+    let addr = settings.addr;
+    let listener = TcpListener::bind(addr).await.map_err(|error| {
+        tracing::error!(%error, "could not listen on {addr}");
+        ExitCode::FAILURE
+    })?;
+    let local = listener.local_addr().map_err(|error| {
+        tracing::error!(%error, "could not read the bound address");
+        ExitCode::FAILURE
+    })?;
+    tracing::info!("listening on http://{local}");
+    tracing::info!("callbacks: POST http://{local}{}", webhook.path());
+    Ok((listener, webhook, shutdown))
+}
+
+/// Serves an axum app until `shutdown`, then lets open connections finish for up to
+/// [`GRACE`], and says how it ended.
+pub async fn serve_axum(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> ExitCode {
+    // axum waits for every open connection to finish; a client that stalls mid-request
+    // would hold the shutdown forever, so the wait is bounded by GRACE.
+    let (signalled, grace_starts) = oneshot::channel();
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        shutdown.await;
+        let _ = signalled.send(());
+    });
+    let grace_over = async move {
+        match grace_starts.await {
+            Ok(()) => tokio::time::sleep(GRACE).await,
+            // The server ended without a signal: the other branch has its result.
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        result = server.into_future() => match result {
+            Ok(()) => {
+                tracing::info!("stopped");
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                tracing::error!(%error, "the server failed");
+                ExitCode::FAILURE
+            }
+        },
+        () = grace_over => {
+            tracing::warn!("connections still open after {GRACE:?}: closing them");
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// The handler of the handler-mode examples: writes every event, whatever its command,
+/// and logs a summary.
+pub struct Recorder {
+    out: EventWriter,
+}
+
+impl Recorder {
+    pub fn stdout() -> Self {
+        Self {
+            out: EventWriter::stdout(),
+        }
+    }
+}
+
+impl RoomHandler for Recorder {
+    // Overriding `handle` rather than the per-command methods sees unknown and
+    // undecodable events too.
+    async fn handle(&self, event: Event, context: &CallbackContext) -> HandlerResult {
+        describe(&event, context);
+        self.out.write(&event).map_err(|error| {
+            tracing::error!(%error, "could not write the event to standard output");
+            HandlerError::new(ErrorCode::HANDLER_FAILED, "the event could not be recorded")
+        })
+    }
+}
+
+fn describe(event: &Event, context: &CallbackContext) {
+    let room_id = event.room_id().map_or("-", |room| room.as_str());
+    if let Event::Undecodable(undecodable) = event {
+        tracing::warn!(
+            sdk_app_id = %context.sdk_app_id,
+            command = event.command(),
+            reason = %undecodable.reason,
+            "callback received, but its body does not fit its command"
+        );
+    } else {
+        tracing::info!(
+            sdk_app_id = %context.sdk_app_id,
+            command = event.command(),
+            room_id,
+            "callback received"
+        );
+    }
+}
+
+/// One JSON line per event on standard output.
+pub struct EventWriter {
+    out: Mutex<BufWriter<Stdout>>,
+}
+
+impl EventWriter {
+    pub fn stdout() -> Self {
+        Self {
+            out: Mutex::new(BufWriter::new(io::stdout())),
+        }
+    }
+
+    pub fn write(&self, event: &Event) -> io::Result<()> {
+        // Serialized before locking: the lock is held only for the write, and a failed
+        // serialization cannot leave half a line behind.
+        let mut line = serde_json::to_vec(event)?;
+        line.push(b'\n');
+        let mut out = self.out.lock().unwrap_or_else(PoisonError::into_inner);
+        out.write_all(&line)?;
+        // Flushed per line so that a pipe (`| jq`) sees each event as it arrives.
+        out.flush()
+    }
+}
+
+/// Resolves at the first Ctrl-C or SIGTERM.
+#[cfg(unix)]
+fn shutdown_signal() -> io::Result<impl Future<Output = ()> + Send + 'static> {
+    use tokio::signal::unix::{signal, SignalKind};
+
+    // Registered now rather than when first polled (as `tokio::signal::ctrl_c` would):
+    // see `start`. SIGINT is what Ctrl-C sends.
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+        tracing::info!("shutting down");
+    })
+}
+
+/// Resolves at the first Ctrl-C.
+#[cfg(not(unix))]
+fn shutdown_signal() -> io::Result<impl Future<Output = ()> + Send + 'static> {
+    Ok(async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "could not wait for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+        tracing::info!("shutting down");
+    })
+}
+
+/// Configuration from the environment. Not `Debug`: it holds the token.
+struct Settings {
+    addr: SocketAddr,
+    sdk_app_ids: Vec<SdkAppId>,
+    sdk_app_id_is_demo: bool,
+    path: String,
+    token: Option<String>,
+}
+
+impl Settings {
+    fn from_env(default_addr: &str) -> Result<Self, String> {
+        let addr_text = env("ROOM_WEBHOOK_ADDR")?.unwrap_or_else(|| default_addr.to_owned());
+        let addr = addr_text.parse().map_err(|_| {
+            format!(
+                "ROOM_WEBHOOK_ADDR={addr_text:?} is not a socket address: expected IP:PORT, \
+                 like {default_addr} (port 0 picks a free port)"
+            )
+        })?;
+        let (sdk_app_ids, sdk_app_id_is_demo) = match env("ROOM_WEBHOOK_SDKAPPID")? {
+            Some(text) => (parse_sdk_app_ids(&text)?, false),
+            None => (vec![DEMO_SDK_APP_ID], true),
+        };
+        let path = env("ROOM_WEBHOOK_PATH")?.unwrap_or_else(|| DEFAULT_PATH.to_owned());
+        let token = env("ROOM_WEBHOOK_TOKEN")?;
+        if token.as_deref() == Some("") {
+            return Err(
+                "ROOM_WEBHOOK_TOKEN is set but empty: set it to the authentication \
+                        token shown in the console, or unset it to turn authentication off"
+                    .to_owned(),
+            );
+        }
+        Ok(Self {
+            addr,
+            sdk_app_ids,
+            sdk_app_id_is_demo,
+            path,
+            token,
+        })
+    }
+
+    /// Says what was configured, never the token itself.
+    fn log_summary(&self) {
+        if self.sdk_app_id_is_demo {
+            tracing::warn!(
+                "using the demo SDKAppID {DEMO_SDK_APP_ID}: set ROOM_WEBHOOK_SDKAPPID to your \
+                 app's SDKAppID from the Tencent Cloud Chat console (several may be \
+                 comma-separated)"
+            );
+        } else {
+            // Plain numbers: `SdkAppId`'s `Debug` would wrap each one in its type name.
+            let sdk_app_ids: Vec<u64> = self.sdk_app_ids.iter().map(|id| id.get()).collect();
+            tracing::info!(?sdk_app_ids, "accepting callbacks");
+        }
+        if self.token.is_some() {
+            tracing::info!("callback authentication is on: Sign and RequestTime are checked");
+        } else {
+            tracing::info!(
+                "callback authentication is off: set ROOM_WEBHOOK_TOKEN to the console's \
+                 token to check Sign"
+            );
+        }
+    }
+
+    /// A layer builder with these settings, in extension mode until given a handler.
+    fn builder(&self) -> RoomWebhookBuilder {
+        let mut builder = RoomWebhookLayer::builder()
+            .path(self.path.as_str())
+            .sdk_app_ids(self.sdk_app_ids.iter().copied());
+        if let Some(token) = &self.token {
+            builder = builder.token(token.as_str());
+        }
+        builder
+    }
+}
+
+/// A variable's value; `None` when it is not set.
+fn env(name: &str) -> Result<Option<String>, String> {
+    match std::env::var(name) {
+        Ok(value) => Ok(Some(value)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err(format!("{name} is not valid UTF-8")),
+    }
+}
+
+/// Comma-separated SDKAppIDs, spaces around them allowed.
+fn parse_sdk_app_ids(text: &str) -> Result<Vec<SdkAppId>, String> {
+    text.split(',')
+        .map(str::trim)
+        .map(|id| {
+            // `SdkAppId`'s own parser takes decimal digits only, as in Tencent's query.
+            id.parse::<SdkAppId>().map_err(|_| {
+                format!(
+                    "ROOM_WEBHOOK_SDKAPPID={text:?}: {id:?} is not an SDKAppID (expected \
+                     decimal digits like {DEMO_SDK_APP_ID}; separate several with commas)"
+                )
+            })
+        })
+        .collect()
+}
+
+fn config_error(message: impl Display) -> ExitCode {
+    eprintln!("configuration error: {message}");
+    ExitCode::from(2)
+}
+
+fn init_logging() {
+    use std::io::IsTerminal;
+
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(io::stderr)
+        // Colour codes only for a terminal, not for a log file or a test reading stderr.
+        .with_ansi(io::stderr().is_terminal())
+        .init();
+}

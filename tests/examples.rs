@@ -1,0 +1,346 @@
+//! The examples, run as the processes a user starts, over a real loopback socket with a
+//! real HTTP client: the contract through the reference server, one line of JSON per
+//! event on standard output, graceful shutdown.
+//!
+//! `cargo test` builds the examples before it runs this file; the binaries are found
+//! beside the test's own.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use http::{Request, StatusCode};
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use serde_json::Value;
+use tencent_room_webhook::verify::sign;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, Lines};
+use tokio::process::{Child, ChildStdout, Command};
+use tokio::time::timeout;
+
+use common::*;
+
+const WAIT: Duration = Duration::from_secs(30);
+
+struct Example {
+    child: Child,
+    address: SocketAddr,
+    stdout: Lines<BufReader<ChildStdout>>,
+    client: Client<HttpConnector, Full<Bytes>>,
+}
+
+fn example_binary(name: &str) -> PathBuf {
+    // target/<profile>/deps/<this test> -> target/<profile>/examples/<name>
+    let test = std::env::current_exe().unwrap();
+    let profile = test.parent().and_then(|deps| deps.parent()).unwrap();
+    let binary = profile
+        .join("examples")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        binary.exists(),
+        "{} is missing: run `cargo test` (which builds the examples) or `cargo build --examples`",
+        binary.display()
+    );
+    binary
+}
+
+/// Drops ANSI colour sequences from a log line.
+fn plain(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl Example {
+    async fn start(name: &str, env: &[(&str, &str)]) -> Self {
+        let mut child = Command::new(example_binary(name))
+            .env("ROOM_WEBHOOK_ADDR", "127.0.0.1:0")
+            .env("RUST_LOG", "info")
+            .env("NO_COLOR", "1")
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
+        let address = timeout(WAIT, async {
+            while let Some(line) = stderr.next_line().await.unwrap() {
+                let line = plain(&line);
+                if let Some((_, rest)) = line.split_once("listening on http://") {
+                    let address = rest.split(|c: char| c.is_whitespace() || c == '/').next();
+                    return address.unwrap().parse::<SocketAddr>().unwrap();
+                }
+            }
+            panic!("{name} exited before listening");
+        })
+        .await
+        .unwrap_or_else(|_| panic!("{name} did not say where it listens"));
+        // Keep draining the logs so that the child never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = stderr.next_line().await {} });
+        Self {
+            stdout: BufReader::new(child.stdout.take().unwrap()).lines(),
+            child,
+            address,
+            client: Client::builder(TokioExecutor::new()).build_http(),
+        }
+    }
+
+    async fn send(&self, request: Request<Full<Bytes>>) -> Answered {
+        let (mut parts, body) = request.into_parts();
+        parts.uri = format!("http://{}{}", self.address, parts.uri)
+            .parse()
+            .unwrap();
+        let response = self
+            .client
+            .request(Request::from_parts(parts, body))
+            .await
+            .unwrap();
+        answered(response).await
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, Bytes) {
+        let uri = format!("http://{}{path}", self.address);
+        let response = self
+            .client
+            .request(Request::get(uri).body(Full::default()).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        (
+            status,
+            response.into_body().collect().await.unwrap().to_bytes(),
+        )
+    }
+
+    async fn next_event_line(&mut self) -> Value {
+        let line = timeout(WAIT, self.stdout.next_line())
+            .await
+            .expect("an event line in time")
+            .unwrap()
+            .expect("stdout open");
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("not one JSON line: {line:?}: {e}"))
+    }
+
+    /// Sends SIGTERM and returns the exit code.
+    async fn terminate(mut self) -> Option<i32> {
+        let pid = self.child.id().unwrap().to_string();
+        let status = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .await
+            .unwrap();
+        assert!(status.success());
+        timeout(WAIT, self.child.wait())
+            .await
+            .expect("exits after SIGTERM")
+            .unwrap()
+            .code()
+    }
+}
+
+/// A fixture's body as the server should print it: the same members and values.
+fn as_printed(relative: &str) -> Value {
+    let event = tencent_room_webhook::Event::from_json(&fixture(relative)).unwrap();
+    serde_json::to_value(event).unwrap()
+}
+
+#[tokio::test]
+async fn the_reference_server_prints_the_destroy_event_and_answers_ok() {
+    let mut server = Example::start("server", &[]).await;
+    server
+        .send(fixture_request("room/after_destroy_room.json"))
+        .await
+        .assert_ok();
+    let line = server.next_event_line().await;
+    assert_eq!(line, as_printed("room/after_destroy_room.json"));
+    assert_eq!(line["RoomId"], "tandy-test-rest");
+    assert_eq!(
+        server.terminate().await,
+        Some(0),
+        "graceful exit on SIGTERM"
+    );
+}
+
+#[tokio::test]
+async fn the_reference_server_prints_one_line_per_fixture_in_order() {
+    let mut server = Example::start("server", &[]).await;
+    for (name, body) in callback_fixtures() {
+        let command = command_of(&body);
+        server
+            .send(post(&callback_uri(&command), body))
+            .await
+            .assert_ok();
+        let line = server.next_event_line().await;
+        assert_eq!(line, as_printed(&name), "{name}");
+    }
+}
+
+#[tokio::test]
+async fn the_reference_server_holds_every_refusal_row_of_the_contract() {
+    let mut server = Example::start("server", &[]).await;
+    let destroy = fixture("room/after_destroy_room.json");
+    let uri = callback_uri("Room.CallbackAfterDestroyRoom");
+
+    let get = Request::get(&uri).body(Full::default()).unwrap();
+    let answer = server.send(get).await;
+    answer.assert_fail(405, 40500);
+    assert_eq!(answer.headers["allow"], "POST");
+
+    let wrong_app = uri.replace("SdkAppid=1400000000", "SdkAppid=1400000001");
+    server
+        .send(post(&wrong_app, destroy.clone()))
+        .await
+        .assert_fail(403, 40300);
+
+    let xml = uri.replace("contenttype=json", "contenttype=xml");
+    server
+        .send(post(&xml, destroy.clone()))
+        .await
+        .assert_fail(415, 41500);
+
+    server
+        .send(post(&uri, "not json"))
+        .await
+        .assert_fail(400, 40000);
+    let leave = fixture("room/after_member_leave.json");
+    server.send(post(&uri, leave)).await.assert_fail(400, 40000);
+
+    // An unknown command is delivered, printed, and answered OK.
+    let unknown = r#"{"CallbackCommand":"Room.CallbackAfterFuture","X":1}"#;
+    server
+        .send(post(&callback_uri("Room.CallbackAfterFuture"), unknown))
+        .await
+        .assert_ok();
+    let line = server.next_event_line().await;
+    assert_eq!(line, serde_json::from_str::<Value>(unknown).unwrap());
+
+    // Off the path: the inner app answers.
+    let (status, body) = server.get("/healthz").await;
+    assert_eq!((status, &body[..]), (StatusCode::OK, &b"ok"[..]));
+}
+
+#[tokio::test]
+async fn the_reference_server_refuses_a_declared_oversize_body_before_reading_it() {
+    let server = Example::start("server", &[]).await;
+    let mut stream = tokio::net::TcpStream::connect(server.address)
+        .await
+        .unwrap();
+    let head = format!(
+        "POST {} HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        callback_uri("Room.CallbackAfterDestroyRoom"),
+        2 * 1024 * 1024
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    // No body is sent: the answer must come from the declared length alone.
+    let mut response = Vec::new();
+    let mut buffer = [0u8; 4096];
+    timeout(WAIT, async {
+        while !String::from_utf8_lossy(&response).contains("\"ErrorCode\":41300") {
+            let read = stream.read(&mut buffer).await.unwrap();
+            assert_ne!(
+                read,
+                0,
+                "closed before answering: {:?}",
+                String::from_utf8_lossy(&response)
+            );
+            response.extend_from_slice(&buffer[..read]);
+        }
+    })
+    .await
+    .expect("413 without the body");
+    assert!(String::from_utf8_lossy(&response).starts_with("HTTP/1.1 413"));
+}
+
+#[tokio::test]
+async fn the_reference_server_checks_the_signature_when_given_a_token() {
+    let token = "example-token";
+    let mut server = Example::start("server", &[("ROOM_WEBHOOK_TOKEN", token)]).await;
+    let uri = callback_uri("Room.CallbackAfterDestroyRoom");
+    let destroy = fixture("room/after_destroy_room.json");
+    server
+        .send(post(&uri, destroy.clone()))
+        .await
+        .assert_fail(401, 40100);
+
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let signed = format!(
+        "{uri}&Sign={}&RequestTime={now}",
+        sign(token.as_bytes(), now)
+    );
+    server.send(post(&signed, destroy)).await.assert_ok();
+    assert_eq!(
+        server.next_event_line().await["CallbackCommand"],
+        "Room.CallbackAfterDestroyRoom"
+    );
+}
+
+#[tokio::test]
+async fn the_reference_server_exits_2_on_bad_configuration() {
+    for (name, value) in [
+        ("ROOM_WEBHOOK_SDKAPPID", "not-a-number"),
+        ("ROOM_WEBHOOK_TOKEN", ""),
+    ] {
+        let output = Command::new(example_binary("server"))
+            .env("ROOM_WEBHOOK_ADDR", "127.0.0.1:0")
+            .env(name, value)
+            .output();
+        let output = timeout(WAIT, output).await.unwrap().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{name}={value:?}");
+        assert!(!output.stderr.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn the_extension_example_delivers_through_an_axum_route() {
+    let mut server = Example::start("extensions", &[]).await;
+    server
+        .send(fixture_request("room/after_member_enter.json"))
+        .await
+        .assert_ok();
+    assert_eq!(
+        server.next_event_line().await,
+        as_printed("room/after_member_enter.json")
+    );
+    server
+        .send(post(&callback_uri("Room.CallbackAfterMemberEnter"), "[]"))
+        .await
+        .assert_fail(400, 40000);
+    assert_eq!(server.terminate().await, Some(0));
+}
+
+#[tokio::test]
+async fn the_hyper_example_serves_callbacks_without_axum() {
+    let mut server = Example::start("hyper", &[]).await;
+    server
+        .send(fixture_request("room/after_seat_info_changed.json"))
+        .await
+        .assert_ok();
+    assert_eq!(
+        server.next_event_line().await,
+        as_printed("room/after_seat_info_changed.json")
+    );
+    let (status, _) = server.get("/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(server.terminate().await, Some(0));
+}
