@@ -32,13 +32,14 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
+use std::pin::Pin;
 
 use crate::answer::ErrorCode;
 use crate::event::{
     Event, MemberEntered, MemberLeft, RoomCreated, RoomDestroyed, RoomInfoUpdated, SeatListChanged,
     UndecodableEvent, UnknownEvent,
 };
-use crate::query::CallbackContext;
+use crate::query::{CallbackContext, SdkAppId};
 
 /// What a handler method returns: `Ok(())` answers OK, `Err` answers FAIL.
 pub type HandlerResult = Result<(), HandlerError>;
@@ -208,5 +209,109 @@ pub trait RoomHandler: Send + Sync + 'static {
              override RoomHandler::on_undecodable to see it"
         );
         async { Ok(()) }
+    }
+}
+
+/// The object-safe form of [`RoomHandler`], so that [`PerApp`] can hold handlers of
+/// different types.
+trait DynHandler: Send + Sync + 'static {
+    fn handle_boxed<'a>(
+        &'a self,
+        event: Event,
+        context: &'a CallbackContext,
+    ) -> Pin<Box<dyn Future<Output = HandlerResult> + Send + 'a>>;
+}
+
+impl<H: RoomHandler> DynHandler for H {
+    fn handle_boxed<'a>(
+        &'a self,
+        event: Event,
+        context: &'a CallbackContext,
+    ) -> Pin<Box<dyn Future<Output = HandlerResult> + Send + 'a>> {
+        Box::pin(self.handle(event, context))
+    }
+}
+
+/// A handler per app, for one endpoint serving several SDKAppIDs: each callback goes to
+/// the handler of its `SdkAppid`, or to the fallback.
+///
+/// The handlers may be of different types; each call costs one allocation to erase the
+/// type. A callback of an app with neither a handler nor a fallback is answered OK, as if
+/// no handler cared.
+///
+/// ```
+/// use tencent_room_webhook::handler::{PerApp, RoomHandler};
+/// use tencent_room_webhook::{AppConfig, RoomWebhookLayer};
+///
+/// struct Production;
+/// impl RoomHandler for Production {}
+/// struct Staging;
+/// impl RoomHandler for Staging {}
+///
+/// let layer = RoomWebhookLayer::builder()
+///     .app(AppConfig::new(1400000001).token("production token"))
+///     .app(AppConfig::new(1400000002).token("staging token"))
+///     .handler(PerApp::new().app(1400000001, Production).app(1400000002, Staging))
+///     .build()?;
+/// # Ok::<(), tencent_room_webhook::ConfigError>(())
+/// ```
+#[derive(Default)]
+pub struct PerApp {
+    apps: Vec<(SdkAppId, Box<dyn DynHandler>)>,
+    fallback: Option<Box<dyn DynHandler>>,
+}
+
+impl PerApp {
+    /// No handler yet: every callback is answered OK until handlers are added.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Callbacks of `sdk_app_id` go to `handler` (a later call for the same app replaces
+    /// the handler).
+    pub fn app(mut self, sdk_app_id: impl Into<SdkAppId>, handler: impl RoomHandler) -> Self {
+        let id = sdk_app_id.into();
+        self.apps.retain(|(known, _)| *known != id);
+        self.apps.push((id, Box::new(handler)));
+        self
+    }
+
+    /// Callbacks of apps without a handler of their own go to `handler`.
+    pub fn fallback(mut self, handler: impl RoomHandler) -> Self {
+        self.fallback = Some(Box::new(handler));
+        self
+    }
+}
+
+impl fmt::Debug for PerApp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PerApp")
+            .field(
+                "apps",
+                &self.apps.iter().map(|(id, _)| id).collect::<Vec<_>>(),
+            )
+            .field("fallback", &self.fallback.is_some())
+            .finish()
+    }
+}
+
+impl RoomHandler for PerApp {
+    fn handle(
+        &self,
+        event: Event,
+        context: &CallbackContext,
+    ) -> impl Future<Output = HandlerResult> + Send {
+        let handler = self
+            .apps
+            .iter()
+            .find(|(id, _)| *id == context.sdk_app_id)
+            .map(|(_, handler)| handler)
+            .or(self.fallback.as_ref());
+        async move {
+            match handler {
+                Some(handler) => handler.handle_boxed(event, context).await,
+                None => Ok(()),
+            }
+        }
     }
 }

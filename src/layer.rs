@@ -113,6 +113,10 @@ impl ConfigError {
         ))
     }
 
+    fn for_app(self, id: SdkAppId) -> Self {
+        Self::new(format!("SDKAppID {id}: {}", self.message))
+    }
+
     pub(crate) fn no_token() -> Self {
         Self::new("no authentication token given: pass at least one token")
     }
@@ -150,14 +154,94 @@ impl<H> fmt::Debug for ToHandler<H> {
     }
 }
 
+/// One app served by the layer: its SDKAppID and, optionally, authentication tokens of
+/// its own.
+///
+/// Several apps may share one callback URL; each callback's `SdkAppid` says which app it
+/// belongs to, and the [`CallbackContext`](crate::CallbackContext) tells the handler.
+///
+/// ```
+/// use tencent_room_webhook::{AppConfig, RoomWebhookLayer};
+///
+/// let layer = RoomWebhookLayer::builder()
+///     // Checked with this app's own token.
+///     .app(AppConfig::new(1400000001).token("token of app 1"))
+///     // No token of its own: the builder's tokens apply (none here: no authentication).
+///     .app(AppConfig::new(1400000002))
+///     .build()?;
+/// # Ok::<(), tencent_room_webhook::ConfigError>(())
+/// ```
+#[derive(Clone)]
+pub struct AppConfig {
+    id: SdkAppId,
+    tokens: Option<Vec<String>>,
+}
+
+impl AppConfig {
+    /// The app with this SDKAppID, using the builder's tokens (if any).
+    pub fn new(sdk_app_id: impl Into<SdkAppId>) -> Self {
+        Self {
+            id: sdk_app_id.into(),
+            tokens: None,
+        }
+    }
+
+    /// Check this app's callbacks with this token (add several for a rotation). The
+    /// builder's own tokens then do not apply to this app.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.tokens.get_or_insert_with(Vec::new).push(token.into());
+        self
+    }
+
+    /// Add each of these tokens; see [`token`](Self::token).
+    pub fn tokens<I>(mut self, tokens: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.tokens
+            .get_or_insert_with(Vec::new)
+            .extend(tokens.into_iter().map(Into::into));
+        self
+    }
+
+    /// The SDKAppID.
+    pub fn sdk_app_id(&self) -> SdkAppId {
+        self.id
+    }
+}
+
+impl fmt::Debug for AppConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let tokens = self.tokens.as_ref().map(Vec::len);
+        f.debug_struct("AppConfig")
+            .field("sdk_app_id", &self.id)
+            .field("own_tokens", &format_args!("{tokens:?} redacted"))
+            .finish()
+    }
+}
+
+/// An app as the services check it.
+#[derive(Debug)]
+pub(crate) struct App {
+    pub(crate) id: SdkAppId,
+    pub(crate) verifier: Option<SignatureVerifier>,
+}
+
 /// The checked configuration the services share.
 #[derive(Debug)]
 pub(crate) struct Config {
     pub(crate) path: Box<str>,
-    pub(crate) apps: Box<[SdkAppId]>,
-    pub(crate) verifier: Option<SignatureVerifier>,
+    pub(crate) apps: Box<[App]>,
     pub(crate) body_limit: usize,
     pub(crate) content_type: ContentTypePolicy,
+}
+
+impl Config {
+    pub(crate) fn app(&self, id: SdkAppId) -> Option<&App> {
+        // A handful of apps at most: a scan beats hashing.
+        self.apps.iter().find(|app| app.id == id)
+    }
 }
 
 /// A tower [`Layer`] that receives Tencent Cloud Chat Room callbacks on one path.
@@ -223,7 +307,7 @@ impl<S, M: Clone> Layer<S> for RoomWebhookLayer<M> {
 /// Builds a [`RoomWebhookLayer`]; see [`RoomWebhookLayer::builder`] for the defaults.
 pub struct RoomWebhookBuilder<M = ToExtensions> {
     path: String,
-    apps: Vec<SdkAppId>,
+    apps: Vec<AppConfig>,
     tokens: Vec<String>,
     time_window: Duration,
     body_limit: usize,
@@ -257,7 +341,13 @@ impl<M> RoomWebhookBuilder<M> {
     /// Accept callbacks of this SDKAppID. Call it again, or use
     /// [`sdk_app_ids`](Self::sdk_app_ids), to accept several apps.
     pub fn sdk_app_id(mut self, sdk_app_id: impl Into<SdkAppId>) -> Self {
-        self.apps.push(sdk_app_id.into());
+        self.apps.push(AppConfig::new(sdk_app_id));
+        self
+    }
+
+    /// Accept callbacks of this app, with its own tokens if it has some.
+    pub fn app(mut self, app: AppConfig) -> Self {
+        self.apps.push(app);
         self
     }
 
@@ -267,12 +357,14 @@ impl<M> RoomWebhookBuilder<M> {
         I: IntoIterator,
         I::Item: Into<SdkAppId>,
     {
-        self.apps.extend(sdk_app_ids.into_iter().map(Into::into));
+        self.apps
+            .extend(sdk_app_ids.into_iter().map(AppConfig::new));
         self
     }
 
     /// Turn authentication on with this token, or add it to the accepted tokens (for a
-    /// rotation, keep the old and the new one for a while).
+    /// rotation, keep the old and the new one for a while). The builder's tokens apply
+    /// to every app without tokens of its own ([`AppConfig::token`]).
     pub fn token(mut self, token: impl Into<String>) -> Self {
         self.tokens.push(token.into());
         self
@@ -355,23 +447,35 @@ impl<M> RoomWebhookBuilder<M> {
                  kilobytes (the default is 1 MiB)",
             ));
         }
-        let verifier = if self.tokens.is_empty() {
-            None
-        } else {
-            let mut verifier = SignatureVerifier::new(&self.tokens)?.with_window(self.time_window);
-            if let Some(clock) = self.clock {
-                verifier.set_clock(clock);
+        let mut apps: Vec<App> = Vec::with_capacity(self.apps.len());
+        for app in self.apps {
+            if apps.iter().any(|known| known.id == app.id) {
+                return Err(ConfigError::new(format!(
+                    "SDKAppID {} is configured twice: give each app once, with all its tokens",
+                    app.id
+                )));
             }
-            Some(verifier)
-        };
-        let mut apps = self.apps;
-        apps.sort_unstable();
-        apps.dedup();
+            let tokens = app.tokens.as_ref().unwrap_or(&self.tokens);
+            let verifier = if tokens.is_empty() {
+                None
+            } else {
+                let mut verifier = SignatureVerifier::new(tokens)
+                    .map_err(|error| error.for_app(app.id))?
+                    .with_window(self.time_window);
+                if let Some(clock) = &self.clock {
+                    verifier.set_clock(Arc::clone(clock));
+                }
+                Some(verifier)
+            };
+            apps.push(App {
+                id: app.id,
+                verifier,
+            });
+        }
         Ok(RoomWebhookLayer {
             config: Arc::new(Config {
                 path: self.path.into(),
                 apps: apps.into(),
-                verifier,
                 body_limit: self.body_limit,
                 content_type: self.content_type,
             }),

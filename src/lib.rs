@@ -108,7 +108,8 @@ pub use body::WebhookBody;
 pub use event::Event;
 pub use handler::{HandlerError, HandlerResult, RoomHandler};
 pub use layer::{
-    ConfigError, ContentTypePolicy, RoomWebhookBuilder, RoomWebhookLayer, ToExtensions, ToHandler,
+    AppConfig, ConfigError, ContentTypePolicy, RoomWebhookBuilder, RoomWebhookLayer, ToExtensions,
+    ToHandler,
 };
 pub use query::{CallbackContext, OptPlatform, ParseSdkAppIdError, SdkAppId};
 pub use service::RoomWebhook;

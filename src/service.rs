@@ -227,13 +227,13 @@ impl Config {
                 ))
             }
         };
-        if !self.apps.contains(&sdk_app_id) {
-            return Err(Rejection::unknown_app(format!(
+        let app = self.app(sdk_app_id).ok_or_else(|| {
+            Rejection::unknown_app(format!(
                 "SdkAppid {sdk_app_id} is not an SDKAppID this endpoint is configured for"
-            )));
-        }
+            ))
+        })?;
 
-        let request_time = match &self.verifier {
+        let request_time = match &app.verifier {
             None => None,
             Some(verifier) => {
                 let (sign, time) = match (&query.sign, &query.request_time) {
