@@ -100,12 +100,12 @@ async fn callback(
         );
     }
     match events.write(&event) {
-        Ok(()) => Answer::ok().into_response(),
+        Ok(()) => Answer::ok().into_http_response(),
         Err(error) => {
             tracing::error!(%error, "could not write the event to standard output");
             // Tencent ignores the code of after-callbacks, but its logs show the failure.
             Answer::fail(ErrorCode::HANDLER_FAILED, "the event could not be recorded")
-                .into_response()
+                .into_http_response()
         }
     }
 }

@@ -2,13 +2,13 @@
 //!
 //! Every response the layer produces on the callback path carries this body with
 //! `Content-Type: application/json`. In extension mode the application's own handler
-//! returns an [`Answer`] too: convert it with [`Answer::into_response`] (or, with the
+//! returns an [`Answer`] too: convert it with [`Answer::into_http_response`] (or, with the
 //! `axum` feature, return it directly, as it implements `IntoResponse`).
 //!
 //! ```
 //! use tencent_room_webhook::{Answer, ErrorCode};
 //!
-//! let ok = Answer::ok().into_response();
+//! let ok = Answer::ok().into_http_response();
 //! assert_eq!(ok.status(), 200);
 //!
 //! let fail = Answer::fail(ErrorCode::new(1001), "room not found");
@@ -34,7 +34,8 @@
 //! | method is not `POST` | 405 | [`ErrorCode::METHOD_NOT_ALLOWED`] (40500) |
 //! | body larger than the limit | 413 | [`ErrorCode::PAYLOAD_TOO_LARGE`] (41300) |
 //! | `contenttype` not `json`, or a refused `Content-Type` | 415 | [`ErrorCode::UNSUPPORTED_MEDIA_TYPE`] (41500) |
-//! | handler panicked | 500 | [`ErrorCode::HANDLER_PANICKED`] (50000) |
+//! | handler panicked (in extension mode: the inner service panicked) | 500 | [`ErrorCode::HANDLER_PANICKED`] (50000) |
+//! | extension mode: the inner service answered 404 or 405 on the callback path | 500 | [`ErrorCode::NO_ROUTE`] (50002) |
 
 use std::borrow::Cow;
 use std::fmt;
@@ -72,6 +73,9 @@ impl ErrorCode {
     pub const HANDLER_PANICKED: Self = Self(50000);
     /// The handler failed with code 0, which would read as success: this code replaces it.
     pub const HANDLER_FAILED: Self = Self(50001);
+    /// Extension mode: the inner service answered 404 or 405 on the callback path, so no
+    /// route received the event.
+    pub const NO_ROUTE: Self = Self(50002);
 
     /// An error code with the given value.
     pub const fn new(code: i32) -> Self {
@@ -97,7 +101,12 @@ impl fmt::Display for ErrorCode {
 }
 
 /// The JSON answer Tencent expects to every callback.
+///
+/// It deserializes too (to read what a receiver answered, as the test kit and the
+/// simulator do), refusing an `ActionStatus` other than `OK` / `FAIL` and a code that
+/// disagrees with it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "WireAnswer")]
 pub struct Answer {
     #[serde(rename = "ActionStatus")]
     action_status: Cow<'static, str>,
@@ -105,6 +114,36 @@ pub struct Answer {
     error_info: Cow<'static, str>,
     #[serde(rename = "ErrorCode")]
     error_code: ErrorCode,
+}
+
+/// An answer as read, before its fields are checked against each other.
+#[derive(Deserialize)]
+struct WireAnswer {
+    #[serde(rename = "ActionStatus")]
+    action_status: String,
+    #[serde(rename = "ErrorInfo")]
+    error_info: String,
+    #[serde(rename = "ErrorCode")]
+    error_code: ErrorCode,
+}
+
+impl TryFrom<WireAnswer> for Answer {
+    type Error = &'static str;
+
+    fn try_from(wire: WireAnswer) -> Result<Self, Self::Error> {
+        let action_status = match (wire.action_status.as_str(), wire.error_code) {
+            ("OK", ErrorCode::OK) => "OK",
+            ("OK", _) => return Err("an OK answer has ErrorCode 0"),
+            ("FAIL", ErrorCode::OK) => return Err("a FAIL answer has a non-zero ErrorCode"),
+            ("FAIL", _) => "FAIL",
+            _ => return Err("ActionStatus is OK or FAIL"),
+        };
+        Ok(Self {
+            action_status: Cow::Borrowed(action_status),
+            error_info: Cow::Owned(wire.error_info),
+            error_code: wire.error_code,
+        })
+    }
 }
 
 /// The OK answer, byte for byte: sent without serializing anything.
@@ -173,7 +212,10 @@ impl Answer {
 
     /// The HTTP response Tencent expects: status 200, `Content-Type: application/json`,
     /// this answer as the body.
-    pub fn into_response(self) -> Response<Full<Bytes>> {
+    ///
+    /// Named apart from axum's `IntoResponse::into_response`, which `Answer` also
+    /// implements with the `axum` feature.
+    pub fn into_http_response(self) -> Response<Full<Bytes>> {
         self.into_response_with_status(StatusCode::OK)
     }
 
@@ -195,14 +237,14 @@ impl Default for Answer {
 
 impl From<Answer> for Response<Full<Bytes>> {
     fn from(answer: Answer) -> Self {
-        answer.into_response()
+        answer.into_http_response()
     }
 }
 
 #[cfg(feature = "axum")]
 impl axum_core::response::IntoResponse for Answer {
     fn into_response(self) -> axum_core::response::Response {
-        Answer::into_response(self).map(axum_core::body::Body::new)
+        self.into_http_response().map(axum_core::body::Body::new)
     }
 }
 
@@ -268,6 +310,14 @@ impl Rejection {
         )
     }
 
+    pub(crate) fn no_route() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::NO_ROUTE,
+            "the application has no route for the callback path",
+        )
+    }
+
     pub(crate) fn into_response(self) -> Response<Full<Bytes>> {
         let status = self.status;
         let mut response = Answer {
@@ -300,6 +350,21 @@ mod tests {
     #[test]
     fn fail_with_code_zero_becomes_handler_failed() {
         assert_eq!(Answer::fail(0, "x").error_code(), ErrorCode::HANDLER_FAILED);
+    }
+
+    #[test]
+    fn reading_an_answer_checks_status_against_code() {
+        for bad in [
+            r#"{"ActionStatus":"FAIL","ErrorInfo":"","ErrorCode":0}"#,
+            r#"{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":3}"#,
+            r#"{"ActionStatus":"maybe","ErrorInfo":"","ErrorCode":3}"#,
+            r#"{"ActionStatus":"OK","ErrorCode":0}"#,
+        ] {
+            assert!(serde_json::from_str::<Answer>(bad).is_err(), "{bad}");
+        }
+        let ok: Answer =
+            serde_json::from_str(r#"{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}"#).unwrap();
+        assert_eq!(ok, Answer::ok());
     }
 
     #[test]

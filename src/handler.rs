@@ -212,6 +212,81 @@ pub trait RoomHandler: Send + Sync + 'static {
     }
 }
 
+/// A shared handler handles as the handler it shares, method by method.
+impl<H: RoomHandler> RoomHandler for std::sync::Arc<H> {
+    fn handle(
+        &self,
+        event: Event,
+        context: &CallbackContext,
+    ) -> impl Future<Output = HandlerResult> + Send {
+        H::handle(self, event, context)
+    }
+
+    fn on_room_created(
+        &self,
+        event: RoomCreated,
+        context: &CallbackContext,
+    ) -> impl Future<Output = HandlerResult> + Send {
+        H::on_room_created(self, event, context)
+    }
+
+    fn on_room_destroyed(
+        &self,
+        event: RoomDestroyed,
+        context: &CallbackContext,
+    ) -> impl Future<Output = HandlerResult> + Send {
+        H::on_room_destroyed(self, event, context)
+    }
+
+    fn on_room_info_updated(
+        &self,
+        event: RoomInfoUpdated,
+        context: &CallbackContext,
+    ) -> impl Future<Output = HandlerResult> + Send {
+        H::on_room_info_updated(self, event, context)
+    }
+
+    fn on_member_entered(
+        &self,
+        event: MemberEntered,
+        context: &CallbackContext,
+    ) -> impl Future<Output = HandlerResult> + Send {
+        H::on_member_entered(self, event, context)
+    }
+
+    fn on_member_left(
+        &self,
+        event: MemberLeft,
+        context: &CallbackContext,
+    ) -> impl Future<Output = HandlerResult> + Send {
+        H::on_member_left(self, event, context)
+    }
+
+    fn on_seat_list_changed(
+        &self,
+        event: SeatListChanged,
+        context: &CallbackContext,
+    ) -> impl Future<Output = HandlerResult> + Send {
+        H::on_seat_list_changed(self, event, context)
+    }
+
+    fn on_unknown_command(
+        &self,
+        event: UnknownEvent,
+        context: &CallbackContext,
+    ) -> impl Future<Output = HandlerResult> + Send {
+        H::on_unknown_command(self, event, context)
+    }
+
+    fn on_undecodable(
+        &self,
+        event: UndecodableEvent,
+        context: &CallbackContext,
+    ) -> impl Future<Output = HandlerResult> + Send {
+        H::on_undecodable(self, event, context)
+    }
+}
+
 /// The object-safe form of [`RoomHandler`], so that [`PerApp`] can hold handlers of
 /// different types.
 trait DynHandler: Send + Sync + 'static {

@@ -94,31 +94,62 @@ impl ContentTypePolicy {
 /// to change; it never holds a token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
+    kind: ConfigErrorKind,
     message: String,
 }
 
+/// Which mistake a [`ConfigError`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigErrorKind {
+    /// No SDKAppID was configured.
+    NoSdkAppId,
+    /// The same SDKAppID was configured twice.
+    DuplicateSdkAppId,
+    /// A token is empty.
+    EmptyToken,
+    /// A verifier was made from no token at all.
+    NoToken,
+    /// The callback path does not start with `/`.
+    InvalidPath,
+    /// The body limit is 0.
+    ZeroBodyLimit,
+}
+
 impl ConfigError {
-    fn new(message: impl Into<String>) -> Self {
+    fn new(kind: ConfigErrorKind, message: impl Into<String>) -> Self {
         Self {
+            kind,
             message: message.into(),
         }
     }
 
+    /// Which mistake this is.
+    pub fn kind(&self) -> ConfigErrorKind {
+        self.kind
+    }
+
     pub(crate) fn empty_token(index: usize) -> Self {
-        Self::new(format!(
-            "authentication token #{} is empty: an empty token would make the Sign check \
+        Self::new(
+            ConfigErrorKind::EmptyToken,
+            format!(
+                "authentication token #{} is empty: an empty token would make the Sign check \
              meaningless; set the token shown in the console, or configure no token to turn \
              authentication off",
-            index + 1
-        ))
+                index + 1
+            ),
+        )
     }
 
     fn for_app(self, id: SdkAppId) -> Self {
-        Self::new(format!("SDKAppID {id}: {}", self.message))
+        Self::new(self.kind, format!("SDKAppID {id}: {}", self.message))
     }
 
     pub(crate) fn no_token() -> Self {
-        Self::new("no authentication token given: pass at least one token")
+        Self::new(
+            ConfigErrorKind::NoToken,
+            "no authentication token given: pass at least one token",
+        )
     }
 }
 
@@ -430,19 +461,24 @@ impl<M> RoomWebhookBuilder<M> {
     pub fn build(self) -> Result<RoomWebhookLayer<M>, ConfigError> {
         if self.apps.is_empty() {
             return Err(ConfigError::new(
+                ConfigErrorKind::NoSdkAppId,
                 "no SDKAppID configured: call sdk_app_id() with the SDKAppID shown in the \
                  Tencent Cloud Chat console",
             ));
         }
         if !self.path.starts_with('/') {
-            return Err(ConfigError::new(format!(
+            return Err(ConfigError::new(
+                ConfigErrorKind::InvalidPath,
+                format!(
                 "the callback path {:?} must start with '/', like the path of the callback URL \
                  set in the console",
                 self.path
-            )));
+            ),
+            ));
         }
         if self.body_limit == 0 {
             return Err(ConfigError::new(
+                ConfigErrorKind::ZeroBodyLimit,
                 "a body limit of 0 bytes would refuse every callback: set at least a few \
                  kilobytes (the default is 1 MiB)",
             ));
@@ -450,10 +486,13 @@ impl<M> RoomWebhookBuilder<M> {
         let mut apps: Vec<App> = Vec::with_capacity(self.apps.len());
         for app in self.apps {
             if apps.iter().any(|known| known.id == app.id) {
-                return Err(ConfigError::new(format!(
-                    "SDKAppID {} is configured twice: give each app once, with all its tokens",
-                    app.id
-                )));
+                return Err(ConfigError::new(
+                    ConfigErrorKind::DuplicateSdkAppId,
+                    format!(
+                        "SDKAppID {} is configured twice: give each app once, with all its tokens",
+                        app.id
+                    ),
+                ));
             }
             let tokens = app.tokens.as_ref().unwrap_or(&self.tokens);
             let verifier = if tokens.is_empty() {

@@ -63,6 +63,15 @@ where
                 .and_then(|v| self.visit_u64(v))
         }
 
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
+            // `1.670574414e12` is a whole number written as a float.
+            if v.fract() == 0.0 && (0.0..=u64::MAX as f64).contains(&v) {
+                self.visit_u64(v as u64)
+            } else {
+                Err(E::invalid_value(de::Unexpected::Float(v), &self))
+            }
+        }
+
         fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
             let trimmed = v.trim();
             if trimmed.is_empty() || !trimmed.bytes().all(|b| b.is_ascii_digit()) {

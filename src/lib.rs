@@ -44,7 +44,7 @@
 //! [`CallbackContext`] into the request extensions and calls your app, whose handler on
 //! the callback path reads them and returns an [`Answer`]. With the `axum` feature,
 //! [`Answer`] implements axum's `IntoResponse`; without it, return
-//! [`Answer::into_response`], an `http::Response` that axum and hyper take as is.
+//! [`Answer::into_http_response`], an `http::Response` that axum and hyper take as is.
 //!
 //! ```no_run
 //! use axum::{routing::post, Extension, Router};
@@ -54,7 +54,7 @@
 //!     -> impl axum::response::IntoResponse
 //! {
 //!     println!("{} from app {}", event.command(), context.sdk_app_id);
-//!     Answer::ok().into_response()
+//!     Answer::ok().into_http_response()
 //! }
 //!
 //! # fn app() -> Result<Router, tencent_room_webhook::ConfigError> {
@@ -108,8 +108,8 @@ pub use body::WebhookBody;
 pub use event::Event;
 pub use handler::{HandlerError, HandlerResult, RoomHandler};
 pub use layer::{
-    AppConfig, ConfigError, ContentTypePolicy, RoomWebhookBuilder, RoomWebhookLayer, ToExtensions,
-    ToHandler,
+    AppConfig, ConfigError, ConfigErrorKind, ContentTypePolicy, RoomWebhookBuilder,
+    RoomWebhookLayer, ToExtensions, ToHandler,
 };
 pub use query::{CallbackContext, OptPlatform, ParseSdkAppIdError, SdkAppId};
 pub use service::RoomWebhook;

@@ -113,6 +113,13 @@ macro_rules! id_type {
             }
         }
 
+        // Hash and Eq are the `String`'s, so maps keyed by the ID can be read with a `&str`.
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
         impl AsRef<str> for $name {
             fn as_ref(&self) -> &str {
                 &self.0

@@ -181,6 +181,18 @@ pub(crate) enum Param<'a> {
 }
 
 impl<'a> Param<'a> {
+    /// Records another occurrence whose value, compared without regard to case, may
+    /// repeat the first: a console URL that already carries `contenttype=json` gets a
+    /// second one from Tencent.
+    fn set_same(&mut self, raw: &'a str) {
+        if let Param::Value(first) = self {
+            if percent_decode(raw).is_some_and(|again| again.eq_ignore_ascii_case(first)) {
+                return;
+            }
+        }
+        self.set(raw);
+    }
+
     fn set(&mut self, raw: &'a str) {
         *self = match self {
             Param::Absent => match percent_decode(raw) {
@@ -221,11 +233,14 @@ impl<'a> Query<'a> {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
             // Names are compared without decoding: Tencent never encodes them, and an
             // encoded name is not one of ours.
+            if name.eq_ignore_ascii_case("contenttype") {
+                parsed.content_type.set_same(value);
+                continue;
+            }
             let slot = match name {
                 _ if name.eq_ignore_ascii_case("Sign") => &mut parsed.sign,
                 _ if name.eq_ignore_ascii_case("SdkAppid") => &mut parsed.sdk_app_id,
                 _ if name.eq_ignore_ascii_case("ClientIP") => &mut parsed.client_ip,
-                _ if name.eq_ignore_ascii_case("contenttype") => &mut parsed.content_type,
                 _ if name.eq_ignore_ascii_case("OptPlatform") => &mut parsed.platform,
                 _ if name.eq_ignore_ascii_case("RequestTime") => &mut parsed.request_time,
                 _ if name.eq_ignore_ascii_case("CallbackCommand") => &mut parsed.command,
@@ -302,6 +317,14 @@ mod tests {
     fn a_repeated_parameter_is_marked_repeated() {
         let q = Query::parse("SdkAppid=1&SdkAppid=1");
         assert_eq!(q.sdk_app_id, Param::Repeated);
+    }
+
+    #[test]
+    fn a_repeated_contenttype_with_the_same_value_is_one_value() {
+        let q = Query::parse("contenttype=json&contenttype=JSON");
+        assert_eq!(q.content_type, Param::Value("json".into()));
+        let q = Query::parse("contenttype=json&contenttype=xml");
+        assert_eq!(q.content_type, Param::Repeated);
     }
 
     #[test]

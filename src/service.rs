@@ -6,6 +6,11 @@
 //! `Sign` / `RequestTime` (401), content type (415), `CallbackCommand` in the query (400),
 //! `Content-Length` against the limit (413). Then the body is read, never past the limit
 //! (413), and decoded (400), and the event is delivered.
+//!
+//! `poll_ready` is the inner service's, in both modes: the service cannot know before
+//! `call` whether a request is a callback. In handler mode, backpressure or load
+//! shedding on the inner service therefore also holds back Tencent's callbacks; put
+//! such layers inside this one (between it and the app) to spare the callbacks.
 
 use std::fmt;
 use std::sync::Arc;
@@ -13,9 +18,9 @@ use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
-use http::{Method, Request, Response};
+use http::{Method, Request, Response, StatusCode};
 use http_body::Body;
-use http_body_util::{BodyExt, LengthLimitError, Limited};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use tower_service::Service;
 use tracing::Instrument;
 
@@ -168,8 +173,10 @@ where
                             Request::from_parts(parts, WebhookBody::full(bytes.into()));
                         request.extensions_mut().insert(event);
                         request.extensions_mut().insert(context);
-                        let response = inner.call(request).await?;
-                        Ok(response.map(WebhookBody::wrap))
+                        match CatchUnwind::new(|| inner.call(request)).await {
+                            Ok(response) => Ok(routed(response?)),
+                            Err(_panic) => Ok(panicked().map(WebhookBody::full)),
+                        }
                     }
                     Err(rejection) => Ok(rejected(rejection).map(WebhookBody::full)),
                 }
@@ -191,7 +198,7 @@ fn refuse<F, B, E>(rejection: Rejection) -> ResponseFuture<F, B, E> {
     ResponseFuture::refused(rejected(rejection))
 }
 
-fn rejected(rejection: Rejection) -> Response<http_body_util::Full<Bytes>> {
+fn rejected(rejection: Rejection) -> Response<Full<Bytes>> {
     tracing::debug!(
         status = rejection.status.as_u16(),
         code = rejection.code.get(),
@@ -254,19 +261,27 @@ impl Config {
         match &query.content_type {
             Param::Absent => {}
             Param::Value(value) if value.eq_ignore_ascii_case("json") => {}
+            Param::Repeated => {
+                return Err(Rejection::unsupported_media_type(
+                    "contenttype appears more than once in the query, with different values",
+                ))
+            }
             _ => {
                 return Err(Rejection::unsupported_media_type(
                     "contenttype in the query must be json",
                 ))
             }
         }
-        let header = request
-            .headers()
-            .get(CONTENT_TYPE)
-            .map(|value| value.as_bytes());
+        let mut headers = request.headers().get_all(CONTENT_TYPE).iter();
+        let header = headers.next().map(|value| value.as_bytes());
+        if headers.next().is_some() {
+            return Err(Rejection::unsupported_media_type(
+                "the Content-Type header appears more than once",
+            ));
+        }
         if !self.content_type.accepts(header) {
             return Err(Rejection::unsupported_media_type(
-                "the Content-Type header is not one callbacks are sent with (JSON or text)",
+                "the Content-Type header is refused by the content-type policy: callbacks are JSON",
             ));
         }
 
@@ -346,19 +361,37 @@ async fn run_handler<H: RoomHandler>(
     handler: &H,
     event: Event,
     context: &CallbackContext,
-) -> Response<http_body_util::Full<Bytes>> {
+) -> Response<Full<Bytes>> {
     match CatchUnwind::new(|| handler.handle(event, context)).await {
-        Ok(Ok(())) => Answer::ok().into_response(),
+        Ok(Ok(())) => Answer::ok().into_http_response(),
         Ok(Err(error)) => {
             let (code, info) = error.into_parts();
             tracing::debug!(code = code.get(), "room callback handler answered FAIL");
-            Answer::fail(code, info).into_response()
+            Answer::fail(code, info).into_http_response()
         }
-        Err(_panic) => {
-            // The panic hook has already printed the message; the payload may hold
-            // anything, so it is not logged again here.
-            tracing::error!("room callback handler panicked; answered 500");
-            Rejection::handler_panicked().into_response()
-        }
+        Err(_panic) => panicked(),
     }
+}
+
+fn panicked() -> Response<Full<Bytes>> {
+    // The panic hook has already printed the message; the payload may hold anything, so
+    // it is not logged again here.
+    tracing::error!("room callback handler panicked; answered 500");
+    Rejection::handler_panicked().into_response()
+}
+
+/// The inner service's answer to a callback. A 404 or 405 means no route took the
+/// callback path: the event reached no one, so that is said, loudly, rather than
+/// passing Tencent a body it cannot read.
+fn routed<B>(response: Response<B>) -> Response<WebhookBody<B>> {
+    let status = response.status();
+    if status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED {
+        tracing::error!(
+            status = status.as_u16(),
+            "no route took the callback path: in extension mode the application needs a POST \
+             route on it (or give the layer a handler); answered 500"
+        );
+        return Rejection::no_route().into_response().map(WebhookBody::full);
+    }
+    response.map(WebhookBody::wrap)
 }

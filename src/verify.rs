@@ -241,13 +241,13 @@ impl SignatureVerifier {
         let given = parse_hex_digest(sign).ok_or(AuthError::MalformedSign)?;
         let request_time = parse_seconds(request_time).ok_or(AuthError::MalformedRequestTime)?;
 
-        let signed_at = UNIX_EPOCH + Duration::from_secs(request_time);
-        let now = self.clock.now();
-        let distance = match now.duration_since(signed_at) {
-            Ok(behind) => behind,
-            Err(ahead) => ahead.duration(),
+        // Whole seconds, compared as integers: a `RequestTime` near `u64::MAX` must be
+        // refused, not overflow a `SystemTime`.
+        let now = match self.clock.now().duration_since(UNIX_EPOCH) {
+            Ok(since_epoch) => since_epoch.as_secs(),
+            Err(_) => 0,
         };
-        if distance > self.window {
+        if now.abs_diff(request_time) > self.window.as_secs() {
             return Err(AuthError::OutsideWindow {
                 window_secs: self.window.as_secs(),
             });
@@ -307,6 +307,18 @@ mod tests {
         assert!(parse_hex_digest(&"a".repeat(63)).is_none());
         assert!(parse_hex_digest(&"g".repeat(64)).is_none());
         assert!(parse_hex_digest(&format!("+{}", "a".repeat(63))).is_none());
+    }
+
+    #[test]
+    fn a_request_time_past_what_system_time_holds_is_outside_the_window() {
+        let verifier = SignatureVerifier::new(["token"]).unwrap();
+        for time in [u64::MAX, i64::MAX as u64, i64::MAX as u64 + 1] {
+            let time = time.to_string();
+            assert_eq!(
+                verifier.verify(Some(&"a".repeat(64)), Some(&time)),
+                Err(AuthError::OutsideWindow { window_secs: 60 })
+            );
+        }
     }
 
     #[test]

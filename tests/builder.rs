@@ -2,11 +2,12 @@
 
 use std::time::Duration;
 
-use tencent_room_webhook::RoomWebhookLayer;
+use tencent_room_webhook::{ConfigErrorKind, RoomWebhookLayer};
 
 #[test]
 fn a_layer_without_an_sdkappid_does_not_build() {
     let error = RoomWebhookLayer::builder().build().unwrap_err();
+    assert_eq!(error.kind(), ConfigErrorKind::NoSdkAppId);
     assert!(error.to_string().contains("no SDKAppID"), "{error}");
     assert!(
         error.to_string().contains("sdk_app_id()"),
@@ -21,6 +22,7 @@ fn an_empty_token_does_not_build_and_is_named_by_position() {
         .tokens(["first", ""])
         .build()
         .unwrap_err();
+    assert_eq!(error.kind(), ConfigErrorKind::EmptyToken);
     assert!(error.to_string().contains("#2 is empty"), "{error}");
 }
 
@@ -31,6 +33,7 @@ fn a_path_without_a_leading_slash_does_not_build() {
         .path("callback")
         .build()
         .unwrap_err();
+    assert_eq!(error.kind(), ConfigErrorKind::InvalidPath);
     assert!(error.to_string().contains("must start with '/'"), "{error}");
 }
 
@@ -41,6 +44,7 @@ fn a_body_limit_of_zero_does_not_build() {
         .body_limit(0)
         .build()
         .unwrap_err();
+    assert_eq!(error.kind(), ConfigErrorKind::ZeroBodyLimit);
     assert!(error.to_string().contains("body limit of 0"), "{error}");
 }
 

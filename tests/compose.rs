@@ -5,6 +5,8 @@ mod common;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::routing::{get, post as axum_post};
@@ -46,7 +48,7 @@ async fn extension_mode_gives_the_inner_service_the_event_the_context_and_the_bo
         };
         assert_eq!(destroyed.room_id.unwrap(), "tandy-test-rest");
         assert_eq!(context.sdk_app_id.get(), APP);
-        Ok::<_, Infallible>(Answer::fail(7, "seen").into_response())
+        Ok::<_, Infallible>(Answer::fail(7, "seen").into_http_response())
     });
     let response = layer
         .layer(inner)
@@ -62,7 +64,7 @@ async fn extension_mode_answers_refusals_itself_without_calling_the_inner_servic
     let inner = tower::service_fn(|_: Request<WebhookBody<Full<Bytes>>>| async {
         panic!("the inner service must not see a refused callback");
         #[allow(unreachable_code)]
-        Ok::<_, Infallible>(Answer::ok().into_response())
+        Ok::<_, Infallible>(Answer::ok().into_http_response())
     });
     let uri = format!("/callback?SdkAppid=1&CallbackCommand={DESTROY}");
     let response = layer
@@ -71,6 +73,31 @@ async fn extension_mode_answers_refusals_itself_without_calling_the_inner_servic
         .await
         .unwrap();
     answered(response).await.assert_fail(403, 40300);
+}
+
+#[tokio::test]
+async fn extension_mode_answers_500_when_the_inner_service_panics() {
+    let layer = RoomWebhookLayer::builder().sdk_app_id(APP).build().unwrap();
+    let inner = tower::service_fn(|_: Request<WebhookBody<Full<Bytes>>>| async {
+        panic!("a bug in the application's route");
+        #[allow(unreachable_code)]
+        Ok::<_, Infallible>(Answer::ok().into_http_response())
+    });
+    let response = layer
+        .layer(inner)
+        .oneshot(fixture_request("room/after_destroy_room.json"))
+        .await
+        .unwrap();
+    answered(response).await.assert_fail(500, 50000);
+}
+
+#[tokio::test]
+async fn extension_mode_without_a_route_on_the_callback_path_is_answered_500_not_dropped() {
+    let app = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .layer(RoomWebhookLayer::builder().sdk_app_id(APP).build().unwrap());
+    let response = axum_request(app, fixture_request("room/after_destroy_room.json")).await;
+    answered(response).await.assert_fail(500, 50002);
 }
 
 #[tokio::test]
@@ -194,8 +221,8 @@ async fn extension_handler(
 ) -> Response<Full<Bytes>> {
     assert_eq!(context.command, event.command());
     match event {
-        Event::MemberLeft(_) => Answer::ok().into_response(),
-        other => Answer::fail(99, format!("unexpected {}", other.command())).into_response(),
+        Event::MemberLeft(_) => Answer::ok().into_http_response(),
+        other => Answer::fail(99, format!("unexpected {}", other.command())).into_http_response(),
     }
 }
 
@@ -212,8 +239,9 @@ async fn on_an_axum_router_the_extension_mode_reaches_an_axum_handler() {
 
 // Plain hyper 1, over a real socket, with a real client.
 
-/// Serves `service` on a loopback port with hyper 1, one task per connection.
-async fn serve<S>(service: S) -> (SocketAddr, tokio::task::JoinHandle<()>)
+/// Serves `service` on a loopback port with hyper 1, one task per connection; counts the
+/// connections accepted.
+async fn serve<S>(service: S) -> (SocketAddr, Arc<AtomicUsize>, tokio::task::JoinHandle<()>)
 where
     S: tower::Service<
             Request<hyper::body::Incoming>,
@@ -226,9 +254,12 @@ where
 {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counter = accepted.clone();
     let server = tokio::spawn(async move {
         loop {
             let (stream, _) = listener.accept().await.unwrap();
+            counter.fetch_add(1, Ordering::SeqCst);
             let service = TowerToHyperService::new(service.clone());
             tokio::spawn(async move {
                 hyper::server::conn::http1::Builder::new()
@@ -238,7 +269,7 @@ where
             });
         }
     });
-    (address, server)
+    (address, accepted, server)
 }
 
 fn client() -> Client<HttpConnector, Full<Bytes>> {
@@ -257,7 +288,7 @@ async fn on_plain_hyper_over_loopback_callbacks_and_other_requests_are_served() 
                 .unwrap(),
         )
         .service(inner_app::<hyper::body::Incoming>());
-    let (address, server) = serve(service).await;
+    let (address, _, server) = serve(service).await;
     let client = client();
     for (name, body) in callback_fixtures() {
         let uri = format!("http://{address}{}", callback_uri(&command_of(&body)));
@@ -296,7 +327,7 @@ async fn over_loopback_a_panicking_handler_is_answered_500_and_the_connection_ca
         .build()
         .unwrap()
         .layer(inner_app::<hyper::body::Incoming>());
-    let (address, server) = serve(service).await;
+    let (address, accepted, server) = serve(service).await;
     // One connection at most, so the requests after the panic reuse it.
     let client: Client<HttpConnector, Full<Bytes>> = Client::builder(TokioExecutor::new())
         .pool_max_idle_per_host(1)
@@ -320,6 +351,11 @@ async fn over_loopback_a_panicking_handler_is_answered_500_and_the_connection_ca
             .unwrap();
         answered(response).await.assert_ok();
     }
+    assert_eq!(
+        accepted.load(Ordering::SeqCst),
+        1,
+        "one connection served them all"
+    );
     server.abort();
 }
 

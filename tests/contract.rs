@@ -115,6 +115,21 @@ async fn a_handler_with_no_overrides_answers_ok() {
     }
 }
 
+#[tokio::test]
+async fn a_shared_handler_behind_an_arc_handles_as_itself() {
+    let layer = RoomWebhookLayer::builder()
+        .sdk_app_id(APP)
+        .handler(std::sync::Arc::new(Failing))
+        .build()
+        .unwrap();
+    let response = layer
+        .layer(inner_app())
+        .oneshot(fixture_request("room/after_member_leave.json"))
+        .await
+        .unwrap();
+    answered(response).await.assert_fail(200, 1234);
+}
+
 // Row: handled, handler returned an error.
 
 struct Failing;
@@ -406,6 +421,20 @@ async fn a_malformed_sign_or_request_time_is_answered_401() {
 }
 
 #[tokio::test]
+async fn a_request_time_past_what_a_system_time_holds_is_answered_401() {
+    for time in [u64::MAX, i64::MAX as u64 + 1] {
+        let uri = format!(
+            "{}&Sign={}&RequestTime={time}",
+            callback_uri(DESTROY),
+            sign(TOKEN.as_bytes(), time)
+        );
+        send_signed(post(&uri, destroy_body()))
+            .await
+            .assert_fail(401, 40100);
+    }
+}
+
+#[tokio::test]
 async fn a_repeated_sign_is_answered_401() {
     let good = sign(TOKEN.as_bytes(), NOW);
     let uri = format!(
@@ -457,6 +486,30 @@ async fn contenttype_other_than_json_is_answered_415() {
             .await
             .assert_fail(415, 41500);
     }
+}
+
+#[tokio::test]
+async fn contenttype_repeated_with_the_same_value_is_accepted() {
+    // A console URL may carry `contenttype=json` already; Tencent appends its own.
+    let uri = format!("{}&contenttype=JSON", callback_uri(DESTROY));
+    send(post(&uri, destroy_body())).await.assert_ok();
+}
+
+#[tokio::test]
+async fn contenttype_repeated_with_different_values_is_answered_415() {
+    let uri = format!("{}&contenttype=xml", callback_uri(DESTROY));
+    send(post(&uri, destroy_body()))
+        .await
+        .assert_fail(415, 41500);
+}
+
+#[tokio::test]
+async fn a_repeated_content_type_header_is_answered_415() {
+    let mut request = with_content_type(Some("application/json"));
+    request
+        .headers_mut()
+        .append("content-type", "multipart/form-data".parse().unwrap());
+    send(request).await.assert_fail(415, 41500);
 }
 
 #[tokio::test]

@@ -267,6 +267,29 @@ fn numbers_sent_as_decimal_strings_are_read() {
 }
 
 #[test]
+fn a_whole_number_written_as_a_float_is_read() {
+    let body =
+        br#"{"CallbackCommand":"Room.CallbackAfterDestroyRoom","EventTime":1.670574414123e12}"#;
+    let event = Event::from_json(body).unwrap();
+    assert_eq!(
+        event.event_time(),
+        Some(EventTime::from_millis(1670574414123))
+    );
+    let body = br#"{"CallbackCommand":"Room.CallbackAfterDestroyRoom","EventTime":1.5}"#;
+    assert!(matches!(
+        Event::from_json(body).unwrap(),
+        Event::Undecodable(_)
+    ));
+}
+
+#[test]
+fn ids_look_up_str_keyed_maps() {
+    let mut rooms = std::collections::HashMap::new();
+    rooms.insert(tencent_room_webhook::event::RoomId::from("rid-123"), 1);
+    assert_eq!(rooms.get("rid-123"), Some(&1));
+}
+
+#[test]
 fn unlisted_enumeration_values_are_kept() {
     let body = json!({"CallbackCommand": "Room.CallbackAfterCreateRoom",
         "RoomInfo": {"RoomType": "Webinar", "RoomStatus": "Paused", "TakeSeatMode": "Lottery"}});
