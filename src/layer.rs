@@ -35,6 +35,7 @@ use std::time::Duration;
 
 use tower_layer::Layer;
 
+use crate::drift::DriftLog;
 use crate::handler::RoomHandler;
 use crate::query::SdkAppId;
 use crate::service::RoomWebhook;
@@ -266,6 +267,7 @@ pub(crate) struct Config {
     pub(crate) apps: Box<[App]>,
     pub(crate) body_limit: usize,
     pub(crate) content_type: ContentTypePolicy,
+    pub(crate) drift: DriftLog,
 }
 
 impl Config {
@@ -517,6 +519,7 @@ impl<M> RoomWebhookBuilder<M> {
                 apps: apps.into(),
                 body_limit: self.body_limit,
                 content_type: self.content_type,
+                drift: DriftLog::default(),
             }),
             mode: self.mode,
         })

@@ -91,6 +91,7 @@
 
 #[macro_use]
 mod macros;
+mod drift;
 mod lenient;
 
 pub mod answer;

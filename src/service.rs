@@ -116,11 +116,11 @@ where
             Err(rejection) => return refuse(rejection),
         };
         let handler = Arc::clone(&self.mode.0);
-        let limit = self.config.body_limit;
+        let config = Arc::clone(&self.config);
         let span = callback_span(&context);
         ResponseFuture::callback(Box::pin(
             async move {
-                let response = match receive(request.into_body(), limit, &context).await {
+                let response = match receive(request.into_body(), &config, &context).await {
                     Ok((event, _)) => run_handler(&*handler, event, &context).await,
                     Err(rejection) => rejected(rejection),
                 };
@@ -162,12 +162,12 @@ where
         // The service that was driven to readiness is the one to call; its clone stays.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
-        let limit = self.config.body_limit;
+        let config = Arc::clone(&self.config);
         let span = callback_span(&context);
         ResponseFuture::callback(Box::pin(
             async move {
                 let (parts, body) = request.into_parts();
-                match receive(body, limit, &context).await {
+                match receive(body, &config, &context).await {
                     Ok((event, bytes)) => {
                         let mut request =
                             Request::from_parts(parts, WebhookBody::full(bytes.into()));
@@ -186,12 +186,21 @@ where
     }
 }
 
+/// One span per callback that passed the checks made before reading: the room and the
+/// outcome are recorded as they become known. Never the body, a token or `Sign`.
 fn callback_span(context: &CallbackContext) -> tracing::Span {
     tracing::debug_span!(
         "room_callback",
         sdk_app_id = %context.sdk_app_id,
         command = %context.command,
+        room_id = tracing::field::Empty,
+        outcome = tracing::field::Empty,
     )
+}
+
+/// Records how the callback ended on the current callback span (a no-op elsewhere).
+fn outcome(outcome: &'static str) {
+    tracing::Span::current().record("outcome", outcome);
 }
 
 fn refuse<F, B, E>(rejection: Rejection) -> ResponseFuture<F, B, E> {
@@ -199,6 +208,7 @@ fn refuse<F, B, E>(rejection: Rejection) -> ResponseFuture<F, B, E> {
 }
 
 fn rejected(rejection: Rejection) -> Response<Full<Bytes>> {
+    outcome("refused");
     tracing::debug!(
         status = rejection.status.as_u16(),
         code = rejection.code.get(),
@@ -334,13 +344,14 @@ fn value_of<'a>(param: &'a Param<'_>) -> Option<&'a str> {
 /// Reads the body, never past `limit`, and decodes it against the query's command.
 async fn receive<B>(
     body: B,
-    limit: usize,
+    config: &Config,
     context: &CallbackContext,
 ) -> Result<(Event, Bytes), Rejection>
 where
     B: Body,
     B::Error: Into<BoxError>,
 {
+    let limit = config.body_limit;
     let bytes = match Limited::new(body, limit).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(error) if error.is::<LengthLimitError>() => {
@@ -354,6 +365,10 @@ where
     };
     let event = Event::decode(&context.command, &bytes)
         .map_err(|error| Rejection::bad_request(error.to_string()))?;
+    if let Some(room) = event.room_id() {
+        tracing::Span::current().record("room_id", room.as_str());
+    }
+    config.drift.note(&event);
     Ok((event, bytes))
 }
 
@@ -363,8 +378,12 @@ async fn run_handler<H: RoomHandler>(
     context: &CallbackContext,
 ) -> Response<Full<Bytes>> {
     match CatchUnwind::new(|| handler.handle(event, context)).await {
-        Ok(Ok(())) => Answer::ok().into_http_response(),
+        Ok(Ok(())) => {
+            outcome("ok");
+            Answer::ok().into_http_response()
+        }
         Ok(Err(error)) => {
+            outcome("fail");
             let (code, info) = error.into_parts();
             tracing::debug!(code = code.get(), "room callback handler answered FAIL");
             Answer::fail(code, info).into_http_response()
@@ -374,6 +393,7 @@ async fn run_handler<H: RoomHandler>(
 }
 
 fn panicked() -> Response<Full<Bytes>> {
+    outcome("panicked");
     // The panic hook has already printed the message; the payload may hold anything, so
     // it is not logged again here.
     tracing::error!("room callback handler panicked; answered 500");
@@ -391,7 +411,9 @@ fn routed<B>(response: Response<B>) -> Response<WebhookBody<B>> {
             "no route took the callback path: in extension mode the application needs a POST \
              route on it (or give the layer a handler); answered 500"
         );
+        outcome("no_route");
         return Rejection::no_route().into_response().map(WebhookBody::full);
     }
+    outcome("delivered");
     response.map(WebhookBody::wrap)
 }

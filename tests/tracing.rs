@@ -1,0 +1,199 @@
+//! What the layer logs: a span per callback with its app, command, room and outcome, a
+//! warning the first time something unknown arrives, and never a secret or the body.
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, UNIX_EPOCH};
+
+use tencent_room_webhook::verify::sign;
+use tencent_room_webhook::{HandlerError, RoomWebhookLayer};
+use tower::{Layer, ServiceExt};
+use tracing_subscriber::fmt::format::FmtSpan;
+use tracing_subscriber::fmt::MakeWriter;
+
+use common::*;
+
+#[derive(Clone, Default)]
+struct Logs(Arc<Mutex<Vec<u8>>>);
+
+impl Logs {
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+impl Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for Logs {
+    type Writer = Logs;
+
+    fn make_writer(&'a self) -> Logs {
+        self.clone()
+    }
+}
+
+/// Collects everything logged, at every level, with span fields at span close.
+fn capture() -> (Logs, tracing::subscriber::DefaultGuard) {
+    let logs = Logs::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(FmtSpan::CLOSE)
+        .with_ansi(false)
+        .with_writer(logs.clone())
+        .finish();
+    (logs, tracing::subscriber::set_default(subscriber))
+}
+
+async fn send(request: http::Request<http_body_util::Full<bytes::Bytes>>) -> Answered {
+    let layer = RoomWebhookLayer::builder()
+        .sdk_app_id(APP)
+        .handler(Recorder::default())
+        .build()
+        .unwrap();
+    answered(layer.layer(inner_app()).oneshot(request).await.unwrap()).await
+}
+
+#[tokio::test]
+async fn a_callback_span_carries_app_command_room_and_outcome() {
+    let (logs, _guard) = capture();
+    send(fixture_request("room/after_member_leave.json"))
+        .await
+        .assert_ok();
+    let logs = logs.text();
+    let line = logs
+        .lines()
+        .find(|l| l.contains("room_callback"))
+        .expect(&logs);
+    for field in [
+        "sdk_app_id=1400000000",
+        "command=Room.CallbackAfterMemberLeave",
+        "room_id=\"rid-123\"",
+        "outcome=\"ok\"",
+    ] {
+        assert!(line.contains(field), "{field} missing from {line}");
+    }
+}
+
+#[tokio::test]
+async fn a_refusal_is_logged_at_debug_with_its_reason() {
+    let (logs, _guard) = capture();
+    let uri = callback_uri("Room.CallbackAfterDestroyRoom").replace("1400000000", "1400000009");
+    send(post(&uri, fixture("room/after_destroy_room.json")))
+        .await
+        .assert_fail(403, 40300);
+    let logs = logs.text();
+    assert!(
+        logs.lines()
+            .any(|l| l.contains("DEBUG") && l.contains("refused") && l.contains("40300")),
+        "{logs}"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_command_is_warned_about_once() {
+    let (logs, _guard) = capture();
+    let layer = RoomWebhookLayer::builder()
+        .sdk_app_id(APP)
+        .handler(Recorder::default())
+        .build()
+        .unwrap();
+    let body = r#"{"CallbackCommand":"Room.CallbackAfterNovelty"}"#;
+    for _ in 0..3 {
+        let request = post(&callback_uri("Room.CallbackAfterNovelty"), body);
+        answered(layer.layer(inner_app()).oneshot(request).await.unwrap())
+            .await
+            .assert_ok();
+    }
+    let warnings = logs
+        .text()
+        .lines()
+        .filter(|l| l.contains("WARN") && l.contains("unknown callback command"))
+        .count();
+    assert_eq!(warnings, 1);
+}
+
+#[tokio::test]
+async fn an_unknown_field_is_warned_about_once_per_place() {
+    let (logs, _guard) = capture();
+    let layer = RoomWebhookLayer::builder()
+        .sdk_app_id(APP)
+        .handler(Recorder::default())
+        .build()
+        .unwrap();
+    let body = r#"{"CallbackCommand":"Room.CallbackAfterUpdateRoomInfo","Shard":1,"RoomInfo":{"RoomId":"r","Theme":"dark"}}"#;
+    for _ in 0..2 {
+        let request = post(&callback_uri("Room.CallbackAfterUpdateRoomInfo"), body);
+        answered(layer.layer(inner_app()).oneshot(request).await.unwrap())
+            .await
+            .assert_ok();
+    }
+    let logs = logs.text();
+    let warned = |field: &str| {
+        logs.lines()
+            .filter(|l| l.contains("unknown callback field") && l.contains(field))
+            .count()
+    };
+    assert_eq!((warned("Shard"), warned("Theme")), (1, 1), "{logs}");
+}
+
+struct FailsWith;
+
+impl tencent_room_webhook::RoomHandler for FailsWith {
+    async fn handle(
+        &self,
+        _: tencent_room_webhook::Event,
+        _: &tencent_room_webhook::CallbackContext,
+    ) -> tencent_room_webhook::HandlerResult {
+        Err(HandlerError::new(9, "nope"))
+    }
+}
+
+#[tokio::test]
+async fn no_log_line_holds_the_token_the_sign_or_the_body() {
+    let (logs, _guard) = capture();
+    let token = "log-secret-token";
+    let now = 1_700_000_000;
+    let layer = RoomWebhookLayer::builder()
+        .sdk_app_id(APP)
+        .token(token)
+        .clock(move || UNIX_EPOCH + Duration::from_secs(now))
+        .handler(FailsWith)
+        .build()
+        .unwrap();
+    let good = sign(token.as_bytes(), now);
+    let bad = sign(b"attacker", now);
+    let body = r#"{"CallbackCommand":"Room.CallbackAfterDestroyRoom","RoomId":"r","Secret":"body-secret-value"}"#;
+    let signed = |sign: &str, time: u64| {
+        format!(
+            "{}&Sign={sign}&RequestTime={time}",
+            callback_uri("Room.CallbackAfterDestroyRoom")
+        )
+    };
+    for request in [
+        post(&signed(&good, now), body),
+        post(&signed(&bad, now), body),
+        post(&signed(&good, now + 600), body),
+        post(&signed(&good, now), "body-secret-value is not json"),
+    ] {
+        layer.layer(inner_app()).oneshot(request).await.unwrap();
+    }
+    let logs = logs.text();
+    assert!(
+        logs.contains("room_callback"),
+        "something was logged: {logs}"
+    );
+    for secret in [token, &good, &bad, "body-secret-value"] {
+        assert!(!logs.contains(secret), "logs hold {secret}: {logs}");
+    }
+}
