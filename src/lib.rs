@@ -102,6 +102,8 @@ pub mod handler;
 pub mod layer;
 pub mod query;
 pub mod service;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod verify;
 
 pub use answer::{Answer, ErrorCode};

@@ -11,8 +11,9 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 use http::{Request, Response, StatusCode};
 use http_body::{Body, Frame, SizeHint};
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use serde_json::Value;
+use tencent_room_webhook::testing::{self, CallbackRequest};
 use tencent_room_webhook::{CallbackContext, Event, HandlerResult, RoomHandler};
 
 /// The demo SDKAppID every test configures.
@@ -52,9 +53,11 @@ pub fn command_of(body: &[u8]) -> String {
     value["CallbackCommand"].as_str().unwrap().to_owned()
 }
 
-/// The query Tencent appends, for `command` of the demo app.
+/// The query Tencent appends, for `command` of the demo app, from the test kit.
 pub fn callback_uri(command: &str) -> String {
-    format!("/callback?SdkAppid={APP}&CallbackCommand={command}&contenttype=json&ClientIP=127.0.0.1&OptPlatform=Web")
+    CallbackRequest::new(command, "")
+        .platform("Web")
+        .path_and_query()
 }
 
 pub fn post(uri: &str, body: impl Into<Bytes>) -> Request<Full<Bytes>> {
@@ -82,44 +85,21 @@ pub struct Answered {
     pub headers: http::HeaderMap,
 }
 
+/// Reads the answer with the test kit, which checks its form: JSON content type, exactly
+/// the three fields, OK with code 0 or FAIL with another.
 pub async fn answered<B>(response: Response<B>) -> Answered
 where
     B: Body,
     B::Error: std::fmt::Debug,
 {
-    let (parts, body) = response.into_parts();
-    assert_eq!(
-        parts
-            .headers
-            .get("content-type")
-            .map(|v| v.to_str().unwrap()),
-        Some("application/json"),
-        "every answer is JSON"
-    );
-    let bytes = body.collect().await.unwrap().to_bytes();
-    let value: Value = serde_json::from_slice(&bytes).expect("answer is JSON");
-    let object = value.as_object().expect("answer is an object");
-    let mut keys: Vec<_> = object.keys().map(String::as_str).collect();
-    keys.sort_unstable();
-    assert_eq!(
-        keys,
-        ["ActionStatus", "ErrorCode", "ErrorInfo"],
-        "exactly the three fields"
-    );
-    let answered = Answered {
-        status: parts.status,
-        action_status: object["ActionStatus"].as_str().unwrap().to_owned(),
-        code: object["ErrorCode"].as_i64().unwrap(),
-        info: object["ErrorInfo"].as_str().unwrap().to_owned(),
-        headers: parts.headers,
-    };
-    if answered.action_status == "OK" {
-        assert_eq!(answered.code, 0);
-    } else {
-        assert_eq!(answered.action_status, "FAIL");
-        assert_ne!(answered.code, 0, "every FAIL has a non-zero code");
+    let read = testing::read_answer(response).await;
+    Answered {
+        status: read.status,
+        action_status: read.answer.action_status().to_owned(),
+        code: read.answer.error_code().get().into(),
+        info: read.answer.error_info().to_owned(),
+        headers: read.headers,
     }
-    answered
 }
 
 impl Answered {

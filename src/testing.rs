@@ -1,0 +1,428 @@
+//! A kit for testing your own callback handling without Tencent (feature `testing`).
+//!
+//! [`CallbackRequest`] builds the `http::Request` Tencent would send for any command,
+//! signed when asked, with sample bodies from Tencent's documentation; [`send`] runs it
+//! through any tower service and reads the answer; [`TestAnswer`] asserts on it.
+//!
+//! ```
+//! use tencent_room_webhook::testing::{self, CallbackRequest, NotFound};
+//! use tencent_room_webhook::{RoomHandler, RoomWebhookLayer};
+//! use tower_layer::Layer;
+//!
+//! struct MyHandler;
+//! impl RoomHandler for MyHandler {}
+//!
+//! # async fn test() {
+//! let layer = RoomWebhookLayer::builder().sdk_app_id(1400000000).handler(MyHandler).build().unwrap();
+//! let answer = testing::send(layer.layer(NotFound), CallbackRequest::member_left()).await;
+//! answer.assert_ok();
+//! # }
+//! # fn main() {
+//! #     let waker = std::task::Waker::noop();
+//! #     let mut future = std::pin::pin!(test());
+//! #     assert!(future.as_mut().poll(&mut std::task::Context::from_waker(waker)).is_ready());
+//! # }
+//! # use std::future::Future;
+//! ```
+//!
+//! The bad cases have builders too:
+//!
+//! ```
+//! use tencent_room_webhook::testing::CallbackRequest;
+//!
+//! let unknown_app = CallbackRequest::room_destroyed().sdk_app_id(1).build();
+//! let stale = CallbackRequest::room_destroyed().stale_signature("token", 1_700_000_000).build();
+//! let oversize = CallbackRequest::room_destroyed().oversize(1024 * 1024);
+//! assert_eq!(oversize.body_bytes().len(), 1024 * 1024 + 1);
+//! ```
+
+use std::convert::Infallible;
+use std::fmt::Write as _;
+use std::future::poll_fn;
+use std::task::{Context, Poll};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use http::{HeaderMap, Request, Response, StatusCode};
+use http_body::Body;
+use http_body_util::{BodyExt, Full};
+use serde_json::Value;
+use tower_service::Service;
+
+use crate::answer::{Answer, ErrorCode};
+use crate::event::{
+    Event, MemberEntered, MemberLeft, RoomCreated, RoomDestroyed, RoomInfoUpdated, SeatListChanged,
+};
+use crate::query::SdkAppId;
+use crate::verify::sign;
+
+/// The SDKAppID requests carry unless told otherwise: the demo value of Tencent's pages.
+pub const DEMO_SDK_APP_ID: u64 = 1400000000;
+
+/// A callback request as Tencent sends it: `POST` to the callback path with `SdkAppid`,
+/// `CallbackCommand`, `contenttype=json`, `ClientIP` and `OptPlatform` in the query, a
+/// JSON body, and `Sign` / `RequestTime` when signed.
+#[derive(Debug, Clone)]
+pub struct CallbackRequest {
+    path: String,
+    sdk_app_id: u64,
+    command: String,
+    body: Bytes,
+    client_ip: Option<String>,
+    platform: Option<String>,
+    content_type_header: Option<String>,
+    signature: Option<(String, u64)>,
+    extra_query: Vec<(String, String)>,
+}
+
+impl CallbackRequest {
+    /// A request for `command` with `body` as sent (not checked, so that bad bodies can be
+    /// built too).
+    pub fn new(command: impl Into<String>, body: impl Into<Bytes>) -> Self {
+        Self {
+            path: crate::layer::DEFAULT_PATH.to_owned(),
+            sdk_app_id: DEMO_SDK_APP_ID,
+            command: command.into(),
+            body: body.into(),
+            client_ip: Some("127.0.0.1".to_owned()),
+            platform: Some("RESTAPI".to_owned()),
+            content_type_header: Some("application/json".to_owned()),
+            signature: None,
+            extra_query: Vec::new(),
+        }
+    }
+
+    /// A request carrying `event`, encoded with Tencent's field names.
+    pub fn event(event: &Event) -> Self {
+        let body = serde_json::to_vec(event).expect("an event always encodes");
+        Self::new(event.command(), body)
+    }
+
+    /// `Room.CallbackAfterCreateRoom` with the sample body of Tencent's documentation.
+    pub fn room_created() -> Self {
+        Self::new(RoomCreated::COMMAND, samples::CREATE_ROOM)
+    }
+
+    /// `Room.CallbackAfterDestroyRoom` with the sample body of Tencent's documentation.
+    pub fn room_destroyed() -> Self {
+        Self::new(RoomDestroyed::COMMAND, samples::DESTROY_ROOM)
+    }
+
+    /// `Room.CallbackAfterUpdateRoomInfo` with the sample body of Tencent's documentation.
+    pub fn room_info_updated() -> Self {
+        Self::new(RoomInfoUpdated::COMMAND, samples::UPDATE_ROOM_INFO)
+    }
+
+    /// `Room.CallbackAfterMemberEnter` with the sample body of Tencent's documentation.
+    pub fn member_entered() -> Self {
+        Self::new(MemberEntered::COMMAND, samples::MEMBER_ENTER)
+    }
+
+    /// `Room.CallbackAfterMemberLeave` with the sample body of Tencent's documentation.
+    pub fn member_left() -> Self {
+        Self::new(MemberLeft::COMMAND, samples::MEMBER_LEAVE)
+    }
+
+    /// `Mic.CallbackAfterSeatInfoChanged` with the sample body of Tencent's documentation.
+    pub fn seat_list_changed() -> Self {
+        Self::new(SeatListChanged::COMMAND, samples::SEAT_INFO_CHANGED)
+    }
+
+    /// The sample request of a known command, or a minimal body (`CallbackCommand` only)
+    /// for any other.
+    pub fn sample(command: &str) -> Self {
+        match command {
+            RoomCreated::COMMAND => Self::room_created(),
+            RoomDestroyed::COMMAND => Self::room_destroyed(),
+            RoomInfoUpdated::COMMAND => Self::room_info_updated(),
+            MemberEntered::COMMAND => Self::member_entered(),
+            MemberLeft::COMMAND => Self::member_left(),
+            SeatListChanged::COMMAND => Self::seat_list_changed(),
+            other => {
+                let body = serde_json::json!({ "CallbackCommand": other }).to_string();
+                Self::new(other, body)
+            }
+        }
+    }
+
+    /// The six known commands, each with its sample body.
+    pub fn all_samples() -> [Self; 6] {
+        [
+            Self::room_created(),
+            Self::room_destroyed(),
+            Self::room_info_updated(),
+            Self::member_entered(),
+            Self::member_left(),
+            Self::seat_list_changed(),
+        ]
+    }
+
+    /// Sent for this app (default [`DEMO_SDK_APP_ID`]).
+    pub fn sdk_app_id(mut self, sdk_app_id: impl Into<SdkAppId>) -> Self {
+        self.sdk_app_id = sdk_app_id.into().get();
+        self
+    }
+
+    /// Sent to this path (default `/callback`).
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        self.path = path.into();
+        self
+    }
+
+    /// With this body instead of the sample.
+    pub fn body(mut self, body: impl Into<Bytes>) -> Self {
+        self.body = body.into();
+        self
+    }
+
+    /// With this `ClientIP` (default `127.0.0.1`).
+    pub fn client_ip(mut self, client_ip: impl Into<String>) -> Self {
+        self.client_ip = Some(client_ip.into());
+        self
+    }
+
+    /// With this `OptPlatform` (default `RESTAPI`).
+    pub fn platform(mut self, platform: impl Into<String>) -> Self {
+        self.platform = Some(platform.into());
+        self
+    }
+
+    /// With this `Content-Type` header, or none (default `application/json`).
+    pub fn content_type(mut self, content_type: Option<&str>) -> Self {
+        self.content_type_header = content_type.map(str::to_owned);
+        self
+    }
+
+    /// With one more query parameter, appended as given (already percent-encoded).
+    pub fn query_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extra_query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Signed with `token` at `request_time` (Unix seconds), as Tencent signs.
+    pub fn signed(mut self, token: impl Into<String>, request_time: u64) -> Self {
+        self.signature = Some((token.into(), request_time));
+        self
+    }
+
+    /// Signed with `token` at the system clock's current time.
+    pub fn signed_now(self, token: impl Into<String>) -> Self {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |since| since.as_secs());
+        self.signed(token, now)
+    }
+
+    /// Signed with `token` an hour before `now` (Unix seconds): outside any sensible window.
+    pub fn stale_signature(self, token: impl Into<String>, now: u64) -> Self {
+        self.signed(token, now.saturating_sub(3600))
+    }
+
+    /// With the body padded with trailing spaces (still valid JSON) to `limit + 1` bytes.
+    pub fn oversize(mut self, limit: usize) -> Self {
+        let mut body = self.body.to_vec();
+        body.resize(limit.max(body.len()) + 1, b' ');
+        self.body = body.into();
+        self
+    }
+
+    /// The path and query, as the request line carries them.
+    pub fn path_and_query(&self) -> String {
+        let mut uri = format!(
+            "{}?SdkAppid={}&CallbackCommand={}&contenttype=json",
+            self.path,
+            self.sdk_app_id,
+            encode(&self.command)
+        );
+        if let Some(client_ip) = &self.client_ip {
+            let _ = write!(uri, "&ClientIP={}", encode(client_ip));
+        }
+        if let Some(platform) = &self.platform {
+            let _ = write!(uri, "&OptPlatform={}", encode(platform));
+        }
+        if let Some((token, time)) = &self.signature {
+            let _ = write!(
+                uri,
+                "&Sign={}&RequestTime={time}",
+                sign(token.as_bytes(), *time)
+            );
+        }
+        for (name, value) in &self.extra_query {
+            let _ = write!(uri, "&{name}={value}");
+        }
+        uri
+    }
+
+    /// The body.
+    pub fn body_bytes(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The request.
+    pub fn build(self) -> Request<Full<Bytes>> {
+        let mut request = Request::post(self.path_and_query());
+        if let Some(content_type) = &self.content_type_header {
+            request = request.header(http::header::CONTENT_TYPE, content_type);
+        }
+        request
+            .header(http::header::CONTENT_LENGTH, self.body.len())
+            .body(Full::new(self.body))
+            .expect("a callback request is a valid request")
+    }
+}
+
+impl From<CallbackRequest> for Request<Full<Bytes>> {
+    fn from(request: CallbackRequest) -> Self {
+        request.build()
+    }
+}
+
+/// Percent-encodes what is not unreserved in a query value.
+fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
+}
+
+/// An answer read back from a response, checked for Tencent's form.
+#[derive(Debug, Clone)]
+pub struct TestAnswer {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The answer.
+    pub answer: Answer,
+}
+
+impl TestAnswer {
+    /// Panics unless this is the OK answer with status 200.
+    #[track_caller]
+    pub fn assert_ok(&self) {
+        assert!(
+            self.status == StatusCode::OK && self.answer.is_ok(),
+            "expected 200 OK, got {} {:?}",
+            self.status,
+            self.answer
+        );
+    }
+
+    /// Panics unless this is a FAIL answer with `status` and `code`.
+    #[track_caller]
+    pub fn assert_fail(&self, status: u16, code: impl Into<ErrorCode>) {
+        let code = code.into();
+        assert!(
+            self.status.as_u16() == status
+                && !self.answer.is_ok()
+                && self.answer.error_code() == code,
+            "expected {status} FAIL {code}, got {} {:?}",
+            self.status,
+            self.answer
+        );
+    }
+}
+
+/// Reads a response as Tencent would, panicking unless it is a well-formed answer:
+/// `Content-Type: application/json`, a body with exactly `ActionStatus`, `ErrorInfo` and
+/// `ErrorCode`, OK with code 0 or FAIL with another.
+pub async fn read_answer<B>(response: Response<B>) -> TestAnswer
+where
+    B: Body,
+    B::Error: std::fmt::Debug,
+{
+    let (parts, body) = response.into_parts();
+    let content_type = parts.headers.get(http::header::CONTENT_TYPE);
+    assert_eq!(
+        content_type.and_then(|value| value.to_str().ok()),
+        Some("application/json"),
+        "an answer is JSON (status {})",
+        parts.status
+    );
+    let bytes = body.collect().await.expect("the answer's body").to_bytes();
+    let value: Value = serde_json::from_slice(&bytes).expect("the answer is JSON");
+    let mut fields: Vec<&str> = value
+        .as_object()
+        .expect("the answer is an object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    fields.sort_unstable();
+    assert_eq!(
+        fields,
+        ["ActionStatus", "ErrorCode", "ErrorInfo"],
+        "exactly the three fields"
+    );
+    let answer = serde_json::from_value(value).expect("OK with code 0, or FAIL with another");
+    TestAnswer {
+        status: parts.status,
+        headers: parts.headers,
+        answer,
+    }
+}
+
+/// Drives `service` to readiness and calls it with `request`.
+pub async fn call<S, R>(mut service: S, request: R) -> Result<S::Response, S::Error>
+where
+    S: Service<R>,
+{
+    poll_fn(|cx| service.poll_ready(cx)).await?;
+    service.call(request).await
+}
+
+/// Sends `request` through `service` and reads the answer; panics on a service error or
+/// a response that is not a well-formed answer.
+pub async fn send<S, B>(service: S, request: impl Into<Request<Full<Bytes>>>) -> TestAnswer
+where
+    S: Service<Request<Full<Bytes>>, Response = Response<B>>,
+    S::Error: std::fmt::Debug,
+    B: Body,
+    B::Error: std::fmt::Debug,
+{
+    let response = call(service, request.into())
+        .await
+        .expect("the service answers");
+    read_answer(response).await
+}
+
+/// An inner service that answers 404 to everything: what a layer in handler mode needs
+/// behind it in a test.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NotFound;
+
+impl<B> Service<Request<B>> for NotFound {
+    type Response = Response<Full<Bytes>>;
+    type Error = Infallible;
+    type Future = std::future::Ready<Result<Self::Response, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _: Request<B>) -> Self::Future {
+        let mut response = Response::new(Full::new(Bytes::from_static(b"not found")));
+        *response.status_mut() = StatusCode::NOT_FOUND;
+        std::future::ready(Ok(response))
+    }
+}
+
+/// The sample bodies of Tencent's documentation, as kept in the crate's fixtures.
+mod samples {
+    pub(super) const CREATE_ROOM: &str =
+        include_str!("../tests/fixtures/room/after_create_room.json");
+    pub(super) const DESTROY_ROOM: &str =
+        include_str!("../tests/fixtures/room/after_destroy_room.json");
+    pub(super) const UPDATE_ROOM_INFO: &str =
+        include_str!("../tests/fixtures/room/after_update_room_info.json");
+    pub(super) const MEMBER_ENTER: &str =
+        include_str!("../tests/fixtures/room/after_member_enter.json");
+    pub(super) const MEMBER_LEAVE: &str =
+        include_str!("../tests/fixtures/room/after_member_leave.json");
+    pub(super) const SEAT_INFO_CHANGED: &str =
+        include_str!("../tests/fixtures/room/after_seat_info_changed.json");
+}
