@@ -71,7 +71,7 @@ impl ContentTypePolicy {
             return true;
         };
         let essence = header.split(|&b| b == b';').next().unwrap_or_default();
-        let essence = essence.trim_ascii();
+        let essence = trim_ascii(essence);
         let is = |name: &str| essence.eq_ignore_ascii_case(name.as_bytes());
         let starts = |prefix: &str| {
             essence.len() >= prefix.len()
@@ -89,6 +89,19 @@ impl ContentTypePolicy {
             }
         }
     }
+}
+
+/// `<[u8]>::trim_ascii`, which needs Rust 1.80.
+fn trim_ascii(bytes: &[u8]) -> &[u8] {
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |last| last + 1);
+    &bytes[start..end]
 }
 
 /// A configuration mistake found by [`RoomWebhookBuilder::build`]. The message says what
