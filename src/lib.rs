@@ -7,6 +7,16 @@
 //! `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`. Every other request passes
 //! through untouched, body unread.
 //!
+//! # Quick start
+//!
+//! ```sh
+//! cargo add tencent-room-webhook
+//! ```
+//!
+//! Pick a mode below, configure the SDKAppID (and the token, if callback authentication
+//! is on in the console), and set the callback URL in the console to your server's
+//! callback path. `examples/server.rs` is a complete reference server.
+//!
 //! # Two ways to receive
 //!
 //! **Handler mode**: implement [`RoomHandler`], one async method per command, each
@@ -64,11 +74,51 @@
 //! # Ok(app) }
 //! ```
 //!
+//! # Configuration
+//!
+//! [`RoomWebhookLayer::builder`] takes the path (default `/callback`), the SDKAppIDs
+//! (required), the authentication tokens (optional), the time window (60 s), the body
+//! limit (1 MiB) and the [`ContentTypePolicy`]. Mistakes are errors of
+//! [`build`](RoomWebhookBuilder::build), with a message saying what to change and a
+//! [`ConfigErrorKind`] to match on, never a surprise at the first callback.
+//!
+//! ```
+//! use std::time::Duration;
+//! use tencent_room_webhook::RoomWebhookLayer;
+//!
+//! let webhook = RoomWebhookLayer::builder()
+//!     .path("/tencent/room")
+//!     .sdk_app_id(1400000000)
+//!     .token(std::env::var("ROOM_TOKEN").unwrap_or_else(|_| "from the console".into()))
+//!     .time_window(Duration::from_secs(30))
+//!     .body_limit(256 * 1024)
+//!     .build()?;
+//! # Ok::<(), tencent_room_webhook::ConfigError>(())
+//! ```
+//!
 //! # What is answered
 //!
-//! Every answer is JSON with `Content-Type: application/json` and the three fields; the
-//! table of statuses and stable error codes is in the [`answer`] module. Refusals never
-//! contain a token, a `Sign` or the body.
+//! Every answer on the callback path is JSON with `Content-Type: application/json` and
+//! the three fields. The table of HTTP statuses and stable error codes is in the
+//! [`answer`] module: 200 OK, or FAIL with 400, 401, 403, 405, 413, 415 or 500 and a code
+//! whose hundreds are the status. Refusals never contain a token, a `Sign` or the body,
+//! and are logged at `debug`. Requests off the path are the inner service's business.
+//!
+//! # Authentication
+//!
+//! With one or more tokens configured, every callback must carry `Sign` and
+//! `RequestTime` with `Sign = lower_hex(SHA-256(token || RequestTime))` and `RequestTime`
+//! within the window of the server's clock, either way. The check is constant-time,
+//! accepts upper-case hex, and accepts any configured token, so that a token can be
+//! rotated: add the new one, change it in the console, remove the old one. `Sign` covers
+//! neither the body nor the other parameters; terminate TLS in front of the server. The
+//! [`verify`] module has the pieces for use outside the layer.
+//!
+//! # Several apps on one endpoint
+//!
+//! Give each app with [`AppConfig`] (its own tokens, or the builder's); the
+//! [`CallbackContext`] tells the handler which app a callback is for, and
+//! [`handler::PerApp`] routes each app to a handler of its own.
 //!
 //! # Composition
 //!
@@ -76,14 +126,81 @@
 //! `tower::ServiceBuilder` with `tower_http::trace::TraceLayer` or a timeout, on
 //! `axum::Router::layer`, or around any service served by `hyper` through
 //! `hyper_util::service::TowerToHyperService`. Its errors are the inner service's:
-//! refusals are responses, never errors. `poll_ready` is the inner service's.
+//! refusals are responses, never errors. `poll_ready` is the inner service's. The layer
+//! depends on neither tokio nor axum.
+//!
+//! ```
+//! use std::time::Duration;
+//! use tencent_room_webhook::RoomWebhookLayer;
+//! use tower::ServiceBuilder;
+//!
+//! let webhook = RoomWebhookLayer::builder().sdk_app_id(1400000000).build()?;
+//! let layers = ServiceBuilder::new()
+//!     .layer(tower_http::trace::TraceLayer::new_for_http())
+//!     // Tencent waits two seconds: answer before it gives up.
+//!     .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+//!         http::StatusCode::GATEWAY_TIMEOUT,
+//!         Duration::from_millis(1800),
+//!     ))
+//!     .layer(webhook);
+//! # let _ = layers;
+//! # Ok::<(), tencent_room_webhook::ConfigError>(())
+//! ```
+//!
+//! # Observability
+//!
+//! Each callback that passes the checks made before reading gets a `room_callback` span
+//! (`debug`) with `sdk_app_id`, `command`, `room_id` and `outcome`. The first time an
+//! unknown command or field arrives, a warning says so: that is how Tencent's protocol
+//! drift shows up. Nothing logged holds the body, a token or a `Sign`.
+//!
+//! # Testing your handler
+//!
+//! The `testing` feature has a kit, the `testing` module, that builds requests exactly as
+//! Tencent sends them (every command, signed or not, and the bad cases) and reads the
+//! answers back:
+//!
+//! ```
+//! # #[cfg(feature = "testing")]
+//! # async fn test() {
+//! use tencent_room_webhook::testing::{self, CallbackRequest, NotFound};
+//! use tencent_room_webhook::{RoomHandler, RoomWebhookLayer};
+//! use tower_layer::Layer;
+//!
+//! struct MyHandler;
+//! impl RoomHandler for MyHandler {}
+//!
+//! let layer = RoomWebhookLayer::builder().sdk_app_id(1400000000).handler(MyHandler).build().unwrap();
+//! testing::send(layer.layer(NotFound), CallbackRequest::member_left()).await.assert_ok();
+//! # }
+//! ```
+//!
+//! # Several replicas
+//!
+//! The layer keeps no state between callbacks (but for the once-only drift warnings),
+//! so any number of replicas can serve the callback URL behind a load balancer. Two
+//! things need care: the clocks (keep them in sync with NTP, or `RequestTime` falls out
+//! of the window), and duplicates: Tencent retries an after-callback that timed out (when
+//! the app enabled retries) with no delivery ID, possibly to another replica, so make the
+//! handler's effects idempotent, keyed on what identifies a delivery (SDKAppID, command,
+//! a digest of the body).
+//!
+//! # Feature flags
+//!
+//! - `axum`: [`Answer`] implements axum's `IntoResponse`.
+//! - `testing`: the `testing` module, the test kit.
+//!
+//! # Minimum Rust version
+//!
+//! 1.75, for `async fn` in traits. The `axum` feature needs what `axum-core` 0.5 needs
+//! (1.78).
 //!
 //! # Modules
 //!
 //! One concern each: [`layer`] (the layer and its builder), [`service`] (the service and
 //! its checks), [`future`], [`body`], [`event`] (the typed events), [`query`] (the query
 //! and the context), [`verify`] (the signature), [`answer`] (Tencent's answer and the
-//! error codes), [`handler`] (the handler trait).
+//! error codes), [`handler`] (the handler trait and [`handler::PerApp`]).
 
 #![deny(missing_docs, unreachable_pub)]
 #![forbid(unsafe_code)]
