@@ -36,6 +36,9 @@
 //! | `contenttype` not `json`, or a refused `Content-Type` | 415 | [`ErrorCode::UNSUPPORTED_MEDIA_TYPE`] (41500) |
 //! | handler panicked (in extension mode: the inner service panicked) | 500 | [`ErrorCode::HANDLER_PANICKED`] (50000) |
 //! | extension mode: the inner service answered 404 or 405 on the callback path | 500 | [`ErrorCode::NO_ROUTE`] (50002) |
+//! | answer-first mode: the queue is full | 503 | [`ErrorCode::QUEUE_FULL`] (50300) |
+//! | answer-first mode: draining for a shutdown | 503 | [`ErrorCode::SHUTTING_DOWN`] (50301) |
+//! | the handler passed its deadline and was cancelled | 504 | [`ErrorCode::HANDLER_TIMEOUT`] (50400) |
 
 use std::borrow::Cow;
 use std::fmt;
@@ -76,6 +79,12 @@ impl ErrorCode {
     /// Extension mode: the inner service answered 404 or 405 on the callback path, so no
     /// route received the event.
     pub const NO_ROUTE: Self = Self(50002);
+    /// Answer-first mode: the queue is full; the callback was not taken.
+    pub const QUEUE_FULL: Self = Self(50300);
+    /// Answer-first mode: the layer is draining for a shutdown; the callback was not taken.
+    pub const SHUTTING_DOWN: Self = Self(50301);
+    /// The handler did not finish by its deadline and was cancelled.
+    pub const HANDLER_TIMEOUT: Self = Self(50400);
 
     /// An error code with the given value.
     pub const fn new(code: i32) -> Self {
@@ -315,6 +324,30 @@ impl Rejection {
             StatusCode::INTERNAL_SERVER_ERROR,
             ErrorCode::NO_ROUTE,
             "the application has no route for the callback path",
+        )
+    }
+
+    pub(crate) fn queue_full() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::QUEUE_FULL,
+            "the callback queue is full; the callback was not taken",
+        )
+    }
+
+    pub(crate) fn shutting_down() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::SHUTTING_DOWN,
+            "the server is shutting down; the callback was not taken",
+        )
+    }
+
+    pub(crate) fn handler_timeout() -> Self {
+        Self::new(
+            StatusCode::GATEWAY_TIMEOUT,
+            ErrorCode::HANDLER_TIMEOUT,
+            "the callback handler did not finish by its deadline and was cancelled",
         )
     }
 

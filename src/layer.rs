@@ -35,9 +35,12 @@ use std::time::Duration;
 
 use tower_layer::Layer;
 
+use crate::background::{Background, Drain};
+use crate::dedup::{Dedup, DeliveryStore};
 use crate::drift::DriftLog;
 use crate::handler::RoomHandler;
 use crate::query::SdkAppId;
+use crate::runtime::Runtime;
 use crate::service::RoomWebhook;
 use crate::verify::{Clock, SignatureVerifier, DEFAULT_TIME_WINDOW};
 
@@ -128,6 +131,8 @@ pub enum ConfigErrorKind {
     InvalidPath,
     /// The body limit is 0.
     ZeroBodyLimit,
+    /// A deadline or the answer-first mode was asked for without a runtime.
+    NoRuntime,
 }
 
 impl ConfigError {
@@ -197,6 +202,21 @@ impl<H> fmt::Debug for ToHandler<H> {
             .field(&std::any::type_name::<H>())
             .finish()
     }
+}
+
+/// What happens to a handler still running at its deadline
+/// ([`RoomWebhookBuilder::deadline`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum OnDeadline {
+    /// Drop the handler's future (its work stops at its current `.await`) and answer
+    /// 504, FAIL [`ErrorCode::HANDLER_TIMEOUT`](crate::ErrorCode::HANDLER_TIMEOUT). A
+    /// de-duplication claim is released, so that Tencent's retry is handled.
+    Cancel,
+    /// Answer OK and let the handler finish in the background, on the runtime; its
+    /// outcome is logged, and [`Drain`] waits for it at shutdown. Tencent's advice is to
+    /// answer first and work after: this is that, for the slow callbacks only.
+    Detach,
 }
 
 /// One app served by the layer: its SDKAppID and, optionally, authentication tokens of
@@ -281,6 +301,10 @@ pub(crate) struct Config {
     pub(crate) body_limit: usize,
     pub(crate) content_type: ContentTypePolicy,
     pub(crate) drift: DriftLog,
+    pub(crate) background: Option<Arc<Background>>,
+    pub(crate) deadline: Option<(Duration, OnDeadline)>,
+    pub(crate) answer_first: bool,
+    pub(crate) dedup: Option<Dedup>,
 }
 
 impl Config {
@@ -312,6 +336,10 @@ impl RoomWebhookLayer {
             body_limit: DEFAULT_BODY_LIMIT,
             content_type: ContentTypePolicy::default(),
             clock: None,
+            runtime: None,
+            deadline: None,
+            answer_first: None,
+            dedup: None,
             mode: ToExtensions,
         }
     }
@@ -321,6 +349,13 @@ impl<M> RoomWebhookLayer<M> {
     /// The callback path.
     pub fn path(&self) -> &str {
         &self.config.path
+    }
+
+    /// A handle that waits for the layer's background work (the answer-first queue and
+    /// handlers detached at their deadline) at shutdown. Without background work, its
+    /// [`drain`](Drain::drain) returns at once.
+    pub fn drain(&self) -> Drain {
+        Drain(self.config.background.clone())
     }
 }
 
@@ -359,6 +394,10 @@ pub struct RoomWebhookBuilder<M = ToExtensions> {
     body_limit: usize,
     content_type: ContentTypePolicy,
     clock: Option<Arc<dyn Clock>>,
+    runtime: Option<Arc<dyn Runtime>>,
+    deadline: Option<(Duration, OnDeadline)>,
+    answer_first: Option<(usize, usize)>,
+    dedup: Option<Dedup>,
     mode: M,
 }
 
@@ -371,6 +410,10 @@ impl<M: fmt::Debug> fmt::Debug for RoomWebhookBuilder<M> {
             .field("time_window", &self.time_window)
             .field("body_limit", &self.body_limit)
             .field("content_type", &self.content_type)
+            .field("runtime", &self.runtime.is_some())
+            .field("deadline", &self.deadline)
+            .field("answer_first", &self.answer_first)
+            .field("dedup", &self.dedup)
             .field("mode", &self.mode)
             .finish_non_exhaustive()
     }
@@ -454,6 +497,22 @@ impl<M> RoomWebhookBuilder<M> {
         self
     }
 
+    /// The runtime for background work: needed by [`deadline`](RoomWebhookBuilder::deadline)
+    /// and [`answer_first`](RoomWebhookBuilder::answer_first). With the `tokio` feature,
+    /// [`TokioRuntime`](crate::runtime::TokioRuntime).
+    pub fn runtime(mut self, runtime: impl Runtime) -> Self {
+        self.runtime = Some(Arc::new(runtime));
+        self
+    }
+
+    /// De-duplicate deliveries: claim each callback's [`DeliveryKey`](crate::dedup::DeliveryKey)
+    /// in `store` for `ttl`, and answer a callback already claimed OK without delivering
+    /// it again. See the [`dedup`](crate::dedup) module.
+    pub fn dedup(mut self, store: impl DeliveryStore, ttl: Duration) -> Self {
+        self.dedup = Some(Dedup::new(store, ttl));
+        self
+    }
+
     /// Deliver callbacks to `handler` and answer from its result, instead of passing
     /// them to the inner service.
     pub fn handler<H: RoomHandler>(self, handler: H) -> RoomWebhookBuilder<ToHandler<H>> {
@@ -465,6 +524,10 @@ impl<M> RoomWebhookBuilder<M> {
             body_limit: self.body_limit,
             content_type: self.content_type,
             clock: self.clock,
+            runtime: self.runtime,
+            deadline: self.deadline,
+            answer_first: self.answer_first,
+            dedup: self.dedup,
             mode: ToHandler(Arc::new(handler)),
         }
     }
@@ -498,6 +561,17 @@ impl<M> RoomWebhookBuilder<M> {
                  kilobytes (the default is 1 MiB)",
             ));
         }
+        if (self.deadline.is_some() || self.answer_first.is_some()) && self.runtime.is_none() {
+            return Err(ConfigError::new(
+                ConfigErrorKind::NoRuntime,
+                "a handler deadline and the answer-first mode work in the background: give \
+                 the layer a runtime with runtime() (TokioRuntime with the tokio feature)",
+            ));
+        }
+        let (concurrency, capacity) = self.answer_first.unwrap_or((0, 0));
+        let background = self
+            .runtime
+            .map(|runtime| Arc::new(Background::new(runtime, concurrency, capacity)));
         let mut apps: Vec<App> = Vec::with_capacity(self.apps.len());
         for app in self.apps {
             if apps.iter().any(|known| known.id == app.id) {
@@ -533,9 +607,35 @@ impl<M> RoomWebhookBuilder<M> {
                 body_limit: self.body_limit,
                 content_type: self.content_type,
                 drift: DriftLog::default(),
+                background,
+                deadline: self.deadline,
+                answer_first: self.answer_first.is_some(),
+                dedup: self.dedup,
             }),
             mode: self.mode,
         })
+    }
+}
+
+impl<H: RoomHandler> RoomWebhookBuilder<ToHandler<H>> {
+    /// Answer by `deadline` at the latest (Tencent gives up after two seconds; 1.5 s
+    /// leaves room for the network), doing `on_deadline` with a handler still running.
+    /// Needs a [`runtime`](Self::runtime) for the timer.
+    pub fn deadline(mut self, deadline: Duration, on_deadline: OnDeadline) -> Self {
+        self.deadline = Some((deadline, on_deadline));
+        self
+    }
+
+    /// Answer-first mode: answer OK as soon as a callback is checked and decoded, and
+    /// handle it in the background, with at most `concurrency` handlers running and at
+    /// most `queue` callbacks waiting. With the queue full, a callback is answered 503,
+    /// FAIL [`ErrorCode::QUEUE_FULL`](crate::ErrorCode::QUEUE_FULL), rather than held
+    /// in memory without bound. A handler's failure can no longer reach Tencent: it is
+    /// logged. [`RoomWebhookLayer::drain`] waits for the queue at shutdown. Needs a
+    /// [`runtime`](Self::runtime).
+    pub fn answer_first(mut self, concurrency: usize, queue: usize) -> Self {
+        self.answer_first = Some((concurrency.max(1), queue));
+        self
     }
 }
 

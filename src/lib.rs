@@ -208,27 +208,32 @@
 
 #[macro_use]
 mod macros;
+mod background;
+mod deliver;
 mod drift;
 mod lenient;
 
 pub mod answer;
 pub mod body;
+pub mod dedup;
 pub mod event;
 pub mod future;
 pub mod handler;
 pub mod layer;
 pub mod query;
+pub mod runtime;
 pub mod service;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod verify;
 
 pub use answer::{Answer, ErrorCode};
+pub use background::Drain;
 pub use body::WebhookBody;
 pub use event::Event;
 pub use handler::{HandlerError, HandlerResult, RoomHandler};
 pub use layer::{
-    AppConfig, ConfigError, ConfigErrorKind, ContentTypePolicy, RoomWebhookBuilder,
+    AppConfig, ConfigError, ConfigErrorKind, ContentTypePolicy, OnDeadline, RoomWebhookBuilder,
     RoomWebhookLayer, ToExtensions, ToHandler,
 };
 pub use query::{CallbackContext, OptPlatform, ParseSdkAppIdError, SdkAppId};

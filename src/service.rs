@@ -24,8 +24,9 @@ use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use tower_service::Service;
 use tracing::Instrument;
 
-use crate::answer::{Answer, Rejection};
+use crate::answer::Rejection;
 use crate::body::WebhookBody;
+use crate::deliver::{claim, deliver, panicked, record};
 use crate::event::Event;
 use crate::future::{CatchUnwind, ResponseFuture};
 use crate::handler::RoomHandler;
@@ -121,7 +122,7 @@ where
         ResponseFuture::callback(Box::pin(
             async move {
                 let response = match receive(request.into_body(), &config, &context).await {
-                    Ok((event, _)) => run_handler(&*handler, event, &context).await,
+                    Ok((event, body)) => deliver(&config, handler, event, context, &body).await,
                     Err(rejection) => rejected(rejection),
                 };
                 Ok(response.map(WebhookBody::full))
@@ -169,14 +170,26 @@ where
                 let (parts, body) = request.into_parts();
                 match receive(body, &config, &context).await {
                     Ok((event, bytes)) => {
+                        let claim = match claim(&config, &context, &bytes).await {
+                            Ok(claim) => claim,
+                            Err(duplicate) => return Ok(duplicate.map(WebhookBody::full)),
+                        };
                         let mut request =
                             Request::from_parts(parts, WebhookBody::full(bytes.into()));
                         request.extensions_mut().insert(event);
                         request.extensions_mut().insert(context);
-                        match CatchUnwind::new(|| inner.call(request)).await {
-                            Ok(response) => Ok(routed(response?)),
-                            Err(_panic) => Ok(panicked().map(WebhookBody::full)),
+                        let response = match CatchUnwind::new(|| inner.call(request)).await {
+                            Ok(response) => routed(response?),
+                            Err(_panic) => panicked().map(WebhookBody::full),
+                        };
+                        // The application's own answer is opaque here: anything but a
+                        // success status counts as not handled, so a retry is.
+                        if !response.status().is_success() {
+                            if let Some(claim) = claim {
+                                claim.release().await;
+                            }
                         }
+                        Ok(response)
                     }
                     Err(rejection) => Ok(rejected(rejection).map(WebhookBody::full)),
                 }
@@ -198,17 +211,12 @@ fn callback_span(context: &CallbackContext) -> tracing::Span {
     )
 }
 
-/// Records how the callback ended on the current callback span (a no-op elsewhere).
-fn outcome(outcome: &'static str) {
-    tracing::Span::current().record("outcome", outcome);
-}
-
 fn refuse<F, B, E>(rejection: Rejection) -> ResponseFuture<F, B, E> {
     ResponseFuture::refused(rejected(rejection))
 }
 
 fn rejected(rejection: Rejection) -> Response<Full<Bytes>> {
-    outcome("refused");
+    record("refused");
     tracing::debug!(
         status = rejection.status.as_u16(),
         code = rejection.code.get(),
@@ -372,34 +380,6 @@ where
     Ok((event, bytes))
 }
 
-async fn run_handler<H: RoomHandler>(
-    handler: &H,
-    event: Event,
-    context: &CallbackContext,
-) -> Response<Full<Bytes>> {
-    match CatchUnwind::new(|| handler.handle(event, context)).await {
-        Ok(Ok(())) => {
-            outcome("ok");
-            Answer::ok().into_http_response()
-        }
-        Ok(Err(error)) => {
-            outcome("fail");
-            let (code, info) = error.into_parts();
-            tracing::debug!(code = code.get(), "room callback handler answered FAIL");
-            Answer::fail(code, info).into_http_response()
-        }
-        Err(_panic) => panicked(),
-    }
-}
-
-fn panicked() -> Response<Full<Bytes>> {
-    outcome("panicked");
-    // The panic hook has already printed the message; the payload may hold anything, so
-    // it is not logged again here.
-    tracing::error!("room callback handler panicked; answered 500");
-    Rejection::handler_panicked().into_response()
-}
-
 /// The inner service's answer to a callback. A 404 or 405 means no route took the
 /// callback path: the event reached no one, so that is said, loudly, rather than
 /// passing Tencent a body it cannot read.
@@ -411,9 +391,9 @@ fn routed<B>(response: Response<B>) -> Response<WebhookBody<B>> {
             "no route took the callback path: in extension mode the application needs a POST \
              route on it (or give the layer a handler); answered 500"
         );
-        outcome("no_route");
+        record("no_route");
         return Rejection::no_route().into_response().map(WebhookBody::full);
     }
-    outcome("delivered");
+    record("delivered");
     response.map(WebhookBody::wrap)
 }

@@ -1,0 +1,323 @@
+//! Handler faults and slow handlers: the deadline, the answer-first mode and its drain,
+//! and de-duplication of repeated deliveries.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tencent_room_webhook::dedup::MemoryStore;
+use tencent_room_webhook::runtime::TokioRuntime;
+use tencent_room_webhook::testing::{self, CallbackRequest, NotFound};
+use tencent_room_webhook::{
+    CallbackContext, ConfigErrorKind, Event, HandlerError, HandlerResult, OnDeadline, RoomHandler,
+    RoomWebhookLayer,
+};
+use tokio::sync::Semaphore;
+use tower::Layer;
+
+/// Counts the callbacks it started and finished; sleeps `delay` in between, or waits for
+/// a permit of `gate` when there is one.
+#[derive(Clone, Default)]
+struct Slow {
+    delay: Duration,
+    gate: Option<Arc<Semaphore>>,
+    started: Arc<AtomicUsize>,
+    finished: Arc<AtomicUsize>,
+    fail: bool,
+}
+
+impl RoomHandler for Slow {
+    async fn handle(&self, _: Event, _: &CallbackContext) -> HandlerResult {
+        self.started.fetch_add(1, Ordering::SeqCst);
+        match &self.gate {
+            Some(gate) => gate.acquire().await.unwrap().forget(),
+            None => tokio::time::sleep(self.delay).await,
+        }
+        self.finished.fetch_add(1, Ordering::SeqCst);
+        if self.fail {
+            Err(HandlerError::new(5, "failed"))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+fn slow(delay: Duration) -> Slow {
+    Slow {
+        delay,
+        ..Slow::default()
+    }
+}
+
+#[test]
+fn a_deadline_without_a_runtime_is_a_configuration_error() {
+    let error = RoomWebhookLayer::builder()
+        .sdk_app_id(1400000000_u64)
+        .handler(slow(Duration::ZERO))
+        .deadline(Duration::from_secs(1), OnDeadline::Cancel)
+        .build()
+        .unwrap_err();
+    assert_eq!(error.kind(), ConfigErrorKind::NoRuntime);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_handler_within_its_deadline_is_answered_from_its_result() {
+    let handler = slow(Duration::from_millis(100));
+    let layer = RoomWebhookLayer::builder()
+        .sdk_app_id(1400000000_u64)
+        .runtime(TokioRuntime)
+        .handler(handler.clone())
+        .deadline(Duration::from_millis(1500), OnDeadline::Cancel)
+        .build()
+        .unwrap();
+    testing::send(layer.layer(NotFound), CallbackRequest::room_destroyed())
+        .await
+        .assert_ok();
+    assert_eq!(handler.finished.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_handler_past_its_deadline_is_cancelled_and_answered_504() {
+    let handler = slow(Duration::from_secs(10));
+    let layer = RoomWebhookLayer::builder()
+        .sdk_app_id(1400000000_u64)
+        .runtime(TokioRuntime)
+        .handler(handler.clone())
+        .deadline(Duration::from_millis(1500), OnDeadline::Cancel)
+        .build()
+        .unwrap();
+    let started = tokio::time::Instant::now();
+    testing::send(layer.layer(NotFound), CallbackRequest::room_destroyed())
+        .await
+        .assert_fail(504, 50400);
+    assert_eq!(
+        started.elapsed(),
+        Duration::from_millis(1500),
+        "answered at the deadline"
+    );
+    tokio::time::sleep(Duration::from_secs(20)).await;
+    assert_eq!(handler.started.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        handler.finished.load(Ordering::SeqCst),
+        0,
+        "its work was dropped"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_handler_past_its_deadline_when_detached_finishes_after_the_ok_answer() {
+    let handler = slow(Duration::from_secs(10));
+    let layer = RoomWebhookLayer::builder()
+        .sdk_app_id(1400000000_u64)
+        .runtime(TokioRuntime)
+        .handler(handler.clone())
+        .deadline(Duration::from_millis(1500), OnDeadline::Detach)
+        .build()
+        .unwrap();
+    testing::send(layer.layer(NotFound), CallbackRequest::room_destroyed())
+        .await
+        .assert_ok();
+    assert_eq!(handler.finished.load(Ordering::SeqCst), 0);
+    let drain = layer.drain();
+    assert_eq!(drain.pending(), 1);
+    drain.drain().await;
+    assert_eq!(
+        handler.finished.load(Ordering::SeqCst),
+        1,
+        "drain waited for it"
+    );
+}
+
+fn answer_first(
+    handler: &Slow,
+    concurrency: usize,
+    queue: usize,
+) -> RoomWebhookLayer<tencent_room_webhook::ToHandler<Slow>> {
+    RoomWebhookLayer::builder()
+        .sdk_app_id(1400000000_u64)
+        .runtime(TokioRuntime)
+        .handler(handler.clone())
+        .answer_first(concurrency, queue)
+        .build()
+        .unwrap()
+}
+
+fn numbered(i: usize) -> CallbackRequest {
+    CallbackRequest::room_destroyed().body(format!(
+        r#"{{"CallbackCommand":"Room.CallbackAfterDestroyRoom","RoomId":"room-{i}"}}"#
+    ))
+}
+
+#[tokio::test]
+async fn answer_first_answers_at_once_and_bounds_running_and_queued_callbacks() {
+    let gate = Arc::new(Semaphore::new(0));
+    let handler = Slow {
+        gate: Some(gate.clone()),
+        ..Slow::default()
+    };
+    let layer = answer_first(&handler, 2, 3);
+    for i in 0..5 {
+        testing::send(layer.layer(NotFound), numbered(i))
+            .await
+            .assert_ok();
+    }
+    tokio::task::yield_now().await;
+    assert_eq!(
+        handler.started.load(Ordering::SeqCst),
+        2,
+        "two run, three wait"
+    );
+    testing::send(layer.layer(NotFound), numbered(5))
+        .await
+        .assert_fail(503, 50300);
+    gate.add_permits(5);
+    layer.drain().drain().await;
+    assert_eq!(
+        handler.finished.load(Ordering::SeqCst),
+        5,
+        "every accepted callback handled"
+    );
+}
+
+#[tokio::test]
+async fn draining_refuses_new_callbacks_and_loses_no_accepted_one() {
+    let gate = Arc::new(Semaphore::new(0));
+    let handler = Slow {
+        gate: Some(gate.clone()),
+        ..Slow::default()
+    };
+    let layer = answer_first(&handler, 1, 100);
+    for i in 0..20 {
+        testing::send(layer.layer(NotFound), numbered(i))
+            .await
+            .assert_ok();
+    }
+    let drain = layer.drain();
+    let draining = tokio::spawn({
+        let drain = drain.clone();
+        async move { drain.drain().await }
+    });
+    tokio::task::yield_now().await;
+    testing::send(layer.layer(NotFound), numbered(99))
+        .await
+        .assert_fail(503, 50301);
+    assert!(!draining.is_finished());
+    gate.add_permits(20);
+    draining.await.unwrap();
+    assert_eq!(handler.finished.load(Ordering::SeqCst), 20);
+    assert_eq!(drain.pending(), 0);
+}
+
+#[tokio::test]
+async fn a_panic_in_the_background_does_not_stop_the_queue() {
+    struct PanicsOnOdd(Arc<AtomicUsize>);
+    impl RoomHandler for PanicsOnOdd {
+        async fn handle(&self, event: Event, _: &CallbackContext) -> HandlerResult {
+            let room = event.room_id().unwrap().as_str().to_owned();
+            let n: usize = room.trim_start_matches("room-").parse().unwrap();
+            assert!(n % 2 == 0, "odd room {n}");
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Ok(())
+        }
+    }
+    let handled = Arc::new(AtomicUsize::new(0));
+    let layer = RoomWebhookLayer::builder()
+        .sdk_app_id(1400000000_u64)
+        .runtime(TokioRuntime)
+        .handler(PanicsOnOdd(handled.clone()))
+        .answer_first(1, 100)
+        .build()
+        .unwrap();
+    for i in 0..10 {
+        testing::send(layer.layer(NotFound), numbered(i))
+            .await
+            .assert_ok();
+    }
+    layer.drain().drain().await;
+    assert_eq!(handled.load(Ordering::SeqCst), 5);
+}
+
+fn deduplicated(handler: &Slow) -> RoomWebhookLayer<tencent_room_webhook::ToHandler<Slow>> {
+    RoomWebhookLayer::builder()
+        .sdk_app_id(1400000000_u64)
+        .handler(handler.clone())
+        .dedup(MemoryStore::new(1000), Duration::from_secs(600))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_repeated_delivery_is_answered_ok_and_handled_once() {
+    let handler = slow(Duration::ZERO);
+    let layer = deduplicated(&handler);
+    for _ in 0..3 {
+        testing::send(layer.layer(NotFound), numbered(1))
+            .await
+            .assert_ok();
+    }
+    testing::send(layer.layer(NotFound), numbered(2))
+        .await
+        .assert_ok();
+    assert_eq!(handler.finished.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn the_same_body_for_another_app_is_another_delivery() {
+    let handler = slow(Duration::ZERO);
+    let layer = RoomWebhookLayer::builder()
+        .sdk_app_ids([1400000000_u64, 1400000001])
+        .handler(handler.clone())
+        .dedup(MemoryStore::new(1000), Duration::from_secs(600))
+        .build()
+        .unwrap();
+    testing::send(layer.layer(NotFound), numbered(1))
+        .await
+        .assert_ok();
+    testing::send(
+        layer.layer(NotFound),
+        numbered(1).sdk_app_id(1400000001_u64),
+    )
+    .await
+    .assert_ok();
+    assert_eq!(handler.finished.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_failed_delivery_is_handled_again_when_retried() {
+    let handler = Slow {
+        fail: true,
+        ..Slow::default()
+    };
+    let layer = deduplicated(&handler);
+    for _ in 0..2 {
+        testing::send(layer.layer(NotFound), numbered(1))
+            .await
+            .assert_fail(200, 5);
+    }
+    assert_eq!(handler.finished.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn extension_mode_deduplicates_too() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let inner = tower::service_fn(move |_: http::Request<_>| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        async {
+            Ok::<_, std::convert::Infallible>(
+                tencent_room_webhook::Answer::ok().into_http_response(),
+            )
+        }
+    });
+    let layer = RoomWebhookLayer::builder()
+        .sdk_app_id(1400000000_u64)
+        .dedup(MemoryStore::new(10), Duration::from_secs(60))
+        .build()
+        .unwrap();
+    for _ in 0..3 {
+        testing::send(layer.layer(inner.clone()), numbered(7))
+            .await
+            .assert_ok();
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}

@@ -1,0 +1,183 @@
+//! De-duplication on a real Redis server, shared by two layers as two replicas would.
+//!
+//! The test starts its own `redis-server` on a free loopback port (`.ci/run` installs it);
+//! where none can be started it says so and skips.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tencent_room_webhook::dedup::{DeliveryKey, DeliveryStore, RedisStore};
+use tencent_room_webhook::testing::{self, CallbackRequest, NotFound};
+use tencent_room_webhook::{
+    CallbackContext, Event, HandlerError, HandlerResult, RoomHandler, RoomWebhookLayer, SdkAppId,
+};
+use tower::Layer;
+
+struct Redis {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A fresh redis-server on a free port, or `None` (with the reason printed) when there
+/// is no redis-server to start.
+fn start_redis() -> Option<Redis> {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .ok()?
+        .local_addr()
+        .ok()?
+        .port();
+    let child = match Command::new("redis-server")
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(error) => {
+            eprintln!("SKIPPED: no redis-server could be started ({error}); install redis-server to run the Redis tests");
+            return None;
+        }
+    };
+    let redis = Redis {
+        child,
+        url: format!("redis://127.0.0.1:{port}"),
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "redis-server did not start listening"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Some(redis)
+}
+
+async fn store(redis: &Redis, prefix: &str) -> RedisStore {
+    RedisStore::open(&redis.url, prefix).await.unwrap()
+}
+
+#[derive(Clone, Default)]
+struct Counting {
+    handled: Arc<AtomicUsize>,
+    fail: bool,
+}
+
+impl RoomHandler for Counting {
+    async fn handle(&self, _: Event, _: &CallbackContext) -> HandlerResult {
+        self.handled.fetch_add(1, Ordering::SeqCst);
+        if self.fail {
+            Err(HandlerError::new(3, "try again"))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_claim_is_held_once_until_released_or_expired() {
+    let Some(redis) = start_redis() else { return };
+    let store = store(&redis, "t1:").await;
+    let key = DeliveryKey::new(SdkAppId::new(1), "Room.X", b"{}");
+    assert!(store.claim(&key, Duration::from_secs(60)).await.unwrap());
+    assert!(!store.claim(&key, Duration::from_secs(60)).await.unwrap());
+    store.release(&key).await.unwrap();
+    assert!(store.claim(&key, Duration::from_millis(50)).await.unwrap());
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    assert!(
+        store.claim(&key, Duration::from_secs(60)).await.unwrap(),
+        "expired"
+    );
+}
+
+#[tokio::test]
+async fn two_replicas_sharing_redis_handle_a_repeated_delivery_once() {
+    let Some(redis) = start_redis() else { return };
+    let handler = Counting::default();
+    let replica = |store| {
+        RoomWebhookLayer::builder()
+            .sdk_app_id(1400000000_u64)
+            .handler(handler.clone())
+            .dedup(store, Duration::from_secs(600))
+            .build()
+            .unwrap()
+    };
+    let first = replica(store(&redis, "room:").await);
+    let second = replica(store(&redis, "room:").await);
+    testing::send(first.layer(NotFound), CallbackRequest::member_left())
+        .await
+        .assert_ok();
+    testing::send(second.layer(NotFound), CallbackRequest::member_left())
+        .await
+        .assert_ok();
+    testing::send(second.layer(NotFound), CallbackRequest::member_entered())
+        .await
+        .assert_ok();
+    assert_eq!(handler.handled.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_failed_delivery_is_released_in_redis_for_the_retry() {
+    let Some(redis) = start_redis() else { return };
+    let handler = Counting {
+        fail: true,
+        ..Counting::default()
+    };
+    let layer = RoomWebhookLayer::builder()
+        .sdk_app_id(1400000000_u64)
+        .handler(handler.clone())
+        .dedup(store(&redis, "retry:").await, Duration::from_secs(600))
+        .build()
+        .unwrap();
+    for _ in 0..2 {
+        testing::send(layer.layer(NotFound), CallbackRequest::member_left())
+            .await
+            .assert_fail(200, 3);
+    }
+    assert_eq!(handler.handled.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn with_redis_gone_callbacks_are_still_delivered() {
+    let Some(mut redis) = start_redis() else {
+        return;
+    };
+    let handler = Counting::default();
+    let layer = RoomWebhookLayer::builder()
+        .sdk_app_id(1400000000_u64)
+        .handler(handler.clone())
+        .dedup(store(&redis, "gone:").await, Duration::from_secs(600))
+        .build()
+        .unwrap();
+    redis.child.kill().unwrap();
+    redis.child.wait().unwrap();
+    for _ in 0..2 {
+        testing::send(layer.layer(NotFound), CallbackRequest::member_left())
+            .await
+            .assert_ok();
+    }
+    assert_eq!(
+        handler.handled.load(Ordering::SeqCst),
+        2,
+        "at least once when the store fails"
+    );
+}
