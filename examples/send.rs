@@ -1,0 +1,1021 @@
+//! The callback simulator: posts Tencent Cloud Chat Room callbacks to a receiver as
+//! Tencent would, and says what it answered.
+//!
+//! Each request is built by the crate's test kit (`testing::CallbackRequest`): `POST` to
+//! the URL's path, the URL's own query kept and Tencent's parameters appended
+//! (`SdkAppid`, `CallbackCommand`, `contenttype=json`, `ClientIP`, `OptPlatform`, and
+//! `Sign` / `RequestTime` when a token is given), `Content-Type: application/json`, the
+//! sample body of Tencent's documentation or one of your own. Connections are kept alive,
+//! as Tencent keeps them. Any HTTP/1 receiver will do, not only this crate's.
+//!
+//! ```text
+//! cargo run --example server                      # in one terminal: the reference server
+//! cargo run --example send                        # one Room.CallbackAfterDestroyRoom
+//! cargo run --example send -- --all               # each of the six commands once
+//! cargo run --example send -- --command leave --token "$TOKEN"
+//! cargo run --example send -- --file tests/fixtures/drift/seat_numeric_member.json
+//! cargo run --example send -- --url 'http://127.0.0.1:3000/hooks/room?tenant=a' --sdkappid 1400123456
+//! cargo run --release --example send -- --count 10000 --concurrency 64
+//! ```
+//!
+//! One request (the default, or `--all` for six) prints one line per request: the
+//! command, the HTTP status, the answer (compact JSON; anything that is not a Tencent
+//! answer is shown truncated) and the latency:
+//!
+//! ```text
+//! Room.CallbackAfterDestroyRoom  200  {"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}  0.9 ms
+//! ```
+//!
+//! `--count N` sends the command N times, `--concurrency C` at once over keep-alive
+//! connections, each request with its own room ID (the body's `RoomId`, or
+//! `RoomInfo.RoomId`, becomes `<original>-<i>` for i = 1..=N), and prints a summary, one
+//! `name value` pair a line so that `awk '$1 == "OK" { print $2 }'` reads it: requests
+//! sent, answered OK, FAIL, other answers, transport errors, statuses, duration,
+//! requests per second, and latency percentiles (client side, answered requests only).
+//! On a terminal a progress bar runs on standard error meanwhile; Ctrl-C stops sending and
+//! prints the summary of what was sent.
+//!
+//! The exit status makes it scriptable: 0 when every answer was `200` with
+//! `{"ActionStatus":"OK",...}`, 1 when any was not (a FAIL, another status, a body that
+//! is not an answer, no answer within the timeout), 2 on bad options, 130 when
+//! interrupted. `--help` lists the options.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Read, Write};
+use std::pin::pin;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::{Request, StatusCode, Uri};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use serde_json::Value;
+use tencent_room_webhook::event::{
+    MemberEntered, MemberLeft, RoomCreated, RoomDestroyed, RoomInfoUpdated, SeatListChanged,
+};
+use tencent_room_webhook::testing::CallbackRequest;
+use tencent_room_webhook::{Answer, SdkAppId};
+
+const USAGE: &str = "\
+Post Tencent Cloud Chat Room callbacks to a receiver, as Tencent would.
+
+Usage: cargo run --example send -- [OPTIONS]
+
+Options:
+  --url URL          the callback URL: its path is the callback path; a query of its own is
+                     kept and Tencent's parameters are appended
+                     [default: http://127.0.0.1:8080/callback]
+  --command NAME     the command: create, destroy, update, enter, leave, seat, or a full
+                     name like Room.CallbackAfterMemberLeave (another full name is sent with
+                     a body holding only its CallbackCommand) [default: destroy]
+  --file PATH        send this JSON body (- reads standard input); its CallbackCommand is
+                     the command unless --command is given
+  --all              send each of the six commands once, with Tencent's sample bodies
+  --sdkappid N       the SdkAppid sent [default: 1400000000]
+  --token T          sign with this token at the current time
+                     [default: $ROOM_WEBHOOK_TOKEN when set]
+  --no-token         do not sign, even when ROOM_WEBHOOK_TOKEN is set
+  --count N          send N requests, each with its own room ID, and print a summary
+                     instead of one line per request (when N is above 1) [default: 1]
+  --concurrency C    requests in flight at once, at most N [default: 1]
+  --timeout SECS     how long to wait for an answer (Tencent waits 2 s) [default: 2]
+  -h, --help         print this help
+
+Exit status: 0 when every answer was 200 with ActionStatus OK; 1 when any was not (FAIL,
+another status, not an answer, no answer); 2 on bad options; 130 when interrupted.
+
+Examples:
+  cargo run --example send -- --all
+  cargo run --example send -- --command leave --token \"$ROOM_WEBHOOK_TOKEN\"
+  cargo run --release --example send -- --count 10000 --concurrency 64
+";
+
+const DEFAULT_URL: &str = "http://127.0.0.1:8080/callback";
+const TOKEN_VARIABLE: &str = "ROOM_WEBHOOK_TOKEN";
+/// Answers are a few dozen bytes; a receiver answering more than this is cut off.
+const ANSWER_LIMIT: usize = 64 * 1024;
+/// How much of a body that is not an answer is shown.
+const SHOWN_CHARS: usize = 200;
+/// How many requests that were not answered OK a summary details.
+const SHOWN_FAILURES: usize = 3;
+
+/// The short names `--command` takes, with the commands they stand for.
+const ALIASES: [(&str, &str); 6] = [
+    ("create", RoomCreated::COMMAND),
+    ("destroy", RoomDestroyed::COMMAND),
+    ("update", RoomInfoUpdated::COMMAND),
+    ("enter", MemberEntered::COMMAND),
+    ("leave", MemberLeft::COMMAND),
+    ("seat", SeatListChanged::COMMAND),
+];
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let options = match Options::from_args(std::env::args().skip(1)) {
+        Ok(Parsed::Run(options)) => options,
+        Ok(Parsed::Help) => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => return usage_error(&message),
+    };
+    let sender = Arc::new(Sender::new(&options));
+    // A URL that parsed may still not take the parameters (it never should): say so
+    // now rather than once per request.
+    if let Err(message) = sender.request(options.messages[0].request.clone()) {
+        return usage_error(&message);
+    }
+    if options.count > 1 {
+        repeat(sender, &options).await
+    } else {
+        send_each(&sender, &options.messages).await
+    }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("send: {message}");
+    eprintln!("Try `cargo run --example send -- --help`.");
+    ExitCode::from(2)
+}
+
+// ---------------------------------------------------------------------------------------
+// Options
+
+enum Parsed {
+    Run(Options),
+    Help,
+}
+
+struct Options {
+    target: Target,
+    /// One message, or the six with `--all`.
+    messages: Vec<Message>,
+    sdk_app_id: SdkAppId,
+    /// Not printed anywhere.
+    token: Option<String>,
+    count: u64,
+    concurrency: usize,
+    timeout: Duration,
+}
+
+/// Where requests go: `http://authority`, the path, and the URL's own query.
+struct Target {
+    base: String,
+    path: String,
+    query: Option<String>,
+    /// The URL as given, for messages.
+    shown: String,
+}
+
+/// What is sent: a command and its body, as a request of the test kit.
+#[derive(Clone)]
+struct Message {
+    command: String,
+    request: CallbackRequest,
+    /// The body as JSON, when it is: where `--count` numbers the room ID.
+    json: Option<Value>,
+}
+
+/// Options as given, before they are checked against each other.
+#[derive(Default)]
+struct Raw {
+    url: Option<String>,
+    command: Option<String>,
+    file: Option<String>,
+    all: bool,
+    sdk_app_id: Option<String>,
+    token: Option<String>,
+    no_token: bool,
+    count: Option<String>,
+    concurrency: Option<String>,
+    timeout: Option<String>,
+}
+
+impl Options {
+    fn from_args(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
+        let mut raw = Raw::default();
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            if arg == "-h" || arg == "--help" {
+                return Ok(Parsed::Help);
+            }
+            // `--name value` or `--name=value`.
+            let (name, inline) = match arg.split_once('=') {
+                Some((name, value)) if name.starts_with("--") => (name, Some(value.to_owned())),
+                _ => (arg.as_str(), None),
+            };
+            let slot = match name {
+                "--url" => &mut raw.url,
+                "--command" => &mut raw.command,
+                "--file" => &mut raw.file,
+                "--sdkappid" => &mut raw.sdk_app_id,
+                "--token" => &mut raw.token,
+                "--count" => &mut raw.count,
+                "--concurrency" => &mut raw.concurrency,
+                "--timeout" => &mut raw.timeout,
+                "--all" | "--no-token" => {
+                    if inline.is_some() {
+                        return Err(format!("{name} takes no value"));
+                    }
+                    let flag = if name == "--all" {
+                        &mut raw.all
+                    } else {
+                        &mut raw.no_token
+                    };
+                    *flag = true;
+                    continue;
+                }
+                _ if arg.starts_with('-') => return Err(format!("unknown option `{arg}`")),
+                _ => {
+                    return Err(format!(
+                        "unexpected argument `{arg}`: options start with --"
+                    ))
+                }
+            };
+            let value = match inline {
+                Some(value) => value,
+                None => args.next().ok_or_else(|| format!("{name} needs a value"))?,
+            };
+            if slot.is_some() {
+                return Err(format!("{name} is given twice"));
+            }
+            *slot = Some(value);
+        }
+        raw.check().map(Parsed::Run)
+    }
+}
+
+impl Raw {
+    fn check(self) -> Result<Options, String> {
+        let target = Target::parse(self.url.as_deref().unwrap_or(DEFAULT_URL))?;
+        let count = match &self.count {
+            Some(text) => match text.parse::<u64>() {
+                Ok(count) if count > 0 => count,
+                _ => return Err(format!("--count {text:?}: expected a whole number above 0")),
+            },
+            None => 1,
+        };
+        let concurrency = match &self.concurrency {
+            Some(text) => match text.parse::<usize>() {
+                Ok(concurrency) if concurrency > 0 => concurrency,
+                _ => {
+                    return Err(format!(
+                        "--concurrency {text:?}: expected a whole number above 0"
+                    ))
+                }
+            },
+            None => 1,
+        };
+        // More workers than requests would have nothing to do.
+        let concurrency = concurrency.min(usize::try_from(count).unwrap_or(usize::MAX));
+        let timeout = match &self.timeout {
+            Some(text) => text
+                .parse::<f64>()
+                .ok()
+                .filter(|secs| *secs > 0.0)
+                .and_then(|secs| Duration::try_from_secs_f64(secs).ok())
+                .ok_or_else(|| {
+                    format!("--timeout {text:?}: expected seconds above 0, like 2 or 0.5")
+                })?,
+            None => Duration::from_secs(2),
+        };
+        let sdk_app_id = match &self.sdk_app_id {
+            Some(text) => text
+                .parse::<SdkAppId>()
+                .map_err(|error| format!("--sdkappid {text:?}: {error}"))?,
+            None => SdkAppId::new(tencent_room_webhook::testing::DEMO_SDK_APP_ID),
+        };
+        let token = self.token()?;
+
+        let messages = if self.all {
+            if self.command.is_some() || self.file.is_some() {
+                return Err(
+                    "--all sends the six sample bodies: it takes neither --command \
+                            nor --file"
+                        .to_owned(),
+                );
+            }
+            if count > 1 {
+                return Err(
+                    "--all sends each command once: --count repeats a single command".to_owned(),
+                );
+            }
+            ALIASES
+                .iter()
+                .map(|(_, command)| Message::sample(command))
+                .collect()
+        } else {
+            let command = self.command.as_deref().map(resolve_command).transpose()?;
+            let message = match &self.file {
+                Some(path) => Message::from_file(path, command)?,
+                None => Message::sample(command.as_deref().unwrap_or(RoomDestroyed::COMMAND)),
+            };
+            vec![message]
+        };
+        Ok(Options {
+            target,
+            messages,
+            sdk_app_id,
+            token,
+            count,
+            concurrency,
+            timeout,
+        })
+    }
+
+    /// `--token`, else the environment's, unless `--no-token`.
+    fn token(&self) -> Result<Option<String>, String> {
+        if self.no_token {
+            if self.token.is_some() {
+                return Err("--token and --no-token contradict each other".to_owned());
+            }
+            return Ok(None);
+        }
+        let token = match &self.token {
+            Some(token) => Some(token.clone()),
+            None => match std::env::var(TOKEN_VARIABLE) {
+                Ok(token) => Some(token),
+                Err(std::env::VarError::NotPresent) => None,
+                Err(std::env::VarError::NotUnicode(_)) => {
+                    return Err(format!("{TOKEN_VARIABLE} is not valid UTF-8"))
+                }
+            },
+        };
+        if token.as_deref() == Some("") {
+            return Err(format!(
+                "the token is empty (--token or {TOKEN_VARIABLE}): give the console's token, \
+                 or --no-token to send unsigned"
+            ));
+        }
+        Ok(token)
+    }
+}
+
+/// A full command name, from an alias or as given when it looks like one.
+fn resolve_command(name: &str) -> Result<String, String> {
+    if let Some((_, command)) = ALIASES
+        .iter()
+        .find(|(alias, _)| alias.eq_ignore_ascii_case(name))
+    {
+        return Ok((*command).to_owned());
+    }
+    // Any full name is accepted, so that unknown or future commands can be sent too.
+    if name.contains('.') && !name.starts_with('.') && !name.ends_with('.') {
+        return Ok(name.to_owned());
+    }
+    let aliases: Vec<&str> = ALIASES.iter().map(|(alias, _)| *alias).collect();
+    Err(format!(
+        "--command {name:?}: expected one of {} or a full name like {}",
+        aliases.join(", "),
+        MemberLeft::COMMAND
+    ))
+}
+
+impl Target {
+    fn parse(text: &str) -> Result<Self, String> {
+        let expected = "expected http://HOST:PORT/PATH, like http://127.0.0.1:8080/callback";
+        let uri: Uri = text
+            .parse()
+            .map_err(|error| format!("--url {text:?}: {error}: {expected}"))?;
+        match uri.scheme_str() {
+            Some("http") => {}
+            Some("https") => {
+                return Err(format!(
+                    "--url {text:?}: https is not supported (this example has no TLS client): \
+                     send to the receiver's plain HTTP address"
+                ))
+            }
+            _ => return Err(format!("--url {text:?}: {expected}")),
+        }
+        let authority = uri
+            .authority()
+            .ok_or_else(|| format!("--url {text:?}: no host: {expected}"))?;
+        let path = match uri.path() {
+            "" => "/",
+            path => path,
+        };
+        Ok(Self {
+            base: format!("http://{authority}"),
+            path: path.to_owned(),
+            query: uri
+                .query()
+                .filter(|query| !query.is_empty())
+                .map(str::to_owned),
+            shown: text.to_owned(),
+        })
+    }
+}
+
+impl Message {
+    /// A command with the sample body of Tencent's documentation, or with a body holding
+    /// only its `CallbackCommand` when it is not one of the six.
+    fn sample(command: &str) -> Self {
+        let request = CallbackRequest::sample(command);
+        let json = serde_json::from_slice(request.body_bytes()).ok();
+        Self {
+            command: command.to_owned(),
+            request,
+            json,
+        }
+    }
+
+    /// A body read from a file; the command is `command` or else the body's.
+    fn from_file(path: &str, command: Option<String>) -> Result<Self, String> {
+        let body = if path == "-" {
+            let mut body = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut body)
+                .map_err(|error| format!("--file -: cannot read standard input: {error}"))?;
+            body
+        } else {
+            std::fs::read(path).map_err(|error| format!("--file {path}: {error}"))?
+        };
+        let json = serde_json::from_slice::<Value>(&body);
+        let in_body = json
+            .as_ref()
+            .ok()
+            .and_then(|json| json.get("CallbackCommand"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let command = match (command, in_body) {
+            (Some(command), in_body) => {
+                if let Some(in_body) = in_body.filter(|in_body| *in_body != command) {
+                    eprintln!(
+                        "send: note: the body's CallbackCommand is {in_body}, the query's \
+                         {command}: a receiver should refuse the request (400)"
+                    );
+                }
+                command
+            }
+            (None, Some(in_body)) => in_body,
+            (None, None) => {
+                return Err(match &json {
+                    Err(error) => format!(
+                        "--file {path}: not JSON ({error}): give --command to send it anyway"
+                    ),
+                    Ok(_) => format!(
+                        "--file {path}: no CallbackCommand string in the body: give --command"
+                    ),
+                })
+            }
+        };
+        Ok(Self {
+            request: CallbackRequest::new(command.as_str(), body),
+            command,
+            json: json.ok(),
+        })
+    }
+
+    /// The request numbered `n` of a `--count` run: the room ID made distinct.
+    fn numbered(&self, n: u64) -> CallbackRequest {
+        let mut json = match &self.json {
+            Some(json) => json.clone(),
+            None => return self.request.clone(),
+        };
+        if set_room_id(&mut json, n) {
+            let body = serde_json::to_vec(&json).expect("a JSON value always encodes");
+            self.request.clone().body(body)
+        } else {
+            self.request.clone()
+        }
+    }
+
+    /// Whether [`Message::numbered`] can make room IDs distinct.
+    fn has_room_id(&self) -> bool {
+        self.json
+            .clone()
+            .is_some_and(|mut json| set_room_id(&mut json, 1))
+    }
+}
+
+/// Sets the body's `RoomId`, else its `RoomInfo.RoomId`, to `<original>-<n>`; false when
+/// it has neither (as a string or a number).
+fn set_room_id(body: &mut Value, n: u64) -> bool {
+    let slot = if body.get("RoomId").is_some() {
+        body.get_mut("RoomId")
+    } else {
+        body.get_mut("RoomInfo")
+            .and_then(|info| info.get_mut("RoomId"))
+    };
+    let Some(slot) = slot else {
+        return false;
+    };
+    let original = match &*slot {
+        Value::String(room_id) => room_id.clone(),
+        Value::Number(room_id) => room_id.to_string(),
+        _ => return false,
+    };
+    *slot = Value::String(format!("{original}-{n}"));
+    true
+}
+
+// ---------------------------------------------------------------------------------------
+// Sending
+
+/// Sends requests over a pool of keep-alive connections.
+struct Sender {
+    client: Client<HttpConnector, Full<Bytes>>,
+    base: String,
+    path: String,
+    query: Option<String>,
+    sdk_app_id: SdkAppId,
+    token: Option<String>,
+    timeout: Duration,
+}
+
+/// What became of one request.
+enum Outcome {
+    Answered {
+        status: StatusCode,
+        body: Bytes,
+        verdict: Verdict,
+        latency: Duration,
+    },
+    /// No answer: connection refused or reset, timeout, a body too large.
+    Failed { error: String, latency: Duration },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// 200 and `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`.
+    Ok,
+    /// A well-formed FAIL answer, whatever the status.
+    Fail,
+    /// Not a Tencent answer, or an OK answer with a status other than 200.
+    Other,
+}
+
+impl Sender {
+    fn new(options: &Options) -> Self {
+        let mut connector = HttpConnector::new();
+        connector.set_nodelay(true);
+        connector.set_connect_timeout(Some(options.timeout));
+        let client = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(Duration::from_secs(30))
+            .build(connector);
+        Self {
+            client,
+            base: options.target.base.clone(),
+            path: options.target.path.clone(),
+            query: options.target.query.clone(),
+            sdk_app_id: options.sdk_app_id,
+            token: options.token.clone(),
+            timeout: options.timeout,
+        }
+    }
+
+    /// The request as Tencent sends it to this target, signed now when there is a token.
+    fn request(&self, request: CallbackRequest) -> Result<Request<Full<Bytes>>, String> {
+        let mut request = request.sdk_app_id(self.sdk_app_id).path(self.path.as_str());
+        if let Some(token) = &self.token {
+            request = request.signed_now(token.as_str());
+        }
+        // The kit writes `path?<Tencent's parameters>`; the URL's own query goes first,
+        // as Tencent appends its parameters to the configured URL.
+        let path_and_query = request.path_and_query();
+        let tencent = path_and_query
+            .split_once('?')
+            .map_or("", |(_, query)| query);
+        let uri = match &self.query {
+            Some(query) => format!("{}{}?{query}&{tencent}", self.base, self.path),
+            None => format!("{}{}?{tencent}", self.base, self.path),
+        };
+        let uri: Uri = uri
+            .parse()
+            .map_err(|error| format!("cannot form the request URI {uri:?}: {error}"))?;
+        let (mut parts, body) = request.build().into_parts();
+        parts.uri = uri;
+        Ok(Request::from_parts(parts, body))
+    }
+
+    /// Sends one request and reads the whole answer, within the timeout.
+    async fn send(&self, request: Request<Full<Bytes>>) -> Outcome {
+        let started = Instant::now();
+        let exchange = async {
+            let response = self
+                .client
+                .request(request)
+                .await
+                .map_err(|error| chain(&error))?;
+            let status = response.status();
+            let body = Limited::new(response.into_body(), ANSWER_LIMIT)
+                .collect()
+                .await
+                .map_err(|error| format!("reading the answer: {}", chain(&*error)))?
+                .to_bytes();
+            Ok::<_, String>((status, body))
+        };
+        let result = tokio::time::timeout(self.timeout, exchange).await;
+        let latency = started.elapsed();
+        match result {
+            Ok(Ok((status, body))) => Outcome::Answered {
+                verdict: verdict(status, &body),
+                status,
+                body,
+                latency,
+            },
+            Ok(Err(error)) => Outcome::Failed { error, latency },
+            Err(_) => Outcome::Failed {
+                error: format!("no answer within {}", seconds(self.timeout)),
+                latency,
+            },
+        }
+    }
+}
+
+fn verdict(status: StatusCode, body: &[u8]) -> Verdict {
+    match serde_json::from_slice::<Answer>(body) {
+        Ok(answer) if answer.is_ok() && status == StatusCode::OK => Verdict::Ok,
+        Ok(answer) if !answer.is_ok() => Verdict::Fail,
+        _ => Verdict::Other,
+    }
+}
+
+/// An error with its causes: `client error (Connect): tcp connect error: Connection refused`.
+fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        // Some errors repeat their cause in their own message.
+        if !text.ends_with(&cause_text) {
+            let _ = write!(text, ": {cause_text}");
+        }
+        source = cause.source();
+    }
+    text
+}
+
+impl Outcome {
+    fn is_ok(&self) -> bool {
+        matches!(
+            self,
+            Self::Answered {
+                verdict: Verdict::Ok,
+                ..
+            }
+        )
+    }
+
+    /// The status and the answer, or the error: what a line shows after the command.
+    fn describe(&self) -> String {
+        match self {
+            Self::Answered { status, body, .. } => {
+                format!("{}  {}", status.as_u16(), show_body(body))
+            }
+            Self::Failed { error, .. } => format!("error: {error}"),
+        }
+    }
+
+    fn latency(&self) -> Duration {
+        match self {
+            Self::Answered { latency, .. } | Self::Failed { latency, .. } => *latency,
+        }
+    }
+}
+
+/// An answer as compact JSON in its own field order; anything else quoted and truncated,
+/// with why it is not an answer.
+fn show_body(body: &[u8]) -> String {
+    if body.is_empty() {
+        return "not an answer: empty body".to_owned();
+    }
+    let why = match serde_json::from_slice::<Answer>(body) {
+        Ok(_) => None,
+        Err(error) => Some(error.to_string()),
+    };
+    let shown = match std::str::from_utf8(body) {
+        Ok(text) if serde_json::from_slice::<Value>(body).is_ok() => truncate(&compact(text)),
+        _ => format!("{:?}", truncate(&String::from_utf8_lossy(body))),
+    };
+    match why {
+        None => shown,
+        Some(why) => format!("not an answer ({why}): {shown}"),
+    }
+}
+
+/// Valid JSON text without the whitespace between its tokens.
+fn compact(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for c in json.chars() {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else if c == '"' {
+            in_string = true;
+            out.push(c);
+        } else if !c.is_whitespace() {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn truncate(text: &str) -> String {
+    match text.char_indices().nth(SHOWN_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
+fn millis(duration: Duration) -> String {
+    format!("{:.2}", duration.as_secs_f64() * 1000.0)
+}
+
+fn seconds(duration: Duration) -> String {
+    format!("{} s", duration.as_secs_f64())
+}
+
+// ---------------------------------------------------------------------------------------
+// One request per message
+
+/// Sends each message once, in order, printing one line per request.
+async fn send_each(sender: &Sender, messages: &[Message]) -> ExitCode {
+    let width = messages
+        .iter()
+        .map(|message| message.command.len())
+        .max()
+        .unwrap_or(0);
+    let mut all_ok = true;
+    for message in messages {
+        let outcome = match sender.request(message.request.clone()) {
+            Ok(request) => sender.send(request).await,
+            Err(error) => Outcome::Failed {
+                error,
+                latency: Duration::ZERO,
+            },
+        };
+        println!(
+            "{:<width$}  {}  {} ms",
+            message.command,
+            outcome.describe(),
+            millis(outcome.latency())
+        );
+        all_ok &= outcome.is_ok();
+    }
+    if all_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Many requests
+
+/// What the workers share.
+struct Run {
+    sender: Arc<Sender>,
+    message: Message,
+    count: u64,
+    /// The index of the next request to send.
+    next: AtomicU64,
+    /// Requests completed, and of those not answered OK: for the progress bar.
+    done: AtomicU64,
+    not_ok: AtomicU64,
+    /// Set on Ctrl-C: send nothing more.
+    stop: AtomicBool,
+}
+
+/// The counts of one worker, then of all.
+#[derive(Default)]
+struct Tally {
+    sent: u64,
+    ok: u64,
+    fail: u64,
+    other: u64,
+    errors: u64,
+    statuses: BTreeMap<u16, u64>,
+    /// Answered requests only: a refused connection says nothing of the receiver's speed.
+    latencies: Vec<Duration>,
+    /// The first few requests not answered OK: (number, description).
+    failures: Vec<(u64, String)>,
+}
+
+impl Tally {
+    fn add(&mut self, n: u64, outcome: &Outcome) {
+        self.sent += 1;
+        match outcome {
+            Outcome::Answered {
+                status,
+                verdict,
+                latency,
+                ..
+            } => {
+                *self.statuses.entry(status.as_u16()).or_default() += 1;
+                self.latencies.push(*latency);
+                match verdict {
+                    Verdict::Ok => self.ok += 1,
+                    Verdict::Fail => self.fail += 1,
+                    Verdict::Other => self.other += 1,
+                }
+            }
+            Outcome::Failed { .. } => self.errors += 1,
+        }
+        if !outcome.is_ok() && self.failures.len() < SHOWN_FAILURES {
+            self.failures.push((n, outcome.describe()));
+        }
+    }
+
+    fn merge(&mut self, other: Tally) {
+        self.sent += other.sent;
+        self.ok += other.ok;
+        self.fail += other.fail;
+        self.other += other.other;
+        self.errors += other.errors;
+        for (status, count) in other.statuses {
+            *self.statuses.entry(status).or_default() += count;
+        }
+        self.latencies.extend(other.latencies);
+        self.failures.extend(other.failures);
+        self.failures.sort_by_key(|(n, _)| *n);
+        self.failures.truncate(SHOWN_FAILURES);
+    }
+}
+
+/// Sends `--count` requests from `--concurrency` workers and prints a summary.
+async fn repeat(sender: Arc<Sender>, options: &Options) -> ExitCode {
+    let message = &options.messages[0];
+    if !message.has_room_id() {
+        eprintln!(
+            "send: note: the body has no RoomId or RoomInfo.RoomId: every request carries \
+             the same body"
+        );
+    }
+    eprintln!(
+        "send: {} × {} to {}, {} at a time",
+        options.count, message.command, options.target.shown, options.concurrency
+    );
+    let run = Arc::new(Run {
+        sender,
+        message: message.clone(),
+        count: options.count,
+        next: AtomicU64::new(0),
+        done: AtomicU64::new(0),
+        not_ok: AtomicU64::new(0),
+        stop: AtomicBool::new(false),
+    });
+
+    let started = Instant::now();
+    let workers: Vec<_> = (0..options.concurrency)
+        .map(|_| tokio::spawn(work(Arc::clone(&run))))
+        .collect();
+    let progress = std::io::stderr()
+        .is_terminal()
+        .then(|| tokio::spawn(show_progress(Arc::clone(&run), started)));
+
+    let mut finished = pin!(async move {
+        let mut tally = Tally::default();
+        for worker in workers {
+            tally.merge(worker.await.expect("a worker does not panic"));
+        }
+        tally
+    });
+    let mut interrupted = false;
+    let tally = tokio::select! {
+        tally = &mut finished => tally,
+        _ = tokio::signal::ctrl_c() => {
+            // Requests in flight end within the timeout; no new ones start.
+            interrupted = true;
+            run.stop.store(true, Ordering::Relaxed);
+            finished.await
+        }
+    };
+    let elapsed = started.elapsed();
+    if let Some(progress) = progress {
+        progress.abort();
+        let _ = progress.await;
+        let mut stderr = std::io::stderr().lock();
+        let _ = write!(stderr, "\r\x1b[2K");
+        let _ = stderr.flush();
+    }
+
+    print_summary(&tally, elapsed, options.timeout);
+    if interrupted {
+        eprintln!(
+            "send: interrupted after {} of {} requests",
+            tally.sent, options.count
+        );
+        ExitCode::from(130)
+    } else if tally.ok == tally.sent {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// A worker: takes the next request number until there is none left.
+async fn work(run: Arc<Run>) -> Tally {
+    let mut tally = Tally::default();
+    while !run.stop.load(Ordering::Relaxed) {
+        let index = run.next.fetch_add(1, Ordering::Relaxed);
+        if index >= run.count {
+            break;
+        }
+        let n = index + 1;
+        let outcome = match run.sender.request(run.message.numbered(n)) {
+            Ok(request) => run.sender.send(request).await,
+            Err(error) => Outcome::Failed {
+                error,
+                latency: Duration::ZERO,
+            },
+        };
+        if !outcome.is_ok() {
+            run.not_ok.fetch_add(1, Ordering::Relaxed);
+        }
+        run.done.fetch_add(1, Ordering::Relaxed);
+        tally.add(n, &outcome);
+    }
+    tally
+}
+
+/// Redraws a progress bar on standard error ten times a second until aborted.
+async fn show_progress(run: Arc<Run>, started: Instant) {
+    const WIDTH: u64 = 30;
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        tick.tick().await;
+        let done = run.done.load(Ordering::Relaxed);
+        let not_ok = run.not_ok.load(Ordering::Relaxed);
+        let filled = done * WIDTH / run.count;
+        let bar: String = (0..WIDTH)
+            .map(|i| if i < filled { '#' } else { '-' })
+            .collect();
+        let rate = done as f64 / started.elapsed().as_secs_f64().max(1e-9);
+        let mut stderr = std::io::stderr().lock();
+        // `\x1b[K` clears what a longer previous line left behind.
+        let _ = write!(
+            stderr,
+            "\r[{bar}] {done}/{} {:>3}%  {rate:.0} requests/s  {not_ok} not OK\x1b[K",
+            run.count,
+            done * 100 / run.count
+        );
+        let _ = stderr.flush();
+    }
+}
+
+/// The summary on standard output, one `name value` pair a line.
+fn print_summary(tally: &Tally, elapsed: Duration, timeout: Duration) {
+    let statuses = if tally.statuses.is_empty() {
+        "-".to_owned()
+    } else {
+        let pairs: Vec<String> = tally
+            .statuses
+            .iter()
+            .map(|(status, count)| format!("{status}:{count}"))
+            .collect();
+        pairs.join(" ")
+    };
+    let rate = tally.sent as f64 / elapsed.as_secs_f64().max(1e-9);
+    let mut latencies = tally.latencies.clone();
+    latencies.sort_unstable();
+    let latency = if latencies.is_empty() {
+        "- (nothing answered)".to_owned()
+    } else {
+        let at = |percent: usize| {
+            // Nearest rank: the smallest sample with at least `percent`% at or below it.
+            let rank = (percent * latencies.len()).div_ceil(100).max(1);
+            millis(latencies[rank - 1])
+        };
+        format!(
+            "p50 {}  p90 {}  p99 {}  max {}  (ms)",
+            at(50),
+            at(90),
+            at(99),
+            millis(latencies[latencies.len() - 1])
+        )
+    };
+    println!("sent         {}", tally.sent);
+    println!("OK           {}", tally.ok);
+    println!("FAIL         {}", tally.fail);
+    println!(
+        "other        {}  (not a Tencent answer, or OK with a status other than 200)",
+        tally.other
+    );
+    println!(
+        "errors       {}  (no answer: connection failed, or nothing within {})",
+        tally.errors,
+        seconds(timeout)
+    );
+    println!("statuses     {statuses}  (status:count)");
+    println!("duration     {:.3} s", elapsed.as_secs_f64());
+    println!("requests/s   {rate:.1}");
+    println!("latency      {latency}");
+    for (n, description) in &tally.failures {
+        println!("not OK       #{n}  {description}");
+    }
+}

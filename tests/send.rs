@@ -1,0 +1,464 @@
+//! The callback simulator (`examples/send.rs`) run as a user runs it: against the
+//! reference server (`examples/server.rs`), and against a bare receiver that shows what
+//! arrives on the wire.
+//!
+//! `cargo test` builds the examples before it runs this file; the binaries are found
+//! beside the test's own.
+
+use std::collections::{BTreeSet, HashSet};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, Lines};
+use tokio::net::TcpListener;
+use tokio::process::{Child, ChildStdout, Command};
+use tokio::time::timeout;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+const SIX: [&str; 6] = [
+    "Room.CallbackAfterCreateRoom",
+    "Room.CallbackAfterDestroyRoom",
+    "Room.CallbackAfterUpdateRoomInfo",
+    "Room.CallbackAfterMemberEnter",
+    "Room.CallbackAfterMemberLeave",
+    "Mic.CallbackAfterSeatInfoChanged",
+];
+const OK_ANSWER: &str = r#"{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}"#;
+
+fn example_binary(name: &str) -> PathBuf {
+    // target/<profile>/deps/<this test> -> target/<profile>/examples/<name>
+    let test = std::env::current_exe().unwrap();
+    let profile = test.parent().and_then(|deps| deps.parent()).unwrap();
+    let binary = profile
+        .join("examples")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        binary.exists(),
+        "{} is missing: run `cargo test` (which builds the examples) or `cargo build --examples`",
+        binary.display()
+    );
+    binary
+}
+
+/// Drops ANSI colour sequences from a log line.
+fn plain(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The reference server on a free port; killed when dropped.
+struct Server {
+    _child: Child,
+    address: SocketAddr,
+    stdout: Lines<BufReader<ChildStdout>>,
+}
+
+impl Server {
+    async fn start(env: &[(&str, &str)]) -> Self {
+        let mut child = Command::new(example_binary("server"))
+            .env("ROOM_WEBHOOK_ADDR", "127.0.0.1:0")
+            .env("RUST_LOG", "info")
+            .env("NO_COLOR", "1")
+            .env_remove("ROOM_WEBHOOK_TOKEN")
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
+        let address = timeout(WAIT, async {
+            while let Some(line) = stderr.next_line().await.unwrap() {
+                let line = plain(&line);
+                if let Some((_, rest)) = line.split_once("listening on http://") {
+                    let address = rest.split(|c: char| c.is_whitespace() || c == '/').next();
+                    return address.unwrap().parse::<SocketAddr>().unwrap();
+                }
+            }
+            panic!("the server exited before listening");
+        })
+        .await
+        .expect("the server says where it listens");
+        // Keep draining the logs so that the server never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = stderr.next_line().await {} });
+        Self {
+            stdout: BufReader::new(child.stdout.take().unwrap()).lines(),
+            _child: child,
+            address,
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}/callback", self.address)
+    }
+
+    /// The next `n` event lines the server printed.
+    async fn events(&mut self, n: usize) -> Vec<Value> {
+        let mut events = Vec::with_capacity(n);
+        for _ in 0..n {
+            let line = timeout(WAIT, self.stdout.next_line())
+                .await
+                .expect("an event line in time")
+                .unwrap()
+                .expect("stdout open");
+            events.push(serde_json::from_str(&line).unwrap());
+        }
+        events
+    }
+}
+
+/// What a run of the simulator gave.
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs the simulator with `args`, without the token of the environment unless given.
+async fn send(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let output = Command::new(example_binary("send"))
+        .args(args)
+        .env_remove("ROOM_WEBHOOK_TOKEN")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .kill_on_drop(true)
+        .output();
+    let output = timeout(WAIT, output).await.expect("send finishes").unwrap();
+    Run {
+        code: output.status.code(),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+impl Run {
+    /// The value of a summary line: `name value ...`.
+    fn summary(&self, name: &str) -> &str {
+        self.stdout
+            .lines()
+            .find_map(|line| {
+                let mut words = line.split_whitespace();
+                (words.next() == Some(name)).then(|| words.next()).flatten()
+            })
+            .unwrap_or_else(|| panic!("no {name} line in {}", self.stdout))
+    }
+}
+
+impl std::fmt::Debug for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit {:?}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+#[tokio::test]
+async fn all_sends_each_command_once_and_the_server_prints_each() {
+    let mut server = Server::start(&[]).await;
+    let run = send(&["--all", "--url", &server.url()], &[]).await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 6, "{run:?}");
+    let mut commands = BTreeSet::new();
+    for line in &lines {
+        let mut words = line.split_whitespace();
+        commands.insert(words.next().unwrap().to_owned());
+        assert_eq!(words.next(), Some("200"), "{line}");
+        assert_eq!(words.next(), Some(OK_ANSWER), "{line}");
+        assert!(line.ends_with(" ms"), "{line}");
+    }
+    let six: BTreeSet<String> = SIX.iter().map(|command| command.to_string()).collect();
+    assert_eq!(commands, six);
+
+    let printed: BTreeSet<String> = server
+        .events(6)
+        .await
+        .iter()
+        .map(|event| event["CallbackCommand"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(printed, six);
+}
+
+#[tokio::test]
+async fn count_sends_distinct_rooms_concurrently_and_summarises() {
+    let mut server = Server::start(&[]).await;
+    let run = send(
+        &[
+            "--url",
+            &server.url(),
+            "--count",
+            "200",
+            "--concurrency",
+            "8",
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(run.summary("sent"), "200", "{run:?}");
+    assert_eq!(run.summary("OK"), "200", "{run:?}");
+    assert_eq!(run.summary("FAIL"), "0", "{run:?}");
+    assert_eq!(run.summary("errors"), "0", "{run:?}");
+    assert_eq!(run.summary("statuses"), "200:200", "{run:?}");
+    assert_eq!(run.summary("latency"), "p50", "{run:?}");
+    // Not a terminal: no progress bar.
+    assert!(!run.stderr.contains('\r'), "{run:?}");
+
+    let events = server.events(200).await;
+    let rooms: HashSet<&str> = events
+        .iter()
+        .map(|event| {
+            assert_eq!(event["CallbackCommand"], "Room.CallbackAfterDestroyRoom");
+            event["RoomId"].as_str().unwrap()
+        })
+        .collect();
+    assert_eq!(rooms.len(), 200);
+    for n in [1, 100, 200] {
+        assert!(rooms.contains(format!("tandy-test-rest-{n}").as_str()));
+    }
+}
+
+#[tokio::test]
+async fn count_numbers_the_room_inside_room_info() {
+    let mut server = Server::start(&[]).await;
+    let run = send(
+        &[
+            "--url",
+            &server.url(),
+            "--command",
+            "create",
+            "--count",
+            "3",
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let rooms: BTreeSet<String> = server
+        .events(3)
+        .await
+        .iter()
+        .map(|event| event["RoomInfo"]["RoomId"].as_str().unwrap().to_owned())
+        .collect();
+    let expected: BTreeSet<String> = (1..=3).map(|n| format!("tandy-test-rest-{n}")).collect();
+    assert_eq!(rooms, expected);
+}
+
+#[tokio::test]
+async fn a_server_with_a_token_refuses_unsigned_requests_and_takes_signed_ones() {
+    let mut server = Server::start(&[("ROOM_WEBHOOK_TOKEN", "t")]).await;
+    let url = server.url();
+
+    let unsigned = send(&["--url", &url], &[]).await;
+    assert_eq!(unsigned.code, Some(1), "{unsigned:?}");
+    let mut words = unsigned.stdout.split_whitespace();
+    assert_eq!(words.next(), Some("Room.CallbackAfterDestroyRoom"));
+    assert_eq!(words.next(), Some("401"), "{unsigned:?}");
+    assert!(unsigned.stdout.contains(r#""ErrorCode":40100"#));
+
+    let signed = send(&["--url", &url, "--token", "t", "--command", "leave"], &[]).await;
+    assert_eq!(signed.code, Some(0), "{signed:?}");
+    assert!(signed.stdout.contains(OK_ANSWER), "{signed:?}");
+
+    // The token of the environment signs too, and --no-token overrides it.
+    let from_env = send(&["--url", &url], &[("ROOM_WEBHOOK_TOKEN", "t")]).await;
+    assert_eq!(from_env.code, Some(0), "{from_env:?}");
+    let no_token = send(
+        &["--url", &url, "--no-token"],
+        &[("ROOM_WEBHOOK_TOKEN", "t")],
+    )
+    .await;
+    assert_eq!(no_token.code, Some(1), "{no_token:?}");
+
+    let events = server.events(2).await;
+    assert_eq!(
+        events[0]["CallbackCommand"],
+        "Room.CallbackAfterMemberLeave"
+    );
+    assert_eq!(
+        events[1]["CallbackCommand"],
+        "Room.CallbackAfterDestroyRoom"
+    );
+}
+
+#[tokio::test]
+async fn bad_options_exit_2_with_a_message() {
+    for args in [
+        &["--bogus"][..],
+        &["--count", "0"],
+        &["--count"],
+        &["--concurrency", "many"],
+        &["--command", "nope"],
+        &["--url", "ftp://example.com/callback"],
+        &["--url", "https://example.com/callback"],
+        &["--sdkappid", "-1"],
+        &["--timeout", "0"],
+        &["--all", "--command", "leave"],
+        &["--all", "--count", "5"],
+        &["--file", "/nonexistent/body.json"],
+        &["--token", ""],
+        &["--count", "2", "--count", "3"],
+        &["stray"],
+    ] {
+        let run = send(args, &[]).await;
+        assert_eq!(run.code, Some(2), "{args:?}: {run:?}");
+        assert!(run.stdout.is_empty(), "{args:?}: {run:?}");
+        assert!(run.stderr.starts_with("send: "), "{args:?}: {run:?}");
+    }
+    let help = send(&["--help"], &[]).await;
+    assert_eq!(help.code, Some(0), "{help:?}");
+    assert!(help.stdout.contains("--concurrency"), "{help:?}");
+}
+
+/// Any receiver: the URL's own query comes first and Tencent's parameters follow, the
+/// request is signed as Tencent signs, and a body that is not an answer fails the run.
+#[tokio::test]
+async fn a_bare_receiver_sees_tencents_request_and_a_non_answer_exits_1() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let receiver = tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.unwrap();
+        let mut received = Vec::new();
+        let mut buffer = [0u8; 4096];
+        let head_end = loop {
+            let read = stream.read(&mut buffer).await.unwrap();
+            assert_ne!(read, 0, "closed before the request's head");
+            received.extend_from_slice(&buffer[..read]);
+            if let Some(at) = received.windows(4).position(|w| w == b"\r\n\r\n") {
+                break at + 4;
+            }
+        };
+        let head = String::from_utf8(received[..head_end].to_vec()).unwrap();
+        let length: usize = head
+            .lines()
+            .find_map(|line| {
+                let (name, value) = line.split_once(':')?;
+                name.eq_ignore_ascii_case("content-length")
+                    .then(|| value.trim().parse().unwrap())
+            })
+            .expect("a Content-Length");
+        while received.len() < head_end + length {
+            let read = stream.read(&mut buffer).await.unwrap();
+            assert_ne!(read, 0, "closed before the body's end");
+            received.extend_from_slice(&buffer[..read]);
+        }
+        let body = received[head_end..].to_vec();
+        stream
+            .write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\
+                  Connection: close\r\n\r\nhello",
+            )
+            .await
+            .unwrap();
+        (head, body)
+    });
+
+    let url = format!("http://{address}/hooks/room?tenant=a%20b");
+    let run = send(
+        &[
+            "--url",
+            &url,
+            "--command",
+            "leave",
+            "--sdkappid",
+            "1400000001",
+            "--token",
+            "secret",
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(run.stdout.contains("200  not an answer"), "{run:?}");
+    assert!(run.stdout.contains("\"hello\""), "{run:?}");
+
+    let (head, body) = timeout(WAIT, receiver).await.unwrap().unwrap();
+    let request_line = head.lines().next().unwrap();
+    let target = request_line
+        .strip_prefix("POST ")
+        .and_then(|rest| rest.strip_suffix(" HTTP/1.1"))
+        .unwrap_or_else(|| panic!("{request_line}"));
+    let (path, query) = target.split_once('?').unwrap();
+    assert_eq!(path, "/hooks/room");
+    let parameters: Vec<(&str, &str)> = query
+        .split('&')
+        .map(|pair| pair.split_once('=').unwrap())
+        .collect();
+    let names: Vec<&str> = parameters.iter().map(|(name, _)| *name).collect();
+    assert_eq!(
+        names,
+        [
+            "tenant",
+            "SdkAppid",
+            "CallbackCommand",
+            "contenttype",
+            "ClientIP",
+            "OptPlatform",
+            "Sign",
+            "RequestTime"
+        ]
+    );
+    let value = |name: &str| parameters.iter().find(|(n, _)| *n == name).unwrap().1;
+    assert_eq!(value("tenant"), "a%20b");
+    assert_eq!(value("SdkAppid"), "1400000001");
+    assert_eq!(value("CallbackCommand"), "Room.CallbackAfterMemberLeave");
+    assert_eq!(value("contenttype"), "json");
+    let time: u64 = value("RequestTime").parse().unwrap();
+    assert_eq!(
+        value("Sign"),
+        tencent_room_webhook::verify::sign(b"secret", time)
+    );
+    let lower = head.to_ascii_lowercase();
+    assert!(
+        lower.contains("\r\ncontent-type: application/json\r\n"),
+        "{head}"
+    );
+    assert!(
+        lower.contains(&format!("\r\nhost: {address}\r\n")),
+        "{head}"
+    );
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["CallbackCommand"], "Room.CallbackAfterMemberLeave");
+    assert_eq!(
+        body["RoomId"], "rid-123",
+        "a single send keeps the sample body"
+    );
+}
+
+#[tokio::test]
+async fn no_receiver_is_an_error_and_exits_1() {
+    // A port that was free a moment ago, with nothing listening now.
+    let address = TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let url = format!("http://{address}/callback");
+    let run = send(&["--url", &url], &[]).await;
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(run.stdout.contains("error: "), "{run:?}");
+
+    let run = send(&["--url", &url, "--count", "3", "--concurrency", "3"], &[]).await;
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert_eq!(run.summary("errors"), "3", "{run:?}");
+    assert_eq!(run.summary("OK"), "0", "{run:?}");
+}
