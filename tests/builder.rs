@@ -71,3 +71,29 @@ fn debug_output_never_shows_a_token() {
         assert!(shown.contains("redacted"), "{shown}");
     }
 }
+
+#[test]
+fn configuration_errors_never_show_a_token() {
+    let errors = [
+        RoomWebhookLayer::builder()
+            .token("config-secret-token")
+            .build()
+            .unwrap_err(),
+        RoomWebhookLayer::builder()
+            .sdk_app_id(1400000000_u64)
+            .tokens(["config-secret-token", ""])
+            .build()
+            .unwrap_err(),
+        RoomWebhookLayer::builder()
+            .sdk_app_id(1400000000_u64)
+            .token("config-secret-token")
+            .body_limit(0)
+            .build()
+            .unwrap_err(),
+    ];
+    for error in errors {
+        for shown in [error.to_string(), format!("{error:?}")] {
+            assert!(!shown.contains("config-secret-token"), "{shown}");
+        }
+    }
+}
