@@ -181,14 +181,26 @@
 //! so any number of replicas can serve the callback URL behind a load balancer. Two
 //! things need care: the clocks (keep them in sync with NTP, or `RequestTime` falls out
 //! of the window), and duplicates: Tencent retries an after-callback that timed out (when
-//! the app enabled retries) with no delivery ID, possibly to another replica, so make the
-//! handler's effects idempotent, keyed on what identifies a delivery (SDKAppID, command,
-//! a digest of the body).
+//! the app enabled retries) with no delivery ID, possibly to another replica. Make the
+//! handler's effects idempotent, or let the layer de-duplicate with a store all replicas
+//! share: [`dedup`], with `RedisStore` (feature `redis`).
+//!
+//! # Slow handlers, and shutting down
+//!
+//! Tencent waits two seconds. [`RoomWebhookBuilder::deadline`] answers by a deadline,
+//! cancelling the handler or letting it finish in the background
+//! ([`OnDeadline`]); [`RoomWebhookBuilder::answer_first`] answers at once and handles
+//! callbacks in the background, with bounded concurrency and a bounded queue. Both need a
+//! [`runtime::Runtime`] (`TokioRuntime` with the `tokio` feature); the library itself is
+//! tied to none. At shutdown, stop accepting connections, then await
+//! [`RoomWebhookLayer::drain`] so that no accepted callback is lost.
 //!
 //! # Feature flags
 //!
 //! - `axum`: [`Answer`] implements axum's `IntoResponse`.
 //! - `testing`: the `testing` module, the test kit.
+//! - `tokio`: `runtime::TokioRuntime`.
+//! - `redis`: `dedup::RedisStore`.
 //!
 //! # Minimum Rust version
 //!
@@ -200,7 +212,8 @@
 //! One concern each: [`layer`] (the layer and its builder), [`service`] (the service and
 //! its checks), [`future`], [`body`], [`event`] (the typed events), [`query`] (the query
 //! and the context), [`verify`] (the signature), [`answer`] (Tencent's answer and the
-//! error codes), [`handler`] (the handler trait and [`handler::PerApp`]).
+//! error codes), [`handler`] (the handler trait and [`handler::PerApp`]), [`dedup`]
+//! (repeated deliveries), [`runtime`] (what background work needs from a runtime).
 
 #![deny(missing_docs, unreachable_pub)]
 #![forbid(unsafe_code)]
