@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# Loopback load run: the reference server, the layer with a no-op handler, and a bare
+# hyper 1 server, alternated round by round under the same wrk load (same connections,
+# same body, same query), on 127.0.0.1 only. Prints one line per run and a summary table
+# with requests per second, latency percentiles, server CPU per request, the ratios to
+# bare hyper, and the reference server's peak resident memory (VmHWM).
+#
+#   bash bench/load.sh                        # 3 rounds x 5 servers x 10 s, ~3 minutes
+#   LOAD_ROUNDS=1 LOAD_SECONDS=3 bash bench/load.sh    # a quick look
+#
+# Settings (environment): LOAD_ROUNDS (3), LOAD_SECONDS (10), LOAD_CONNECTIONS (16),
+# LOAD_THREADS (wrk threads, 1), LOAD_SERVERS (space-separated subset of
+# "reference reference_warn noop_axum noop bare"), LOAD_BASE_PORT (18080),
+# CARGO_TARGET_DIR (target).
+#
+# The servers:
+#   reference  examples/server.rs: axum, the layer, the Recorder handler writing one JSON
+#              line per event to stdout (-> /dev/null) and logging at info to stderr
+#              (-> /dev/null), as shipped (RUST_LOG unset = info).
+#   reference_warn  the same with RUST_LOG=warn: no log line per callback (so
+#              reference/reference_warn is the log line's cost, the rest the event line's).
+#   noop       examples/noop_server.rs: the layer with a no-op handler, served by the same
+#              hyper loop as bare_hyper (so noop/bare is the layer's cost alone).
+#   noop_axum  examples/noop_server.rs --axum: the layer with a no-op handler on an axum
+#              Router served by axum::serve (so reference/noop_axum is the handler's cost).
+#   bare       examples/bare_hyper.rs: hyper 1, reads the body, answers the fixed body.
+#
+# Everything it starts it stops (trap on exit); every wait is bounded.
+
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROUNDS=${LOAD_ROUNDS:-3}
+SECONDS_PER_RUN=${LOAD_SECONDS:-10}
+CONNECTIONS=${LOAD_CONNECTIONS:-16}
+THREADS=${LOAD_THREADS:-1}
+SERVERS=${LOAD_SERVERS:-"reference reference_warn noop_axum noop bare"}
+BASE_PORT=${LOAD_BASE_PORT:-18080}
+TARGET_DIR=${CARGO_TARGET_DIR:-target}
+BIN="$TARGET_DIR/release/examples"
+FIXTURE=tests/fixtures/room/after_member_leave.json
+QUERY="SdkAppid=1400000000&CallbackCommand=Room.CallbackAfterMemberLeave&contenttype=json&ClientIP=127.0.0.1&OptPlatform=Web"
+OK_BODY='{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}'
+
+say() { printf '%s\n' "$*" >&2; }
+
+# --- wrk -------------------------------------------------------------------------------
+if ! command -v wrk >/dev/null 2>&1; then
+  say "wrk is missing: installing it with apt-get"
+  if [ "$(id -u)" -ne 0 ]; then
+    say "not root: install wrk yourself (apt-get install wrk)"; exit 1
+  fi
+  timeout 300 apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y -qq wrk >/dev/null
+fi
+command -v curl >/dev/null 2>&1 || { say "curl is needed for the readiness checks"; exit 1; }
+
+# --- build -----------------------------------------------------------------------------
+say "building the release examples (target dir: $TARGET_DIR)"
+timeout 1200 cargo build --release --quiet \
+  --example server --example noop_server --example bare_hyper
+
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+# The POST that wrk sends: the member-leave fixture, as Tencent sends it.
+cat >"$WORK/post.lua" <<EOF
+local file = assert(io.open("$PWD/$FIXTURE", "rb"))
+wrk.method = "POST"
+wrk.body = file:read("*a")
+file:close()
+wrk.headers["Content-Type"] = "application/json"
+EOF
+
+# --- servers ---------------------------------------------------------------------------
+declare -A PORT PID
+port=$BASE_PORT
+for server in $SERVERS; do
+  PORT[$server]=$port
+  addr="127.0.0.1:$port"
+  case $server in
+    reference)
+      # Its log goes to /dev/null like its event lines: a file would add the page
+      # cache's cost. (Run it by hand to see why it failed, if it does.)
+      ROOM_WEBHOOK_ADDR=$addr "$BIN/server" >/dev/null 2>/dev/null & ;;
+    reference_warn)
+      RUST_LOG=warn ROOM_WEBHOOK_ADDR=$addr "$BIN/server" >/dev/null 2>/dev/null & ;;
+    noop) "$BIN/noop_server" "$addr" 2>"$WORK/noop.err" & ;;
+    noop_axum) "$BIN/noop_server" "$addr" --axum 2>"$WORK/noop_axum.err" & ;;
+    bare) "$BIN/bare_hyper" "$addr" 2>"$WORK/bare.err" & ;;
+    *) say "unknown server $server"; exit 2 ;;
+  esac
+  PID[$server]=$!
+  PIDS+=("$!")
+  port=$((port + 1))
+done
+
+for server in $SERVERS; do
+  url="http://127.0.0.1:${PORT[$server]}/callback?$QUERY"
+  answer=""
+  for _ in $(seq 100); do
+    answer=$(curl -s --max-time 2 -X POST "$url" -H 'Content-Type: application/json' \
+      --data-binary "@$FIXTURE" 2>/dev/null || true)
+    [ -n "$answer" ] && break
+    kill -0 "${PID[$server]}" 2>/dev/null || {
+      say "$server exited before answering"; cat "$WORK/$server.err" >&2 2>/dev/null || true; exit 1; }
+    sleep 0.1
+  done
+  if [ "$(tr -d ' \n' <<<"$answer")" != "$OK_BODY" ]; then
+    say "$server did not answer OK: $answer"; exit 1
+  fi
+done
+say "servers ready: $(for s in $SERVERS; do printf '%s=%s ' "$s" "${PORT[$s]}"; done)"
+
+# --- runs ------------------------------------------------------------------------------
+clk_tck=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+to_us() { # wrk's 123.45us / 1.23ms / 1.02s -> microseconds
+  awk -v v="$1" 'BEGIN {
+    if (v ~ /us$/) { sub(/us$/, "", v); print v + 0 }
+    else if (v ~ /ms$/) { sub(/ms$/, "", v); print v * 1000 }
+    else if (v ~ /s$/) { sub(/s$/, "", v); print v * 1000000 }
+    else print "nan" }'
+}
+
+RESULTS="$WORK/results.tsv"
+: >"$RESULTS"
+printf 'load before: %s\n' "$(uptime)"
+printf '%-5s %-10s %12s %10s %10s %10s %10s %12s %8s\n' \
+  round server req/s p50_us p75_us p90_us p99_us cpu_us/req errors
+for round in $(seq "$ROUNDS"); do
+  for server in $SERVERS; do
+    pid=${PID[$server]}
+    url="http://127.0.0.1:${PORT[$server]}/callback?$QUERY"
+    before=$(cpu_ticks "$pid")
+    out=$(timeout $((SECONDS_PER_RUN + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" \
+      -d"${SECONDS_PER_RUN}s" --timeout 2s --latency -s "$WORK/post.lua" "$url")
+    after=$(cpu_ticks "$pid")
+    rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+    requests=$(awk '/requests in/ {print $1}' <<<"$out")
+    p50=$(to_us "$(awk '$1 == "50%" {print $2}' <<<"$out")")
+    p75=$(to_us "$(awk '$1 == "75%" {print $2}' <<<"$out")")
+    p90=$(to_us "$(awk '$1 == "90%" {print $2}' <<<"$out")")
+    p99=$(to_us "$(awk '$1 == "99%" {print $2}' <<<"$out")")
+    non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
+    sockerr=$(awk -F'[ ,]+' '/Socket errors/ {print $4 + $6 + $8 + $10}' <<<"$out")
+    errors=$(( ${non2xx:-0} + ${sockerr:-0} ))
+    cpu=$(awk -v t=$((after - before)) -v hz="$clk_tck" -v n="$requests" \
+      'BEGIN { printf "%.2f", t / hz * 1e6 / n }')
+    printf '%-5s %-10s %12s %10s %10s %10s %10s %12s %8s\n' \
+      "$round" "$server" "$rps" "$p50" "$p75" "$p90" "$p99" "$cpu" "$errors"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+      "$round" "$server" "$rps" "$p50" "$p75" "$p90" "$p99" "$cpu" "$errors" >>"$RESULTS"
+  done
+done
+printf 'load after: %s\n' "$(uptime)"
+
+# --- memory ----------------------------------------------------------------------------
+echo
+for server in $SERVERS; do
+  status=/proc/${PID[$server]}/status
+  printf '%-10s VmHWM %s, VmRSS %s\n' "$server" \
+    "$(awk '/^VmHWM/ {print $2, $3}' "$status")" "$(awk '/^VmRSS/ {print $2, $3}' "$status")"
+done
+
+# --- summary ---------------------------------------------------------------------------
+# Medians over the rounds; each ratio is also taken round by round (same round, so the
+# same background load) and the median of those is given beside it.
+echo
+awk -F'\t' -v servers="$SERVERS" '
+  function median(list,   n, a, i, j, t) {
+    n = split(list, a, " ")
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  }
+  { rps[$2] = rps[$2] " " $3; p50[$2] = p50[$2] " " $4; p99[$2] = p99[$2] " " $7
+    cpu[$2] = cpu[$2] " " $8; err[$2] += $9; by[$1, $2] = $3; rounds[$1] = 1 }
+  END {
+    n = split(servers, s, " ")
+    print "| server | req/s (median) | p50 µs | p99 µs | server CPU µs/req | errors | req/s ÷ bare (medians) | ÷ bare, median of per-round |"
+    print "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    for (i = 1; i <= n; i++) {
+      k = s[i]; r = median(rps[k]); ratio = "-"; paired = "-"
+      if (index(" " servers " ", " bare ") && median(rps["bare"]) > 0) {
+        ratio = sprintf("%.3f", r / median(rps["bare"]))
+        list = ""
+        for (round in rounds) if (by[round, "bare"] > 0) list = list " " by[round, k] / by[round, "bare"]
+        paired = sprintf("%.3f", median(list))
+      }
+      printf "| %s | %.0f | %.0f | %.0f | %.2f | %d | %s | %s |\n", k, r, median(p50[k]), median(p99[k]), median(cpu[k]), err[k], ratio, paired
+    }
+  }' "$RESULTS"
