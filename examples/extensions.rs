@@ -88,7 +88,7 @@ async fn callback(
         sdk_app_id = %context.sdk_app_id,
         command = event.command(),
         room_id,
-        client_ip = context.client_ip.as_deref().unwrap_or("-"),
+        client_ip = ?context.client_ip,
         platform = context.platform.as_ref().map_or("-", |platform| platform.as_str()),
         "callback received"
     );

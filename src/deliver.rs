@@ -9,7 +9,7 @@ use std::task::Poll;
 use bytes::Bytes;
 use http::Response;
 use http_body_util::Full;
-use tracing::Instrument;
+use tracing::{Instrument, Span};
 
 use crate::answer::{Answer, ErrorCode, Rejection};
 use crate::background::Refused;
@@ -33,18 +33,18 @@ impl Outcome {
     }
 
     /// The answer to Tencent, the outcome recorded on the callback's span.
-    fn into_response(self) -> Response<Full<Bytes>> {
+    pub(crate) fn into_response(self, span: &Span) -> Response<Full<Bytes>> {
         match self {
             Self::Ok => {
-                record("ok");
+                record(span, "ok");
                 Answer::ok().into_http_response()
             }
             Self::Fail(code, info) => {
-                record("fail");
+                record(span, "fail");
                 tracing::debug!(code = code.get(), "room callback handler answered FAIL");
                 Answer::fail(code, info).into_http_response()
             }
-            Self::Panicked => panicked(),
+            Self::Panicked => panicked(span),
         }
     }
 
@@ -64,28 +64,36 @@ impl Outcome {
     }
 }
 
-/// Records how the callback ended on the current callback span (a no-op elsewhere).
-pub(crate) fn record(outcome: &'static str) {
-    tracing::Span::current().record("outcome", outcome);
+/// Records how the callback ended on its span (nothing when the span is disabled).
+pub(crate) fn record(span: &Span, outcome: &'static str) {
+    span.record("outcome", outcome);
 }
 
-pub(crate) fn panicked() -> Response<Full<Bytes>> {
-    record("panicked");
+pub(crate) fn panicked(span: &Span) -> Response<Full<Bytes>> {
+    record(span, "panicked");
     // The panic hook has already printed the message; the payload may hold anything, so
     // it is not logged again here.
     tracing::error!("room callback handler panicked; answered 500");
     Rejection::handler_panicked().into_response()
 }
 
-/// Runs the handler, catching a panic.
-async fn run<H: RoomHandler>(handler: &H, event: Event, context: &CallbackContext) -> Outcome {
-    match CatchUnwind::new(|| handler.handle(event, context)).await {
-        Ok(Ok(())) => Outcome::Ok,
-        Ok(Err(error)) => {
-            let (code, info) = error.into_parts();
-            Outcome::Fail(code, info)
+/// Runs the handler, catching a panic. Not an `async fn`: the event moves straight into
+/// the handler's future instead of being kept in this one's state as well.
+pub(crate) fn run<'a, H: RoomHandler>(
+    handler: &'a H,
+    event: Event,
+    context: &'a CallbackContext,
+) -> impl Future<Output = Outcome> + Send + 'a {
+    let caught = CatchUnwind::new(|| handler.handle(event, context));
+    async move {
+        match caught.await {
+            Ok(Ok(())) => Outcome::Ok,
+            Ok(Err(error)) => {
+                let (code, info) = error.into_parts();
+                Outcome::Fail(code, info)
+            }
+            Err(_panic) => Outcome::Panicked,
         }
-        Err(_panic) => Outcome::Panicked,
     }
 }
 
@@ -94,6 +102,7 @@ pub(crate) async fn claim(
     config: &Config,
     context: &CallbackContext,
     body: &Bytes,
+    span: &Span,
 ) -> Result<Option<Claim>, Response<Full<Bytes>>> {
     let Some(dedup) = &config.dedup else {
         return Ok(None);
@@ -105,7 +114,7 @@ pub(crate) async fn claim(
         Claimed::New(claim) => Ok(Some(claim)),
         Claimed::Unknown => Ok(None),
         Claimed::Duplicate => {
-            record("duplicate");
+            record(span, "duplicate");
             tracing::debug!("a delivery already claimed: answered OK, not handled again");
             Err(Answer::ok().into_http_response())
         }
@@ -118,15 +127,17 @@ async fn release(claim: Option<Claim>) {
     }
 }
 
-/// Delivers `event` to `handler` as configured and answers.
+/// Delivery with de-duplication, a deadline or the answer-first mode; without them, the
+/// service awaits [`run`] itself.
 pub(crate) async fn deliver<H: RoomHandler>(
     config: &Config,
     handler: Arc<H>,
     event: Event,
     context: CallbackContext,
     body: &Bytes,
+    span: &Span,
 ) -> Response<Full<Bytes>> {
-    let claim = match claim(config, &context, body).await {
+    let claim = match claim(config, &context, body, span).await {
         Ok(claim) => claim,
         Err(duplicate) => return duplicate,
     };
@@ -143,14 +154,14 @@ pub(crate) async fn deliver<H: RoomHandler>(
                 release(held).await;
             }
         };
-        return match background.submit(Box::pin(job.instrument(tracing::Span::current()))) {
+        return match background.submit(Box::pin(job.instrument(span.clone()))) {
             Ok(()) => {
-                record("queued");
+                record(span, "queued");
                 Answer::ok().into_http_response()
             }
             Err(refused) => {
                 release(claim).await;
-                record("refused");
+                record(span, "refused");
                 let rejection = match refused {
                     Refused::Full => Rejection::queue_full(),
                     Refused::Closed => Rejection::shutting_down(),
@@ -166,7 +177,7 @@ pub(crate) async fn deliver<H: RoomHandler>(
         if !outcome.is_ok() {
             release(claim).await;
         }
-        return outcome.into_response();
+        return outcome.into_response(span);
     };
     let background = config.background.as_ref().expect("checked by build()");
     let mut work = Box::pin(work);
@@ -183,12 +194,12 @@ pub(crate) async fn deliver<H: RoomHandler>(
             if !outcome.is_ok() {
                 release(claim).await;
             }
-            outcome.into_response()
+            outcome.into_response(span)
         }
         (None, OnDeadline::Cancel) => {
             drop(work);
             release(claim).await;
-            record("cancelled");
+            record(span, "cancelled");
             tracing::warn!(?deadline, "room callback handler cancelled at its deadline");
             Rejection::handler_timeout().into_response()
         }
@@ -200,8 +211,8 @@ pub(crate) async fn deliver<H: RoomHandler>(
                     release(claim).await;
                 }
             };
-            background.detach(Box::pin(rest.instrument(tracing::Span::current())));
-            record("detached");
+            background.detach(Box::pin(rest.instrument(span.clone())));
+            record(span, "detached");
             tracing::info!(
                 ?deadline,
                 "room callback answered at its deadline; the handler goes on"

@@ -578,6 +578,9 @@ impl Event {
     /// command whose fields cannot be read gives [`Event::Undecodable`], an unknown one
     /// [`Event::Unknown`]; neither is an error.
     pub fn decode(command: &str, body: &[u8]) -> Result<Self, DecodeError> {
+        // One UTF-8 check of the whole body, rather than one per string as
+        // `serde_json::from_slice` makes.
+        let body = std::str::from_utf8(body).map_err(|_| DecodeError::NotUtf8)?;
         match command {
             RoomCreated::COMMAND => typed(command, body, Self::RoomCreated),
             RoomDestroyed::COMMAND => typed(command, body, Self::RoomDestroyed),
@@ -593,6 +596,20 @@ impl Event {
                 }))
             }
         }
+    }
+
+    /// The command as this crate names it, if it is one of the six it knows.
+    pub fn known_command(command: &str) -> Option<&'static str> {
+        [
+            RoomCreated::COMMAND,
+            RoomDestroyed::COMMAND,
+            RoomInfoUpdated::COMMAND,
+            MemberEntered::COMMAND,
+            MemberLeft::COMMAND,
+            SeatListChanged::COMMAND,
+        ]
+        .into_iter()
+        .find(|known| *known == command)
     }
 
     /// The `CallbackCommand`.
@@ -669,6 +686,8 @@ impl Serialize for Event {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DecodeError {
+    /// The body is not UTF-8 (so not JSON).
+    NotUtf8,
     /// The body is not JSON.
     NotJson {
         /// Line of the first error, from 1.
@@ -705,6 +724,7 @@ impl fmt::Display for DecodeError {
                 f,
                 "body is not valid JSON (error at line {line}, column {column})"
             ),
+            Self::NotUtf8 => f.write_str("body is not UTF-8 text, so not JSON"),
             Self::NotAnObject => f.write_str("body is not a JSON object"),
             Self::MissingCommand => f.write_str("body has no CallbackCommand"),
             Self::CommandNotText => f.write_str("body's CallbackCommand is not a string"),
@@ -722,8 +742,8 @@ trait Typed: DeserializeOwned {
     fn extra_mut(&mut self) -> &mut Extra;
 }
 
-fn typed<T: Typed>(command: &str, body: &[u8], wrap: fn(T) -> Event) -> Result<Event, DecodeError> {
-    match serde_json::from_slice::<T>(body) {
+fn typed<T: Typed>(command: &str, body: &str, wrap: fn(T) -> Event) -> Result<Event, DecodeError> {
+    match serde_json::from_str::<T>(body) {
         Ok(mut event) => {
             // The struct does not name `CallbackCommand`, so it lands among the extra
             // members: take it out and check it there, in the same single pass.
@@ -745,8 +765,8 @@ fn typed<T: Typed>(command: &str, body: &[u8], wrap: fn(T) -> Event) -> Result<E
 }
 
 /// The body as a JSON object whose `CallbackCommand` is `command`.
-fn object(command: &str, body: &[u8]) -> Result<Extra, DecodeError> {
-    let object: Extra = serde_json::from_slice(body).map_err(DecodeError::from_json)?;
+fn object(command: &str, body: &str) -> Result<Extra, DecodeError> {
+    let object: Extra = serde_json::from_str(body).map_err(DecodeError::from_json)?;
     check_command(object.get("CallbackCommand"), command)?;
     Ok(object)
 }

@@ -308,6 +308,11 @@ pub(crate) struct Config {
 }
 
 impl Config {
+    /// Whether delivery goes through de-duplication, a deadline or the queue.
+    pub(crate) fn has_options(&self) -> bool {
+        self.dedup.is_some() || self.deadline.is_some() || self.answer_first
+    }
+
     pub(crate) fn app(&self, id: SdkAppId) -> Option<&App> {
         // A handful of apps at most: a scan beats hashing.
         self.apps.iter().find(|app| app.id == id)

@@ -17,6 +17,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::net::IpAddr;
 
 /// An app's SDKAppID, as in the `SdkAppid` query parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -120,12 +121,13 @@ pub struct CallbackContext {
     /// `SdkAppid`: the app the callback belongs to (one of the configured SDKAppIDs).
     #[serde(rename = "SdkAppid")]
     pub sdk_app_id: SdkAppId,
-    /// `CallbackCommand` of the query (the body's is checked to be the same).
+    /// `CallbackCommand` of the query (the body's is checked to be the same). Borrowed
+    /// for the commands this crate knows, so that it costs no allocation.
     #[serde(rename = "CallbackCommand")]
-    pub command: String,
-    /// `ClientIP`: the client's IP address as Tencent sent it, when sent.
+    pub command: Cow<'static, str>,
+    /// `ClientIP`: the client's IP address, when sent and readable as one.
     #[serde(rename = "ClientIP", skip_serializing_if = "Option::is_none")]
-    pub client_ip: Option<String>,
+    pub client_ip: Option<IpAddr>,
     /// `OptPlatform`, when sent.
     #[serde(rename = "OptPlatform", skip_serializing_if = "Option::is_none")]
     pub platform: Option<OptPlatform>,
@@ -138,7 +140,7 @@ pub struct CallbackContext {
 impl CallbackContext {
     /// A context for `command` of app `sdk_app_id`, with nothing else known. Useful to
     /// call a handler from a test.
-    pub fn new(sdk_app_id: SdkAppId, command: impl Into<String>) -> Self {
+    pub fn new(sdk_app_id: SdkAppId, command: impl Into<Cow<'static, str>>) -> Self {
         Self {
             sdk_app_id,
             command: command.into(),
@@ -149,7 +151,7 @@ impl CallbackContext {
     }
 
     /// With `ClientIP`.
-    pub fn with_client_ip(mut self, client_ip: impl Into<String>) -> Self {
+    pub fn with_client_ip(mut self, client_ip: impl Into<IpAddr>) -> Self {
         self.client_ip = Some(client_ip.into());
         self
     }
@@ -182,20 +184,22 @@ pub(crate) enum Param<'a> {
 
 impl<'a> Param<'a> {
     /// Records another occurrence whose value, compared without regard to case, may
-    /// repeat the first: a console URL that already carries `contenttype=json` gets a
-    /// second one from Tencent.
-    fn set_same(&mut self, raw: &'a str) {
+    /// repeat the first.
+    fn set_same(&mut self, raw: RawValue<'a>) {
         if let Param::Value(first) = self {
-            if percent_decode(raw).is_some_and(|again| again.eq_ignore_ascii_case(first)) {
+            if raw
+                .decode()
+                .is_some_and(|again| again.eq_ignore_ascii_case(first))
+            {
                 return;
             }
         }
         self.set(raw);
     }
 
-    fn set(&mut self, raw: &'a str) {
+    fn set(&mut self, raw: RawValue<'a>) {
         *self = match self {
-            Param::Absent => match percent_decode(raw) {
+            Param::Absent => match raw.decode() {
                 Some(value) => Param::Value(value),
                 None => Param::Malformed,
             },
@@ -229,35 +233,80 @@ pub(crate) struct Query<'a> {
 impl<'a> Query<'a> {
     pub(crate) fn parse(query: &'a str) -> Self {
         let mut parsed = Self::default();
-        for pair in query.split('&') {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            // Names are compared without decoding: Tencent never encodes them, and an
-            // encoded name is not one of ours.
-            if name.eq_ignore_ascii_case("contenttype") {
-                parsed.content_type.set_same(value);
-                continue;
-            }
-            let slot = match name {
-                _ if name.eq_ignore_ascii_case("Sign") => &mut parsed.sign,
-                _ if name.eq_ignore_ascii_case("SdkAppid") => &mut parsed.sdk_app_id,
-                _ if name.eq_ignore_ascii_case("ClientIP") => &mut parsed.client_ip,
-                _ if name.eq_ignore_ascii_case("OptPlatform") => &mut parsed.platform,
-                _ if name.eq_ignore_ascii_case("RequestTime") => &mut parsed.request_time,
-                _ if name.eq_ignore_ascii_case("CallbackCommand") => &mut parsed.command,
-                _ => continue,
+        let mut rest = query;
+        loop {
+            // Plain byte searches: the optimizer turns them into fast scans, where
+            // `str::split` pays for its generality on these short strings.
+            let (pair, next) = match rest.bytes().position(|b| b == b'&') {
+                Some(at) => (&rest[..at], Some(&rest[at + 1..])),
+                None => (rest, None),
             };
-            slot.set(value);
+            let (name, value) = match pair.bytes().position(|b| b == b'=') {
+                Some(at) => (&pair[..at], &pair[at + 1..]),
+                None => (pair, ""),
+            };
+            // An escape in the name is not decoded: Tencent never encodes its names, and
+            // an encoded name is not one of ours. Only the values read are scanned.
+            if let Some((slot, repeats_allowed)) = parsed.slot(name) {
+                let escaped = value.bytes().any(|b| b == b'%' || b == b'+');
+                let value = RawValue {
+                    text: value,
+                    escaped,
+                };
+                if repeats_allowed {
+                    slot.set_same(value);
+                } else {
+                    slot.set(value);
+                }
+            }
+            match next {
+                Some(next) => rest = next,
+                None => return parsed,
+            }
         }
-        parsed
+    }
+
+    /// The parameter called `name` (in any case), if it is one the layer reads, and
+    /// whether it may repeat with the same value. The length and first letter pick the
+    /// candidate; one comparison confirms it.
+    fn slot(&mut self, name: &str) -> Option<(&mut Param<'a>, bool)> {
+        let first = name.as_bytes().first()?.to_ascii_lowercase();
+        let (expected, slot, repeats_allowed) = match (name.len(), first) {
+            (4, b's') => ("Sign", &mut self.sign, false),
+            (8, b's') => ("SdkAppid", &mut self.sdk_app_id, false),
+            (8, b'c') => ("ClientIP", &mut self.client_ip, false),
+            // A console URL may carry `contenttype=json` already, and Tencent adds its own.
+            (11, b'c') => ("contenttype", &mut self.content_type, true),
+            (11, b'o') => ("OptPlatform", &mut self.platform, false),
+            (11, b'r') => ("RequestTime", &mut self.request_time, false),
+            (15, b'c') => ("CallbackCommand", &mut self.command, false),
+            _ => return None,
+        };
+        name.eq_ignore_ascii_case(expected)
+            .then_some((slot, repeats_allowed))
+    }
+}
+
+/// A value as it stands in the query, and whether it needs decoding.
+#[derive(Clone, Copy)]
+struct RawValue<'a> {
+    text: &'a str,
+    escaped: bool,
+}
+
+impl<'a> RawValue<'a> {
+    fn decode(self) -> Option<Cow<'a, str>> {
+        if self.escaped {
+            percent_decode(self.text)
+        } else {
+            Some(Cow::Borrowed(self.text))
+        }
     }
 }
 
 /// Decodes `%XX` escapes and `+` (a space in query strings). `None` for a broken escape
 /// or a result that is not UTF-8.
 fn percent_decode(raw: &str) -> Option<Cow<'_, str>> {
-    if !raw.bytes().any(|b| b == b'%' || b == b'+') {
-        return Some(Cow::Borrowed(raw));
-    }
     let bytes = raw.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -12,23 +12,25 @@
 //! shedding on the inner service therefore also holds back Tencent's callbacks; put
 //! such layers inside this one (between it and the app) to spare the callbacks.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::future::{poll_fn, Future};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use bytes::Bytes;
+use bytes::{Buf, Bytes, BytesMut};
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use http::{Method, Request, Response, StatusCode};
 use http_body::Body;
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http_body_util::Full;
 use tower_service::Service;
 use tracing::Instrument;
 
 use crate::answer::Rejection;
 use crate::body::WebhookBody;
-use crate::deliver::{claim, deliver, panicked, record};
+use crate::deliver::{claim, deliver, panicked, record, run};
 use crate::event::Event;
-use crate::future::{CatchUnwind, ResponseFuture};
+use crate::future::{CallbackFuture, CatchUnwind, ResponseFuture};
 use crate::handler::RoomHandler;
 use crate::layer::{Config, ToExtensions, ToHandler};
 use crate::query::{CallbackContext, OptPlatform, Param, Query, SdkAppId};
@@ -119,16 +121,26 @@ where
         let handler = Arc::clone(&self.mode.0);
         let config = Arc::clone(&self.config);
         let span = callback_span(&context);
-        ResponseFuture::callback(Box::pin(
+        // Only the body is kept: the boxed future stays small (under the allocator's
+        // fast-path size), and the request's head is not needed any more.
+        let body = request.into_body();
+        let future = {
+            let span = span.clone();
             async move {
-                let response = match receive(request.into_body(), &config, &context).await {
-                    Ok((event, body)) => deliver(&config, handler, event, context, &body).await,
-                    Err(rejection) => rejected(rejection),
+                let response = match receive(body, &config, &context, &span).await {
+                    Ok((event, _)) if !config.has_options() => {
+                        run(&*handler, event, &context).await.into_response(&span)
+                    }
+                    // Boxed apart, so that the plain path's future stays small.
+                    Ok((event, body)) => {
+                        Box::pin(deliver(&config, handler, event, context, &body, &span)).await
+                    }
+                    Err(rejection) => rejected(rejection, &span),
                 };
                 Ok(response.map(WebhookBody::full))
             }
-            .instrument(span),
-        ))
+        };
+        ResponseFuture::callback(instrumented(future, span))
     }
 }
 
@@ -165,37 +177,49 @@ where
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let config = Arc::clone(&self.config);
         let span = callback_span(&context);
-        ResponseFuture::callback(Box::pin(
+        let future = {
+            let span = span.clone();
             async move {
                 let (parts, body) = request.into_parts();
-                match receive(body, &config, &context).await {
-                    Ok((event, bytes)) => {
-                        let claim = match claim(&config, &context, &bytes).await {
-                            Ok(claim) => claim,
-                            Err(duplicate) => return Ok(duplicate.map(WebhookBody::full)),
-                        };
-                        let mut request =
-                            Request::from_parts(parts, WebhookBody::full(bytes.into()));
-                        request.extensions_mut().insert(event);
-                        request.extensions_mut().insert(context);
-                        let response = match CatchUnwind::new(|| inner.call(request)).await {
-                            Ok(response) => routed(response?),
-                            Err(_panic) => panicked().map(WebhookBody::full),
-                        };
-                        // The application's own answer is opaque here: anything but a
-                        // success status counts as not handled, so a retry is.
-                        if !response.status().is_success() {
-                            if let Some(claim) = claim {
-                                claim.release().await;
-                            }
-                        }
-                        Ok(response)
+                let (event, bytes) = match receive(body, &config, &context, &span).await {
+                    Ok(received) => received,
+                    Err(rejection) => return Ok(rejected(rejection, &span).map(WebhookBody::full)),
+                };
+                let claim = match claim(&config, &context, &bytes, &span).await {
+                    Ok(claim) => claim,
+                    Err(duplicate) => return Ok(duplicate.map(WebhookBody::full)),
+                };
+                let mut request = Request::from_parts(parts, WebhookBody::full(bytes.into()));
+                request.extensions_mut().insert(event);
+                request.extensions_mut().insert(context);
+                let response = match CatchUnwind::new(|| inner.call(request)).await {
+                    Ok(response) => routed(response?, &span),
+                    Err(_panic) => panicked(&span).map(WebhookBody::full),
+                };
+                // The application's own answer is opaque here: anything but a success
+                // status counts as not handled, so that a retry is.
+                if !response.status().is_success() {
+                    if let Some(claim) = claim {
+                        claim.release().await;
                     }
-                    Err(rejection) => Ok(rejected(rejection).map(WebhookBody::full)),
                 }
+                Ok(response)
             }
-            .instrument(span),
-        ))
+        };
+        ResponseFuture::callback(instrumented(future, span))
+    }
+}
+
+/// Boxes the callback's future, inside its span when anything listens to it; when
+/// nothing does, the span costs nothing more.
+fn instrumented<B, E>(
+    future: impl Future<Output = Result<Response<WebhookBody<B>>, E>> + Send + 'static,
+    span: tracing::Span,
+) -> CallbackFuture<B, E> {
+    if span.is_disabled() {
+        Box::pin(future)
+    } else {
+        Box::pin(future.instrument(span))
     }
 }
 
@@ -212,11 +236,11 @@ fn callback_span(context: &CallbackContext) -> tracing::Span {
 }
 
 fn refuse<F, B, E>(rejection: Rejection) -> ResponseFuture<F, B, E> {
-    ResponseFuture::refused(rejected(rejection))
+    ResponseFuture::refused(rejected(rejection, &tracing::Span::none()))
 }
 
-fn rejected(rejection: Rejection) -> Response<Full<Bytes>> {
-    record("refused");
+fn rejected(rejection: Rejection, span: &tracing::Span) -> Response<Full<Bytes>> {
+    record(span, "refused");
     tracing::debug!(
         status = rejection.status.as_u16(),
         code = rejection.code.get(),
@@ -304,7 +328,10 @@ impl Config {
         }
 
         let command = match &query.command {
-            Param::Value(value) if !value.is_empty() => value.clone().into_owned(),
+            Param::Value(value) if !value.is_empty() => match Event::known_command(value) {
+                Some(known) => Cow::Borrowed(known),
+                None => Cow::Owned(value.clone().into_owned()),
+            },
             Param::Repeated => {
                 return Err(Rejection::bad_request(
                     "CallbackCommand appears more than once in the query",
@@ -333,7 +360,10 @@ impl Config {
         Ok(CallbackContext {
             sdk_app_id,
             command,
-            client_ip: query.client_ip.informational().map(str::to_owned),
+            client_ip: query
+                .client_ip
+                .informational()
+                .and_then(|ip| ip.parse().ok()),
             platform: query.platform.informational().map(OptPlatform::from),
             request_time,
         })
@@ -349,41 +379,74 @@ fn value_of<'a>(param: &'a Param<'_>) -> Option<&'a str> {
     }
 }
 
-/// Reads the body, never past `limit`, and decodes it against the query's command.
+/// Reads the body, never past the limit, and decodes it against the query's command.
 async fn receive<B>(
     body: B,
     config: &Config,
     context: &CallbackContext,
+    span: &tracing::Span,
 ) -> Result<(Event, Bytes), Rejection>
 where
     B: Body,
     B::Error: Into<BoxError>,
 {
-    let limit = config.body_limit;
-    let bytes = match Limited::new(body, limit).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(error) if error.is::<LengthLimitError>() => {
-            return Err(Rejection::payload_too_large(limit))
-        }
-        Err(_) => {
-            return Err(Rejection::bad_request(
-                "the body could not be read to its end",
-            ))
-        }
-    };
+    let bytes = read_limited(body, config.body_limit).await?;
     let event = Event::decode(&context.command, &bytes)
         .map_err(|error| Rejection::bad_request(error.to_string()))?;
     if let Some(room) = event.room_id() {
-        tracing::Span::current().record("room_id", room.as_str());
+        span.record("room_id", room.as_str());
     }
     config.drift.note(&event);
     Ok((event, bytes))
 }
 
+/// The whole body, refused as soon as it passes `limit`. A body in one frame (the usual
+/// case) is kept as it came, without a copy; more frames are gathered into one buffer.
+async fn read_limited<B>(body: B, limit: usize) -> Result<Bytes, Rejection>
+where
+    B: Body,
+    B::Error: Into<BoxError>,
+{
+    let mut body = std::pin::pin!(body);
+    let mut first: Option<Bytes> = None;
+    let mut gathered: Option<BytesMut> = None;
+    let mut total = 0usize;
+    while let Some(frame) = poll_fn(|cx| body.as_mut().poll_frame(cx)).await {
+        let frame =
+            frame.map_err(|_| Rejection::bad_request("the body could not be read to its end"))?;
+        let Ok(mut data) = frame.into_data() else {
+            continue; // trailers: nothing to read
+        };
+        let length = data.remaining();
+        total = total.saturating_add(length);
+        if total > limit {
+            return Err(Rejection::payload_too_large(limit));
+        }
+        let chunk = data.copy_to_bytes(length);
+        match (&first, &mut gathered) {
+            (None, _) => first = Some(chunk),
+            (Some(_), Some(buffer)) => buffer.extend_from_slice(&chunk),
+            (Some(head), None) => {
+                let expected = usize::try_from(body.size_hint().lower())
+                    .unwrap_or(usize::MAX)
+                    .min(limit);
+                let mut buffer = BytesMut::with_capacity(expected.max(total));
+                buffer.extend_from_slice(head);
+                buffer.extend_from_slice(&chunk);
+                gathered = Some(buffer);
+            }
+        }
+    }
+    Ok(match gathered {
+        Some(buffer) => buffer.freeze(),
+        None => first.unwrap_or_default(),
+    })
+}
+
 /// The inner service's answer to a callback. A 404 or 405 means no route took the
 /// callback path: the event reached no one, so that is said, loudly, rather than
 /// passing Tencent a body it cannot read.
-fn routed<B>(response: Response<B>) -> Response<WebhookBody<B>> {
+fn routed<B>(response: Response<B>, span: &tracing::Span) -> Response<WebhookBody<B>> {
     let status = response.status();
     if status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED {
         tracing::error!(
@@ -391,9 +454,9 @@ fn routed<B>(response: Response<B>) -> Response<WebhookBody<B>> {
             "no route took the callback path: in extension mode the application needs a POST \
              route on it (or give the layer a handler); answered 500"
         );
-        record("no_route");
+        record(span, "no_route");
         return Rejection::no_route().into_response().map(WebhookBody::full);
     }
-    record("delivered");
+    record(span, "delivered");
     response.map(WebhookBody::wrap)
 }

@@ -93,7 +93,7 @@ async fn the_context_carries_the_query() {
     let (_, context) = recorder.take().pop().unwrap();
     assert_eq!(context.sdk_app_id.get(), APP);
     assert_eq!(context.command, DESTROY);
-    assert_eq!(context.client_ip.as_deref(), Some("127.0.0.1"));
+    assert_eq!(context.client_ip, Some("127.0.0.1".parse().unwrap()));
     assert_eq!(context.platform.unwrap().as_str(), "Web");
     assert_eq!(context.request_time, None);
 }
