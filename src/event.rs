@@ -581,6 +581,9 @@ impl Event {
         // One UTF-8 check of the whole body, rather than one per string as
         // `serde_json::from_slice` makes.
         let body = std::str::from_utf8(body).map_err(|_| DecodeError::NotUtf8)?;
+        if command_repeated(body) {
+            return Err(DecodeError::CommandRepeated);
+        }
         match command {
             RoomCreated::COMMAND => typed(command, body, Self::RoomCreated),
             RoomDestroyed::COMMAND => typed(command, body, Self::RoomDestroyed),
@@ -703,6 +706,9 @@ pub enum DecodeError {
     CommandNotText,
     /// The body's `CallbackCommand` differs from the query's.
     CommandMismatch,
+    /// The body has `CallbackCommand` more than once, with different values: readers that
+    /// keep the first and readers that keep the last would disagree on what it is.
+    CommandRepeated,
 }
 
 impl DecodeError {
@@ -728,6 +734,9 @@ impl fmt::Display for DecodeError {
             Self::NotAnObject => f.write_str("body is not a JSON object"),
             Self::MissingCommand => f.write_str("body has no CallbackCommand"),
             Self::CommandNotText => f.write_str("body's CallbackCommand is not a string"),
+            Self::CommandRepeated => {
+                f.write_str("body has CallbackCommand more than once, with different values")
+            }
             Self::CommandMismatch => {
                 f.write_str("body's CallbackCommand differs from the CallbackCommand of the query")
             }
@@ -769,6 +778,73 @@ fn object(command: &str, body: &str) -> Result<Extra, DecodeError> {
     let object: Extra = serde_json::from_str(body).map_err(DecodeError::from_json)?;
     check_command(object.get("CallbackCommand"), command)?;
     Ok(object)
+}
+
+/// Whether the body's top-level object has `CallbackCommand` more than once. A scan for
+/// the key's text rules most bodies out; only a body that has it twice, or has escapes
+/// (`"Callback\u0043ommand"` is the same key), is read for its keys.
+fn command_repeated(body: &str) -> bool {
+    const KEY: &[u8] = b"\"CallbackCommand\"";
+    let bytes = body.as_bytes();
+    let twice = memchr::memmem::find_iter(bytes, KEY).nth(1).is_some();
+    if !twice && memchr::memchr(b'\\', bytes).is_none() {
+        return false;
+    }
+
+    struct CountCommand;
+
+    impl<'de> serde::de::Visitor<'de> for CountCommand {
+        type Value = bool;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+            let mut first: Option<Value> = None;
+            let mut repeated = false;
+            // Read to the end: serde_json checks the object's close after the visitor.
+            while let Some(IsCommand(is_command)) = map.next_key()? {
+                if !is_command {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                    continue;
+                }
+                let value: Value = map.next_value()?;
+                match &first {
+                    // The same command twice says one thing: not ambiguous.
+                    Some(seen) => repeated |= *seen != value,
+                    None => first = Some(value),
+                }
+            }
+            Ok(repeated)
+        }
+    }
+
+    struct IsCommand(bool);
+
+    impl<'de> Deserialize<'de> for IsCommand {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct KeyVisitor;
+
+            impl serde::de::Visitor<'_> for KeyVisitor {
+                type Value = IsCommand;
+
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a key")
+                }
+
+                fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<IsCommand, E> {
+                    Ok(IsCommand(key == "CallbackCommand"))
+                }
+            }
+
+            deserializer.deserialize_str(KeyVisitor)
+        }
+    }
+
+    // A body that is not an object is refused later, with its own reason.
+    let mut deserializer = serde_json::Deserializer::from_str(body);
+    serde::Deserializer::deserialize_map(&mut deserializer, CountCommand).unwrap_or(false)
 }
 
 fn check_command(found: Option<&Value>, expected: &str) -> Result<(), DecodeError> {

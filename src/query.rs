@@ -235,20 +235,27 @@ impl<'a> Query<'a> {
         let mut parsed = Self::default();
         let mut rest = query;
         loop {
-            // Plain byte searches: the optimizer turns them into fast scans, where
-            // `str::split` pays for its generality on these short strings.
-            let (pair, next) = match rest.bytes().position(|b| b == b'&') {
+            // memchr's vectorized searches: a byte-at-a-time scan costs several times
+            // more on a query of a hundred bytes and more.
+            let (pair, next) = match memchr::memchr(b'&', rest.as_bytes()) {
                 Some(at) => (&rest[..at], Some(&rest[at + 1..])),
                 None => (rest, None),
             };
-            let (name, value) = match pair.bytes().position(|b| b == b'=') {
+            let (name, value) = match memchr::memchr(b'=', pair.as_bytes()) {
                 Some(at) => (&pair[..at], &pair[at + 1..]),
                 None => (pair, ""),
             };
-            // An escape in the name is not decoded: Tencent never encodes its names, and
-            // an encoded name is not one of ours. Only the values read are scanned.
+            // Names are decoded as any query reader decodes them, so that `%53dkAppid`
+            // beside `SdkAppid` is seen as the repeat it is. Tencent's never need it.
+            let decoded;
+            let name = if memchr::memchr2(b'%', b'+', name.as_bytes()).is_some() {
+                decoded = percent_decode(name);
+                decoded.as_deref().unwrap_or("")
+            } else {
+                name
+            };
             if let Some((slot, repeats_allowed)) = parsed.slot(name) {
-                let escaped = value.bytes().any(|b| b == b'%' || b == b'+');
+                let escaped = memchr::memchr2(b'%', b'+', value.as_bytes()).is_some();
                 let value = RawValue {
                     text: value,
                     escaped,
@@ -381,6 +388,18 @@ mod tests {
         let q = Query::parse("ClientIP=%3A%3A1&OptPlatform=REST+API");
         assert_eq!(q.client_ip.informational(), Some("::1"));
         assert_eq!(q.platform.informational(), Some("REST API"));
+    }
+
+    #[test]
+    fn an_encoded_name_is_its_parameter() {
+        assert_eq!(
+            Query::parse("%53dkAppid=1").sdk_app_id,
+            Param::Value("1".into())
+        );
+        assert_eq!(
+            Query::parse("SdkAppid=1&%53dkAppid=1").sdk_app_id,
+            Param::Repeated
+        );
     }
 
     #[test]

@@ -381,3 +381,24 @@ fn decode_errors_say_what_is_wrong_without_quoting_the_body() {
         DecodeError::MissingCommand
     );
 }
+
+#[test]
+fn a_body_with_two_different_commands_is_refused_even_when_one_is_escaped() {
+    for body in [
+        r#"{"CallbackCommand":"Room.CallbackAfterMemberLeave","CallbackCommand":"Room.CallbackAfterDestroyRoom"}"#,
+        r#"{"CallbackCommand":"Room.CallbackAfterDestroyRoom","Callback\u0043ommand":"Room.X"}"#,
+    ] {
+        assert_eq!(
+            Event::decode("Room.CallbackAfterDestroyRoom", body.as_bytes()).unwrap_err(),
+            DecodeError::CommandRepeated,
+            "{body}"
+        );
+    }
+}
+
+#[test]
+fn a_body_repeating_the_same_command_is_read() {
+    let body = r#"{"CallbackCommand":"Room.CallbackAfterDestroyRoom","CallbackCommand":"Room.CallbackAfterDestroyRoom","RoomId":"r"}"#;
+    let event = Event::decode("Room.CallbackAfterDestroyRoom", body.as_bytes()).unwrap();
+    assert_eq!(event.room_id().unwrap(), "r");
+}
