@@ -30,6 +30,7 @@
 //! ```
 
 use std::fmt;
+use std::sync::OnceLock;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::de::DeserializeOwned;
@@ -784,9 +785,11 @@ fn object(command: &str, body: &str) -> Result<Extra, DecodeError> {
 /// the key's text rules most bodies out; only a body that has it twice, or has escapes
 /// (`"Callback\u0043ommand"` is the same key), is read for its keys.
 fn command_repeated(body: &str) -> bool {
-    const KEY: &[u8] = b"\"CallbackCommand\"";
+    // Built once: making a searcher costs more than most searches.
+    static KEY: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    let key = KEY.get_or_init(|| memchr::memmem::Finder::new(b"\"CallbackCommand\""));
     let bytes = body.as_bytes();
-    let twice = memchr::memmem::find_iter(bytes, KEY).nth(1).is_some();
+    let twice = key.find_iter(bytes).nth(1).is_some();
     if !twice && memchr::memchr(b'\\', bytes).is_none() {
         return false;
     }

@@ -32,7 +32,8 @@ pin_project! {
         // Off the callback path: the inner service's own future.
         PassThrough { #[pin] future: F },
         // Refused before the body was read.
-        Refused { response: Option<Response<Full<Bytes>>> },
+        // Boxed: the pass-through future should not grow by the size of a response.
+        Refused { response: Option<Box<Response<Full<Bytes>>>> },
         Callback { future: CallbackFuture<B, E> },
     }
 }
@@ -47,7 +48,7 @@ impl<F, B, E> ResponseFuture<F, B, E> {
     pub(crate) fn refused(response: Response<Full<Bytes>>) -> Self {
         Self {
             kind: Kind::Refused {
-                response: Some(response),
+                response: Some(Box::new(response)),
             },
         }
     }
@@ -65,15 +66,16 @@ where
 {
     type Output = Result<Response<WebhookBody<B>>, E>;
 
+    #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.project().kind.project() {
             KindProj::PassThrough { future } => future
                 .poll(cx)
                 .map(|result| result.map(|response| response.map(WebhookBody::wrap))),
-            KindProj::Refused { response } => Poll::Ready(Ok(response
+            KindProj::Refused { response } => Poll::Ready(Ok((*response
                 .take()
-                .expect("ResponseFuture polled after completion")
-                .map(WebhookBody::full))),
+                .expect("ResponseFuture polled after completion"))
+            .map(WebhookBody::full))),
             KindProj::Callback { future } => future.as_mut().poll(cx),
         }
     }

@@ -36,10 +36,19 @@ impl SdkAppId {
 
     /// Reads decimal digits only: no sign, no spaces, no empty value.
     pub(crate) fn parse(text: &str) -> Option<Self> {
-        if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        if text.is_empty() {
             return None;
         }
-        text.parse().ok().map(Self)
+        // Digits only, accumulated with overflow checks: `str::parse` also takes a sign.
+        text.bytes()
+            .try_fold(0u64, |id, byte| {
+                let digit = byte.wrapping_sub(b'0');
+                if digit > 9 {
+                    return None;
+                }
+                id.checked_mul(10)?.checked_add(u64::from(digit))
+            })
+            .map(Self)
     }
 }
 
@@ -246,21 +255,19 @@ impl<'a> Query<'a> {
                 None => (pair, ""),
             };
             // Names are decoded as any query reader decodes them, so that `%53dkAppid`
-            // beside `SdkAppid` is seen as the repeat it is. Tencent's never need it.
-            let decoded;
-            let name = if memchr::memchr2(b'%', b'+', name.as_bytes()).is_some() {
-                decoded = percent_decode(name);
-                decoded.as_deref().unwrap_or("")
-            } else {
-                name
-            };
-            if let Some((slot, repeats_allowed)) = parsed.slot(name) {
-                let escaped = memchr::memchr2(b'%', b'+', value.as_bytes()).is_some();
+            // beside `SdkAppid` is seen as the repeat it is. Tencent's never need it, so
+            // the plain name is tried first.
+            let known = Known::of(name).or_else(|| {
+                memchr::memchr2(b'%', b'+', name.as_bytes())
+                    .and_then(|_| Known::of(&percent_decode(name)?))
+            });
+            if let Some(known) = known {
                 let value = RawValue {
                     text: value,
-                    escaped,
+                    escaped: memchr::memchr2(b'%', b'+', value.as_bytes()).is_some(),
                 };
-                if repeats_allowed {
+                let slot = parsed.slot(known);
+                if known == Known::ContentType {
                     slot.set_same(value);
                 } else {
                     slot.set(value);
@@ -273,24 +280,49 @@ impl<'a> Query<'a> {
         }
     }
 
-    /// The parameter called `name` (in any case), if it is one the layer reads, and
-    /// whether it may repeat with the same value. The length and first letter pick the
+    fn slot(&mut self, known: Known) -> &mut Param<'a> {
+        match known {
+            Known::Sign => &mut self.sign,
+            Known::SdkAppId => &mut self.sdk_app_id,
+            Known::ClientIp => &mut self.client_ip,
+            Known::ContentType => &mut self.content_type,
+            Known::Platform => &mut self.platform,
+            Known::RequestTime => &mut self.request_time,
+            Known::Command => &mut self.command,
+        }
+    }
+}
+
+/// The parameters the layer reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Known {
+    Sign,
+    SdkAppId,
+    ClientIp,
+    /// May repeat with the same value: a console URL may carry `contenttype=json`
+    /// already, and Tencent adds its own.
+    ContentType,
+    Platform,
+    RequestTime,
+    Command,
+}
+
+impl Known {
+    /// The parameter called `name`, in any case. The length and first letter pick the
     /// candidate; one comparison confirms it.
-    fn slot(&mut self, name: &str) -> Option<(&mut Param<'a>, bool)> {
+    fn of(name: &str) -> Option<Self> {
         let first = name.as_bytes().first()?.to_ascii_lowercase();
-        let (expected, slot, repeats_allowed) = match (name.len(), first) {
-            (4, b's') => ("Sign", &mut self.sign, false),
-            (8, b's') => ("SdkAppid", &mut self.sdk_app_id, false),
-            (8, b'c') => ("ClientIP", &mut self.client_ip, false),
-            // A console URL may carry `contenttype=json` already, and Tencent adds its own.
-            (11, b'c') => ("contenttype", &mut self.content_type, true),
-            (11, b'o') => ("OptPlatform", &mut self.platform, false),
-            (11, b'r') => ("RequestTime", &mut self.request_time, false),
-            (15, b'c') => ("CallbackCommand", &mut self.command, false),
+        let (expected, known) = match (name.len(), first) {
+            (4, b's') => ("Sign", Self::Sign),
+            (8, b's') => ("SdkAppid", Self::SdkAppId),
+            (8, b'c') => ("ClientIP", Self::ClientIp),
+            (11, b'c') => ("contenttype", Self::ContentType),
+            (11, b'o') => ("OptPlatform", Self::Platform),
+            (11, b'r') => ("RequestTime", Self::RequestTime),
+            (15, b'c') => ("CallbackCommand", Self::Command),
             _ => return None,
         };
-        name.eq_ignore_ascii_case(expected)
-            .then_some((slot, repeats_allowed))
+        name.eq_ignore_ascii_case(expected).then_some(known)
     }
 }
 

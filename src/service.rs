@@ -106,10 +106,12 @@ where
     type Error = S::Error;
     type Future = ResponseFuture<S::Future, ResBody, S::Error>;
 
+    #[inline]
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
     }
 
+    #[inline]
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
         if request.uri().path() != &*self.config.path {
             return ResponseFuture::pass_through(self.inner.call(request));
@@ -160,10 +162,12 @@ where
     type Error = S::Error;
     type Future = ResponseFuture<S::Future, ResBody, S::Error>;
 
+    #[inline]
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
     }
 
+    #[inline]
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
         if request.uri().path() != &*self.config.path {
             return ResponseFuture::pass_through(self.inner.call(request.map(WebhookBody::wrap)));
@@ -393,7 +397,7 @@ where
     let bytes = read_limited(body, config.body_limit).await?;
     let event = Event::decode(&context.command, &bytes)
         .map_err(|error| Rejection::bad_request(error.to_string()))?;
-    if let Some(room) = event.room_id() {
+    if let Some(room) = event.room_id().filter(|_| !span.is_disabled()) {
         span.record("room_id", room.as_str());
     }
     config.drift.note(&event);
