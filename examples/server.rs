@@ -15,7 +15,7 @@
 //! | `ROOM_WEBHOOK_SDKAPPID` | `1400000000` (a demo value) | your SDKAppID; several may be comma-separated |
 //! | `ROOM_WEBHOOK_PATH` | `/callback` | path of the callback URL set in the console |
 //! | `ROOM_WEBHOOK_TOKEN` | unset | the console's authentication token; turns the `Sign` check on |
-//! | `RUST_LOG` | `info` | log filter |
+//! | `RUST_LOG` | `info` | log filter (`debug` adds a line per callback) |
 //!
 //! Bad configuration exits with status 2 and a one-line message. Ctrl-C or SIGTERM
 //! stops accepting connections, lets the open ones finish their request in flight (for
