@@ -25,6 +25,14 @@
 #              Router served by axum::serve (so reference/noop_axum is the handler's cost).
 #   bare       examples/bare_hyper.rs: hyper 1, reads the body, answers the fixed body.
 #
+# To compare with an earlier build under the very same load, copy that build's
+# release/examples/{server,noop_server,bare_hyper} to a directory, set LOAD_BEFORE_BIN to
+# it, and add the servers with the suffix _before (e.g. noop_before reference_before):
+# they run the earlier binaries the same way, alternating with the others.
+#
+#   LOAD_BEFORE_BIN=/tmp/before-bins LOAD_SERVERS="reference reference_before noop \
+#     noop_before bare" bash bench/load.sh
+#
 # Everything it starts it stops (trap on exit); every wait is bounded.
 
 set -euo pipefail
@@ -38,6 +46,7 @@ SERVERS=${LOAD_SERVERS:-"reference reference_warn noop_axum noop bare"}
 BASE_PORT=${LOAD_BASE_PORT:-18080}
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
 BIN="$TARGET_DIR/release/examples"
+BEFORE_BIN=${LOAD_BEFORE_BIN:-}
 FIXTURE=tests/fixtures/room/after_member_leave.json
 QUERY="SdkAppid=1400000000&CallbackCommand=Room.CallbackAfterMemberLeave&contenttype=json&ClientIP=127.0.0.1&OptPlatform=Web"
 OK_BODY='{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}'
@@ -89,16 +98,23 @@ port=$BASE_PORT
 for server in $SERVERS; do
   PORT[$server]=$port
   addr="127.0.0.1:$port"
-  case $server in
+  bin=$BIN
+  kind=$server
+  if [[ $server == *_before ]]; then
+    [ -n "$BEFORE_BIN" ] || { say "$server needs LOAD_BEFORE_BIN"; exit 2; }
+    bin=$BEFORE_BIN
+    kind=${server%_before}
+  fi
+  case $kind in
     reference)
       # Its log goes to /dev/null like its event lines: a file would add the page
       # cache's cost. (Run it by hand to see why it failed, if it does.)
-      ROOM_WEBHOOK_ADDR=$addr "$BIN/server" >/dev/null 2>/dev/null & ;;
+      ROOM_WEBHOOK_ADDR=$addr "$bin/server" >/dev/null 2>/dev/null & ;;
     reference_warn)
-      RUST_LOG=warn ROOM_WEBHOOK_ADDR=$addr "$BIN/server" >/dev/null 2>/dev/null & ;;
-    noop) "$BIN/noop_server" "$addr" 2>"$WORK/noop.err" & ;;
-    noop_axum) "$BIN/noop_server" "$addr" --axum 2>"$WORK/noop_axum.err" & ;;
-    bare) "$BIN/bare_hyper" "$addr" 2>"$WORK/bare.err" & ;;
+      RUST_LOG=warn ROOM_WEBHOOK_ADDR=$addr "$bin/server" >/dev/null 2>/dev/null & ;;
+    noop) "$bin/noop_server" "$addr" 2>"$WORK/$server.err" & ;;
+    noop_axum) "$bin/noop_server" "$addr" --axum 2>"$WORK/$server.err" & ;;
+    bare) "$bin/bare_hyper" "$addr" 2>"$WORK/$server.err" & ;;
     *) say "unknown server $server"; exit 2 ;;
   esac
   PID[$server]=$!
@@ -137,7 +153,7 @@ to_us() { # wrk's 123.45us / 1.23ms / 1.02s -> microseconds
 RESULTS="$WORK/results.tsv"
 : >"$RESULTS"
 printf 'load before: %s\n' "$(uptime)"
-printf '%-5s %-10s %12s %10s %10s %10s %10s %12s %8s\n' \
+printf '%-5s %-21s %12s %10s %10s %10s %10s %12s %8s\n' \
   round server req/s p50_us p75_us p90_us p99_us cpu_us/req errors
 for round in $(seq "$ROUNDS"); do
   for server in $SERVERS; do
@@ -158,7 +174,7 @@ for round in $(seq "$ROUNDS"); do
     errors=$(( ${non2xx:-0} + ${sockerr:-0} ))
     cpu=$(awk -v t=$((after - before)) -v hz="$clk_tck" -v n="$requests" \
       'BEGIN { printf "%.2f", t / hz * 1e6 / n }')
-    printf '%-5s %-10s %12s %10s %10s %10s %10s %12s %8s\n' \
+    printf '%-5s %-21s %12s %10s %10s %10s %10s %12s %8s\n' \
       "$round" "$server" "$rps" "$p50" "$p75" "$p90" "$p99" "$cpu" "$errors"
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
       "$round" "$server" "$rps" "$p50" "$p75" "$p90" "$p99" "$cpu" "$errors" >>"$RESULTS"
