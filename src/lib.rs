@@ -126,8 +126,8 @@
 //! `tower::ServiceBuilder` with `tower_http::trace::TraceLayer` or a timeout, on
 //! `axum::Router::layer`, or around any service served by `hyper` through
 //! `hyper_util::service::TowerToHyperService`. Its errors are the inner service's:
-//! refusals are responses, never errors. `poll_ready` is the inner service's. The layer
-//! depends on neither tokio nor axum.
+//! refusals are responses, never errors. `poll_ready` is the inner service's. By default
+//! the layer depends on neither tokio nor axum (see the feature flags).
 //!
 //! ```
 //! use std::time::Duration;
