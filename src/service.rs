@@ -341,7 +341,12 @@ impl Config {
                     "CallbackCommand appears more than once in the query",
                 ))
             }
-            _ => {
+            Param::Malformed => {
+                return Err(Rejection::bad_request(
+                    "CallbackCommand in the query is not valid percent-encoded text",
+                ))
+            }
+            Param::Absent | Param::Value(_) => {
                 return Err(Rejection::bad_request(
                     "CallbackCommand is missing from the query",
                 ))

@@ -8,7 +8,6 @@
 mod common;
 
 use std::net::SocketAddr;
-use std::process::Stdio;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
@@ -19,7 +18,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use serde_json::Value;
 use tencent_room_webhook::verify::sign;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, Lines};
+use tokio::io::{AsyncReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdout, Command};
 use tokio::time::timeout;
 
@@ -36,33 +35,13 @@ struct Example {
 
 impl Example {
     async fn start(name: &str, env: &[(&str, &str)]) -> Self {
-        let mut child = Command::new(example_binary(name))
-            .env("ROOM_WEBHOOK_ADDR", "127.0.0.1:0")
-            .env("RUST_LOG", "info")
-            .env("NO_COLOR", "1")
-            .envs(env.iter().copied())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap();
-        let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
-        let address = timeout(WAIT, async {
-            while let Some(line) = stderr.next_line().await.unwrap() {
-                let line = plain(&line);
-                if let Some((_, rest)) = line.split_once("listening on http://") {
-                    let address = rest.split(|c: char| c.is_whitespace() || c == '/').next();
-                    return address.unwrap().parse::<SocketAddr>().unwrap();
-                }
-            }
-            panic!("{name} exited before listening");
-        })
-        .await
-        .unwrap_or_else(|_| panic!("{name} did not say where it listens"));
-        // Keep draining the logs so that the child never blocks on a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = stderr.next_line().await {} });
+        let RunningExample {
+            child,
+            address,
+            stdout,
+        } = start_example(name, env).await;
         Self {
-            stdout: BufReader::new(child.stdout.take().unwrap()).lines(),
+            stdout,
             child,
             address,
             client: Client::builder(TokioExecutor::new()).build_http(),

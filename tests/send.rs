@@ -7,14 +7,14 @@
 
 mod common;
 
-use common::{example_binary, plain};
+use common::{example_binary, start_example, RunningExample};
 use std::collections::{BTreeSet, HashSet};
 use std::net::SocketAddr;
 use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::Value;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, Lines};
+use tokio::io::{AsyncReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::net::TcpListener;
 use tokio::process::{Child, ChildStdout, Command};
 use tokio::time::timeout;
@@ -40,34 +40,13 @@ struct Server {
 
 impl Server {
     async fn start(env: &[(&str, &str)]) -> Self {
-        let mut child = Command::new(example_binary("server"))
-            .env("ROOM_WEBHOOK_ADDR", "127.0.0.1:0")
-            .env("RUST_LOG", "info")
-            .env("NO_COLOR", "1")
-            .env_remove("ROOM_WEBHOOK_TOKEN")
-            .envs(env.iter().copied())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap();
-        let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
-        let address = timeout(WAIT, async {
-            while let Some(line) = stderr.next_line().await.unwrap() {
-                let line = plain(&line);
-                if let Some((_, rest)) = line.split_once("listening on http://") {
-                    let address = rest.split(|c: char| c.is_whitespace() || c == '/').next();
-                    return address.unwrap().parse::<SocketAddr>().unwrap();
-                }
-            }
-            panic!("the server exited before listening");
-        })
-        .await
-        .expect("the server says where it listens");
-        // Keep draining the logs so that the server never blocks on a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = stderr.next_line().await {} });
+        let RunningExample {
+            child,
+            address,
+            stdout,
+        } = start_example("server", env).await;
         Self {
-            stdout: BufReader::new(child.stdout.take().unwrap()).lines(),
+            stdout,
             _child: child,
             address,
         }

@@ -225,3 +225,48 @@ pub fn plain(line: &str) -> String {
     }
     out
 }
+
+/// An example started as its own process on a free loopback port: killed when dropped.
+pub struct RunningExample {
+    pub child: tokio::process::Child,
+    pub address: std::net::SocketAddr,
+    pub stdout: tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,
+}
+
+/// Starts example `name` with `ROOM_WEBHOOK_ADDR=127.0.0.1:0` (and no token from the
+/// environment unless `env` gives one), and waits for its `listening on http://ADDR` line.
+pub async fn start_example(name: &str, env: &[(&str, &str)]) -> RunningExample {
+    use tokio::io::AsyncBufReadExt;
+
+    let mut child = tokio::process::Command::new(example_binary(name))
+        .env("ROOM_WEBHOOK_ADDR", "127.0.0.1:0")
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .env_remove("ROOM_WEBHOOK_TOKEN")
+        .envs(env.iter().copied())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut stderr = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let address = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+        while let Some(line) = stderr.next_line().await.unwrap() {
+            let line = plain(&line);
+            if let Some((_, rest)) = line.split_once("listening on http://") {
+                let address = rest.split(|c: char| c.is_whitespace() || c == '/').next();
+                return address.unwrap().parse().unwrap();
+            }
+        }
+        panic!("{name} exited before listening");
+    })
+    .await
+    .unwrap_or_else(|_| panic!("{name} did not say where it listens"));
+    // Keep draining the logs so that the child never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = stderr.next_line().await {} });
+    RunningExample {
+        stdout: tokio::io::BufReader::new(child.stdout.take().unwrap()).lines(),
+        child,
+        address,
+    }
+}
