@@ -30,14 +30,14 @@
 //! ```
 
 use std::fmt;
-use std::sync::OnceLock;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use serde::de::DeserializeOwned;
+use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::lenient;
+use crate::members::{Key, Record, RecordVisitor};
 
 /// The JSON members of a body that this crate does not name, kept as sent.
 pub type Extra = Map<String, Value>;
@@ -138,186 +138,66 @@ open_enum! {
     }
 }
 
-/// `RoomInfo`: a room's settings, in full after a creation and in part after an update.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct RoomInfo {
-    /// `RoomId`.
-    #[serde(rename = "RoomId", default, skip_serializing_if = "Option::is_none")]
-    pub room_id: Option<RoomId>,
-    /// `RoomName`.
-    #[serde(rename = "RoomName", default, skip_serializing_if = "Option::is_none")]
-    pub room_name: Option<String>,
-    /// `RoomType`.
-    #[serde(rename = "RoomType", default, skip_serializing_if = "Option::is_none")]
-    pub room_type: Option<RoomType>,
-    /// `Owner_Account`: the room's owner.
-    #[serde(
-        rename = "Owner_Account",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub owner_account: Option<UserId>,
-    /// `MaxMemberCount`.
-    #[serde(
-        rename = "MaxMemberCount",
-        default,
-        deserialize_with = "lenient::opt_u32",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_member_count: Option<u32>,
-    /// `MaxSeatCount`.
-    #[serde(
-        rename = "MaxSeatCount",
-        default,
-        deserialize_with = "lenient::opt_u32",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_seat_count: Option<u32>,
-    /// `IsVideoDisabled`.
-    #[serde(
-        rename = "IsVideoDisabled",
-        default,
-        deserialize_with = "lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub is_video_disabled: Option<bool>,
-    /// `IsAudioDisabled`.
-    #[serde(
-        rename = "IsAudioDisabled",
-        default,
-        deserialize_with = "lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub is_audio_disabled: Option<bool>,
-    /// `IsMessageDisabled`.
-    #[serde(
-        rename = "IsMessageDisabled",
-        default,
-        deserialize_with = "lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub is_message_disabled: Option<bool>,
-    /// `IsScreenSharingDisabled`.
-    #[serde(
-        rename = "IsScreenSharingDisabled",
-        default,
-        deserialize_with = "lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub is_screen_sharing_disabled: Option<bool>,
-    /// `IsCloudRecordingDisabled`.
-    #[serde(
-        rename = "IsCloudRecordingDisabled",
-        default,
-        deserialize_with = "lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub is_cloud_recording_disabled: Option<bool>,
-    /// `IsSeatEnabled`.
-    #[serde(
-        rename = "IsSeatEnabled",
-        default,
-        deserialize_with = "lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub is_seat_enabled: Option<bool>,
-    /// `CustomInfo`: the app's own text.
-    #[serde(
-        rename = "CustomInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub custom_info: Option<String>,
-    /// `ScheduleStartTime`, in seconds since the Unix epoch.
-    #[serde(
-        rename = "ScheduleStartTime",
-        default,
-        deserialize_with = "lenient::opt_u64",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub schedule_start_time: Option<u64>,
-    /// `ScheduleEndTime`, in seconds since the Unix epoch.
-    #[serde(
-        rename = "ScheduleEndTime",
-        default,
-        deserialize_with = "lenient::opt_u64",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub schedule_end_time: Option<u64>,
-    /// `CreateTime`, in seconds since the Unix epoch.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        deserialize_with = "lenient::opt_u64",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub create_time: Option<u64>,
-    /// `RoomStatus`.
-    #[serde(
-        rename = "RoomStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub room_status: Option<RoomStatus>,
-    /// `TakeSeatMode`.
-    #[serde(
-        rename = "TakeSeatMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub take_seat_mode: Option<TakeSeatMode>,
+record! {
+    /// `RoomInfo`: a room's settings, in full after a creation and in part after an update.
+    pub struct RoomInfo {
+        /// `RoomId`.
+        pub room_id: Option<RoomId> = "RoomId",
+        /// `RoomName`.
+        pub room_name: Option<String> = "RoomName",
+        /// `RoomType`.
+        pub room_type: Option<RoomType> = "RoomType",
+        /// `Owner_Account`: the room's owner.
+        pub owner_account: Option<UserId> = "Owner_Account",
+        /// `MaxMemberCount`.
+        pub max_member_count: Option<u32> = "MaxMemberCount" => lenient::opt_u32,
+        /// `MaxSeatCount`.
+        pub max_seat_count: Option<u32> = "MaxSeatCount" => lenient::opt_u32,
+        /// `IsVideoDisabled`.
+        pub is_video_disabled: Option<bool> = "IsVideoDisabled" => lenient::opt_bool,
+        /// `IsAudioDisabled`.
+        pub is_audio_disabled: Option<bool> = "IsAudioDisabled" => lenient::opt_bool,
+        /// `IsMessageDisabled`.
+        pub is_message_disabled: Option<bool> = "IsMessageDisabled" => lenient::opt_bool,
+        /// `IsScreenSharingDisabled`.
+        pub is_screen_sharing_disabled: Option<bool> = "IsScreenSharingDisabled" => lenient::opt_bool,
+        /// `IsCloudRecordingDisabled`.
+        pub is_cloud_recording_disabled: Option<bool> = "IsCloudRecordingDisabled" => lenient::opt_bool,
+        /// `IsSeatEnabled`.
+        pub is_seat_enabled: Option<bool> = "IsSeatEnabled" => lenient::opt_bool,
+        /// `CustomInfo`: the app's own text.
+        pub custom_info: Option<String> = "CustomInfo",
+        /// `ScheduleStartTime`, in seconds since the Unix epoch.
+        pub schedule_start_time: Option<u64> = "ScheduleStartTime" => lenient::opt_u64,
+        /// `ScheduleEndTime`, in seconds since the Unix epoch.
+        pub schedule_end_time: Option<u64> = "ScheduleEndTime" => lenient::opt_u64,
+        /// `CreateTime`, in seconds since the Unix epoch.
+        pub create_time: Option<u64> = "CreateTime" => lenient::opt_u64,
+        /// `RoomStatus`.
+        pub room_status: Option<RoomStatus> = "RoomStatus",
+        /// `TakeSeatMode`.
+        pub take_seat_mode: Option<TakeSeatMode> = "TakeSeatMode",
+    }
     /// Members of `RoomInfo` this crate does not name.
-    #[serde(flatten)]
-    pub extra: Extra,
+    extra;
 }
 
-/// One seat of `SeatList`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Seat {
-    /// `Index`: the seat's position.
-    #[serde(
-        rename = "Index",
-        default,
-        deserialize_with = "lenient::opt_u32",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub index: Option<u32>,
-    /// `Member_Account`: the user on the seat; missing or empty when the seat is free.
-    #[serde(
-        rename = "Member_Account",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub member_account: Option<UserId>,
-    /// `IsTakenDisabled`: the seat is locked.
-    #[serde(
-        rename = "IsTakenDisabled",
-        default,
-        deserialize_with = "lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub is_taken_disabled: Option<bool>,
-    /// `IsVideoDisabled`.
-    #[serde(
-        rename = "IsVideoDisabled",
-        default,
-        deserialize_with = "lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub is_video_disabled: Option<bool>,
-    /// `IsAudioDisabled`.
-    #[serde(
-        rename = "IsAudioDisabled",
-        default,
-        deserialize_with = "lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub is_audio_disabled: Option<bool>,
+record! {
+    /// One seat of `SeatList`.
+    pub struct Seat {
+        /// `Index`: the seat's position.
+        pub index: Option<u32> = "Index" => lenient::opt_u32,
+        /// `Member_Account`: the user on the seat; missing or empty when the seat is free.
+        pub member_account: Option<UserId> = "Member_Account",
+        /// `IsTakenDisabled`: the seat is locked.
+        pub is_taken_disabled: Option<bool> = "IsTakenDisabled" => lenient::opt_bool,
+        /// `IsVideoDisabled`.
+        pub is_video_disabled: Option<bool> = "IsVideoDisabled" => lenient::opt_bool,
+        /// `IsAudioDisabled`.
+        pub is_audio_disabled: Option<bool> = "IsAudioDisabled" => lenient::opt_bool,
+    }
     /// Members of the seat this crate does not name.
-    #[serde(flatten)]
-    pub extra: Extra,
+    extra;
 }
 
 impl Seat {
@@ -337,18 +217,17 @@ macro_rules! event {
         room_id: |$this:ident| $room_id:expr;
         { $($fields:tt)* }
     ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-        #[non_exhaustive]
-        pub struct $name {
-            $($fields)*
-            /// `EventTime`: when the event happened.
-            #[serde(rename = "EventTime", default, skip_serializing_if = "Option::is_none")]
-            pub event_time: Option<EventTime>,
+        record! {
+            $(#[$meta])*
+            pub struct $name {
+                $($fields)*
+                /// `EventTime`: when the event happened.
+                pub event_time: Option<EventTime> = "EventTime",
+            }
             /// Body members this crate does not name (for example the `EventType` that
-            /// Tencent's Live product adds), kept as sent.
-            #[serde(flatten)]
-            pub extra: Extra,
+            /// Tencent's Live product adds), kept as sent. The decoder checks
+            /// `CallbackCommand` and does not keep it here.
+            extra;
         }
 
         impl $name {
@@ -361,12 +240,6 @@ macro_rules! event {
                 $room_id
             }
         }
-
-        impl Typed for $name {
-            fn extra_mut(&mut self) -> &mut Extra {
-                &mut self.extra
-            }
-        }
     };
 }
 
@@ -376,19 +249,11 @@ event! {
     room_id: |e| e.room_info.as_ref().and_then(|info| info.room_id.as_ref());
     {
         /// `Operator_Account`: who created the room.
-        #[serde(rename = "Operator_Account", default, skip_serializing_if = "Option::is_none")]
-        pub operator_account: Option<UserId>,
+        pub operator_account: Option<UserId> = "Operator_Account",
         /// `RoomInfo`: the new room's settings.
-        #[serde(rename = "RoomInfo", default, skip_serializing_if = "Option::is_none")]
-        pub room_info: Option<RoomInfo>,
+        pub room_info: Option<RoomInfo> = "RoomInfo",
         /// `ScheduleInviteeList_Account`: users invited to a scheduled room (may repeat).
-        #[serde(
-            rename = "ScheduleInviteeList_Account",
-            default,
-            deserialize_with = "lenient::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
-        pub schedule_invitee_list_account: Vec<UserId>,
+        pub schedule_invitee_list_account: Vec<UserId> = "ScheduleInviteeList_Account" => lenient::list,
     }
 }
 
@@ -398,11 +263,9 @@ event! {
     room_id: |e| e.room_id.as_ref();
     {
         /// `Operator_Account`: who destroyed the room.
-        #[serde(rename = "Operator_Account", default, skip_serializing_if = "Option::is_none")]
-        pub operator_account: Option<UserId>,
+        pub operator_account: Option<UserId> = "Operator_Account",
         /// `RoomId`.
-        #[serde(rename = "RoomId", default, skip_serializing_if = "Option::is_none")]
-        pub room_id: Option<RoomId>,
+        pub room_id: Option<RoomId> = "RoomId",
     }
 }
 
@@ -412,11 +275,9 @@ event! {
     room_id: |e| e.room_info.as_ref().and_then(|info| info.room_id.as_ref());
     {
         /// `Operator_Account`: who updated the room.
-        #[serde(rename = "Operator_Account", default, skip_serializing_if = "Option::is_none")]
-        pub operator_account: Option<UserId>,
+        pub operator_account: Option<UserId> = "Operator_Account",
         /// `RoomInfo`: the room ID and the members that changed.
-        #[serde(rename = "RoomInfo", default, skip_serializing_if = "Option::is_none")]
-        pub room_info: Option<RoomInfo>,
+        pub room_info: Option<RoomInfo> = "RoomInfo",
     }
 }
 
@@ -426,30 +287,15 @@ event! {
     room_id: |e| e.room_id.as_ref();
     {
         /// `Operator_Account`.
-        #[serde(rename = "Operator_Account", default, skip_serializing_if = "Option::is_none")]
-        pub operator_account: Option<UserId>,
+        pub operator_account: Option<UserId> = "Operator_Account",
         /// `RoomId`.
-        #[serde(rename = "RoomId", default, skip_serializing_if = "Option::is_none")]
-        pub room_id: Option<RoomId>,
+        pub room_id: Option<RoomId> = "RoomId",
         /// `MemberCount`: the number of members after the event.
-        #[serde(
-            rename = "MemberCount",
-            default,
-            deserialize_with = "lenient::opt_u32",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub member_count: Option<u32>,
+        pub member_count: Option<u32> = "MemberCount" => lenient::opt_u32,
         /// `Type`: `Enter`.
-        #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
-        pub change_type: Option<MemberChangeType>,
+        pub change_type: Option<MemberChangeType> = "Type",
         /// `MemberList_Account`: the users who joined.
-        #[serde(
-            rename = "MemberList_Account",
-            default,
-            deserialize_with = "lenient::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
-        pub member_list_account: Vec<UserId>,
+        pub member_list_account: Vec<UserId> = "MemberList_Account" => lenient::list,
     }
 }
 
@@ -460,33 +306,17 @@ event! {
     room_id: |e| e.room_id.as_ref();
     {
         /// `Operator_Account`.
-        #[serde(rename = "Operator_Account", default, skip_serializing_if = "Option::is_none")]
-        pub operator_account: Option<UserId>,
+        pub operator_account: Option<UserId> = "Operator_Account",
         /// `RoomId`.
-        #[serde(rename = "RoomId", default, skip_serializing_if = "Option::is_none")]
-        pub room_id: Option<RoomId>,
+        pub room_id: Option<RoomId> = "RoomId",
         /// `MemberCount`: the number of members after the event.
-        #[serde(
-            rename = "MemberCount",
-            default,
-            deserialize_with = "lenient::opt_u32",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub member_count: Option<u32>,
+        pub member_count: Option<u32> = "MemberCount" => lenient::opt_u32,
         /// `Type`: `Leave`, `Kicked` or `Expired`.
-        #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
-        pub change_type: Option<MemberChangeType>,
+        pub change_type: Option<MemberChangeType> = "Type",
         /// `MemberList_Account`: the users who left.
-        #[serde(
-            rename = "MemberList_Account",
-            default,
-            deserialize_with = "lenient::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
-        pub member_list_account: Vec<UserId>,
+        pub member_list_account: Vec<UserId> = "MemberList_Account" => lenient::list,
         /// `Reason`: free text.
-        #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
-        pub reason: Option<String>,
+        pub reason: Option<String> = "Reason",
     }
 }
 
@@ -496,19 +326,11 @@ event! {
     room_id: |e| e.room_id.as_ref();
     {
         /// `Operator_Account`.
-        #[serde(rename = "Operator_Account", default, skip_serializing_if = "Option::is_none")]
-        pub operator_account: Option<UserId>,
+        pub operator_account: Option<UserId> = "Operator_Account",
         /// `RoomId`.
-        #[serde(rename = "RoomId", default, skip_serializing_if = "Option::is_none")]
-        pub room_id: Option<RoomId>,
+        pub room_id: Option<RoomId> = "RoomId",
         /// `SeatList`: every seat after the change.
-        #[serde(
-            rename = "SeatList",
-            default,
-            deserialize_with = "lenient::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
-        pub seat_list: Vec<Seat>,
+        pub seat_list: Vec<Seat> = "SeatList" => lenient::list,
     }
 }
 
@@ -582,9 +404,6 @@ impl Event {
         // One UTF-8 check of the whole body, rather than one per string as
         // `serde_json::from_slice` makes.
         let body = std::str::from_utf8(body).map_err(|_| DecodeError::NotUtf8)?;
-        if command_repeated(body) {
-            return Err(DecodeError::CommandRepeated);
-        }
         match command {
             RoomCreated::COMMAND => typed(command, body, Self::RoomCreated),
             RoomDestroyed::COMMAND => typed(command, body, Self::RoomDestroyed),
@@ -664,22 +483,37 @@ impl Event {
 /// the unnamed members included. Unknown and undecodable events encode their body as is.
 impl Serialize for Event {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct Tagged<'a, T> {
-            #[serde(rename = "CallbackCommand")]
-            command: &'a str,
-            #[serde(flatten)]
-            event: &'a T,
+        fn tagged<S: Serializer>(
+            serializer: S,
+            command: &str,
+            members: impl FnOnce(&mut S::SerializeMap) -> Result<(), S::Error>,
+        ) -> Result<S::Ok, S::Error> {
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("CallbackCommand", command)?;
+            members(&mut map)?;
+            map.end()
         }
 
         let command = self.command();
         match self {
-            Self::RoomCreated(event) => Tagged { command, event }.serialize(serializer),
-            Self::RoomDestroyed(event) => Tagged { command, event }.serialize(serializer),
-            Self::RoomInfoUpdated(event) => Tagged { command, event }.serialize(serializer),
-            Self::MemberEntered(event) => Tagged { command, event }.serialize(serializer),
-            Self::MemberLeft(event) => Tagged { command, event }.serialize(serializer),
-            Self::SeatListChanged(event) => Tagged { command, event }.serialize(serializer),
+            Self::RoomCreated(event) => {
+                tagged(serializer, command, |map| event.write_members(map, true))
+            }
+            Self::RoomDestroyed(event) => {
+                tagged(serializer, command, |map| event.write_members(map, true))
+            }
+            Self::RoomInfoUpdated(event) => {
+                tagged(serializer, command, |map| event.write_members(map, true))
+            }
+            Self::MemberEntered(event) => {
+                tagged(serializer, command, |map| event.write_members(map, true))
+            }
+            Self::MemberLeft(event) => {
+                tagged(serializer, command, |map| event.write_members(map, true))
+            }
+            Self::SeatListChanged(event) => {
+                tagged(serializer, command, |map| event.write_members(map, true))
+            }
             Self::Unknown(event) => event.body.serialize(serializer),
             Self::Undecodable(event) => event.body.serialize(serializer),
         }
@@ -747,22 +581,16 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
-/// The events with a struct of their own.
-trait Typed: DeserializeOwned {
-    fn extra_mut(&mut self) -> &mut Extra;
-}
-
-fn typed<T: Typed>(command: &str, body: &str, wrap: fn(T) -> Event) -> Result<Event, DecodeError> {
-    match serde_json::from_str::<T>(body) {
-        Ok(mut event) => {
-            // The struct does not name `CallbackCommand`, so it lands among the extra
-            // members: take it out and check it there, in the same single pass.
-            check_command(
-                event.extra_mut().remove("CallbackCommand").as_ref(),
-                command,
-            )?;
-            Ok(wrap(event))
-        }
+/// Reads the body as the event of `command`, in one pass that also checks `CallbackCommand`.
+/// A body that cannot be read so is read again as a plain object, which tells a body that
+/// is no callback (an error) from one whose fields are unreadable ([`Event::Undecodable`]).
+fn typed<T: Record>(command: &str, body: &str, wrap: fn(T) -> Event) -> Result<Event, DecodeError> {
+    let mut deserializer = serde_json::Deserializer::from_str(body);
+    let read = deserializer
+        .deserialize_map(RecordVisitor::<T>::new(Some(command)))
+        .and_then(|event| deserializer.end().map(|()| event));
+    match read {
+        Ok(event) => Ok(wrap(event)),
         Err(error) => {
             let body = object(command, body)?;
             Ok(Event::Undecodable(UndecodableEvent {
@@ -774,80 +602,60 @@ fn typed<T: Typed>(command: &str, body: &str, wrap: fn(T) -> Event) -> Result<Ev
     }
 }
 
-/// The body as a JSON object whose `CallbackCommand` is `command`.
+/// The body as a JSON object whose `CallbackCommand` is `command`, given once, or
+/// repeated with the same value.
 fn object(command: &str, body: &str) -> Result<Extra, DecodeError> {
-    let object: Extra = serde_json::from_str(body).map_err(DecodeError::from_json)?;
-    check_command(object.get("CallbackCommand"), command)?;
-    Ok(object)
+    let Object { members, repeated } =
+        serde_json::from_str(body).map_err(DecodeError::from_json)?;
+    if repeated {
+        return Err(DecodeError::CommandRepeated);
+    }
+    check_command(members.get("CallbackCommand"), command)?;
+    Ok(members)
 }
 
-/// Whether the body's top-level object has `CallbackCommand` more than once. A scan for
-/// the key's text rules most bodies out; only a body that has it twice, or has escapes
-/// (`"Callback\u0043ommand"` is the same key), is read for its keys.
-fn command_repeated(body: &str) -> bool {
-    // Built once: making a searcher costs more than most searches.
-    static KEY: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
-    let key = KEY.get_or_init(|| memchr::memmem::Finder::new(b"\"CallbackCommand\""));
-    let bytes = body.as_bytes();
-    let twice = key.find_iter(bytes).nth(1).is_some();
-    if !twice && memchr::memchr(b'\\', bytes).is_none() {
-        return false;
-    }
+/// A JSON object, and whether it has `CallbackCommand` more than once with different
+/// values (a map keeps only the last one).
+struct Object {
+    members: Extra,
+    repeated: bool,
+}
 
-    struct CountCommand;
+impl<'de> Deserialize<'de> for Object {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
 
-    impl<'de> serde::de::Visitor<'de> for CountCommand {
-        type Value = bool;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Object;
 
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a JSON object")
-        }
-
-        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
-            let mut first: Option<Value> = None;
-            let mut repeated = false;
-            // Read to the end: serde_json checks the object's close after the visitor.
-            while let Some(IsCommand(is_command)) = map.next_key()? {
-                if !is_command {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                    continue;
-                }
-                let value: Value = map.next_value()?;
-                match &first {
-                    // The same command twice says one thing: not ambiguous.
-                    Some(seen) => repeated |= *seen != value,
-                    None => first = Some(value),
-                }
-            }
-            Ok(repeated)
-        }
-    }
-
-    struct IsCommand(bool);
-
-    impl<'de> Deserialize<'de> for IsCommand {
-        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            struct KeyVisitor;
-
-            impl serde::de::Visitor<'_> for KeyVisitor {
-                type Value = IsCommand;
-
-                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    f.write_str("a key")
-                }
-
-                fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<IsCommand, E> {
-                    Ok(IsCommand(key == "CallbackCommand"))
-                }
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
             }
 
-            deserializer.deserialize_str(KeyVisitor)
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Object, A::Error> {
+                let mut members = Extra::new();
+                let mut first_command: Option<Value> = None;
+                let mut repeated = false;
+                while let Some(key) = map.next_key::<Key<'de>>()? {
+                    let value: Value = map.next_value()?;
+                    if key.as_str() == "CallbackCommand" {
+                        match &first_command {
+                            // The same command twice says one thing: not ambiguous.
+                            Some(first) => repeated |= *first != value,
+                            None => first_command = Some(value.clone()),
+                        }
+                    }
+                    members.insert(key.into_string(), value);
+                }
+                Ok(Object { members, repeated })
+            }
         }
-    }
 
-    // A body that is not an object is refused later, with its own reason.
-    let mut deserializer = serde_json::Deserializer::from_str(body);
-    serde::Deserializer::deserialize_map(&mut deserializer, CountCommand).unwrap_or(false)
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 
 fn check_command(found: Option<&Value>, expected: &str) -> Result<(), DecodeError> {

@@ -225,6 +225,7 @@ mod background;
 mod deliver;
 mod drift;
 mod lenient;
+mod members;
 
 pub mod answer;
 pub mod body;

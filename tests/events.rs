@@ -4,7 +4,8 @@ mod common;
 
 use serde_json::{json, Value};
 use tencent_room_webhook::event::{
-    DecodeError, EventTime, MemberChangeType, RoomStatus, RoomType, TakeSeatMode, UserId,
+    DecodeError, EventTime, MemberChangeType, RoomDestroyed, RoomStatus, RoomType, TakeSeatMode,
+    UserId,
 };
 use tencent_room_webhook::{Event, OptPlatform};
 
@@ -401,4 +402,18 @@ fn a_body_repeating_the_same_command_is_read() {
     let body = r#"{"CallbackCommand":"Room.CallbackAfterDestroyRoom","CallbackCommand":"Room.CallbackAfterDestroyRoom","RoomId":"r"}"#;
     let event = Event::decode("Room.CallbackAfterDestroyRoom", body.as_bytes()).unwrap();
     assert_eq!(event.room_id().unwrap(), "r");
+}
+
+#[test]
+fn an_event_is_written_with_its_command_once_even_when_extra_has_one() {
+    // A struct read on its own (not through `Event`) keeps the body's command among
+    // its unnamed members; written back as an `Event`, the command appears once.
+    let body = br#"{"CallbackCommand":"Room.CallbackAfterDestroyRoom","RoomId":"r1"}"#;
+    let destroyed: RoomDestroyed = serde_json::from_slice(body).unwrap();
+    assert_eq!(
+        destroyed.extra["CallbackCommand"],
+        "Room.CallbackAfterDestroyRoom"
+    );
+    let written = serde_json::to_string(&Event::RoomDestroyed(destroyed)).unwrap();
+    assert_eq!(written.matches("CallbackCommand").count(), 1, "{written}");
 }
