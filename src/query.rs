@@ -242,41 +242,71 @@ pub(crate) struct Query<'a> {
 impl<'a> Query<'a> {
     pub(crate) fn parse(query: &'a str) -> Self {
         let mut parsed = Self::default();
-        let mut rest = query;
-        loop {
-            // memchr's vectorized searches: a byte-at-a-time scan costs several times
-            // more on a query of a hundred bytes and more.
-            let (pair, next) = match memchr::memchr(b'&', rest.as_bytes()) {
-                Some(at) => (&rest[..at], Some(&rest[at + 1..])),
-                None => (rest, None),
-            };
-            let (name, value) = match memchr::memchr(b'=', pair.as_bytes()) {
-                Some(at) => (&pair[..at], &pair[at + 1..]),
-                None => (pair, ""),
-            };
-            // Names are decoded as any query reader decodes them, so that `%53dkAppid`
-            // beside `SdkAppid` is seen as the repeat it is. Tencent's never need it, so
-            // the plain name is tried first.
-            let known = Known::of(name).or_else(|| {
-                memchr::memchr2(b'%', b'+', name.as_bytes())
-                    .and_then(|_| Known::of(&percent_decode(name)?))
-            });
-            if let Some(known) = known {
-                let value = RawValue {
-                    text: value,
-                    escaped: memchr::memchr2(b'%', b'+', value.as_bytes()).is_some(),
-                };
-                let slot = parsed.slot(known);
-                if known == Known::ContentType {
-                    slot.set_same(value);
-                } else {
-                    slot.set(value);
+        let bytes = query.as_bytes();
+        // One forward scan over the query, byte by byte through a class table: the pairs
+        // are short, so a search per delimiter (`&`, `=`, the escapes) costs more in
+        // set-up than it saves.
+        let mut pair_start = 0;
+        let mut equals = None;
+        let mut escaped_name = false;
+        let mut escaped_value = false;
+        let mut from = 0;
+        while let Some(skipped) = bytes[from..]
+            .iter()
+            .position(|&byte| CLASS[usize::from(byte)] != PLAIN)
+        {
+            let at = from + skipped;
+            from = at + 1;
+            match CLASS[usize::from(bytes[at])] {
+                AMPERSAND => {
+                    parsed.pair(query, pair_start, equals, at, escaped_name, escaped_value);
+                    pair_start = from;
+                    equals = None;
+                    escaped_name = false;
+                    escaped_value = false;
                 }
+                EQUALS if equals.is_none() => equals = Some(at),
+                EQUALS => {}
+                _ if equals.is_none() => escaped_name = true,
+                _ => escaped_value = true,
             }
-            match next {
-                Some(next) => rest = next,
-                None => return parsed,
-            }
+        }
+        let end = bytes.len();
+        parsed.pair(query, pair_start, equals, end, escaped_name, escaped_value);
+        parsed
+    }
+
+    /// Records the pair `query[start..end]`, whose first `=` is at `equals`.
+    fn pair(
+        &mut self,
+        query: &'a str,
+        start: usize,
+        equals: Option<usize>,
+        end: usize,
+        escaped_name: bool,
+        escaped_value: bool,
+    ) {
+        let (name, value) = match equals {
+            Some(at) => (&query[start..at], &query[at + 1..end]),
+            None => (&query[start..end], ""),
+        };
+        // Names are decoded as any query reader decodes them, so that `%53dkAppid`
+        // beside `SdkAppid` is seen as the repeat it is. Tencent's never need it.
+        let known = if escaped_name {
+            percent_decode(name).and_then(|name| Known::of(&name))
+        } else {
+            Known::of(name)
+        };
+        let Some(known) = known else { return };
+        let value = RawValue {
+            text: value,
+            escaped: escaped_value,
+        };
+        let slot = self.slot(known);
+        if known == Known::ContentType {
+            slot.set_same(value);
+        } else {
+            slot.set(value);
         }
     }
 
@@ -322,9 +352,26 @@ impl Known {
             (15, b'c') => ("CallbackCommand", Self::Command),
             _ => return None,
         };
-        name.eq_ignore_ascii_case(expected).then_some(known)
+        // Tencent spells its names one way: the exact comparison (a `memcmp`) settles
+        // them, at a tenth of the cost of the case-insensitive one, which is for the rest.
+        (name == expected || name.eq_ignore_ascii_case(expected)).then_some(known)
     }
 }
+
+const PLAIN: u8 = 0;
+const AMPERSAND: u8 = 1;
+const EQUALS: u8 = 2;
+const ESCAPE: u8 = 3;
+
+/// The bytes the query scan stops at: `&`, `=`, and the escapes `%` and `+`.
+static CLASS: [u8; 256] = {
+    let mut class = [PLAIN; 256];
+    class[b'&' as usize] = AMPERSAND;
+    class[b'=' as usize] = EQUALS;
+    class[b'%' as usize] = ESCAPE;
+    class[b'+' as usize] = ESCAPE;
+    class
+};
 
 /// A value as it stands in the query, and whether it needs decoding.
 #[derive(Clone, Copy)]
