@@ -7,31 +7,33 @@ use std::marker::PhantomData;
 
 use serde::de::{self, Deserializer, Visitor};
 
+use crate::id_text::IdText;
+
 /// Text that may arrive as a JSON string or as a JSON integer (user and room IDs).
-pub(crate) fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+pub(crate) fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<IdText, D::Error> {
     struct TextVisitor;
 
     impl Visitor<'_> for TextVisitor {
-        type Value = String;
+        type Value = IdText;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("a string or an integer")
         }
 
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
-            Ok(v.to_owned())
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<IdText, E> {
+            Ok(IdText::from(v))
         }
 
-        fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
-            Ok(v)
+        fn visit_string<E: de::Error>(self, v: String) -> Result<IdText, E> {
+            Ok(IdText::from(v))
         }
 
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
-            Ok(v.to_string())
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<IdText, E> {
+            Ok(IdText::from_u64(v))
         }
 
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
-            Ok(v.to_string())
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<IdText, E> {
+            Ok(IdText::from_i64(v))
         }
     }
 

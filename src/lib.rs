@@ -224,6 +224,7 @@ mod macros;
 mod background;
 mod deliver;
 mod drift;
+mod id_text;
 mod lenient;
 mod members;
 
