@@ -17,7 +17,7 @@
 //! - `fixtures`: each of the six Room fixtures through the layer, its floor and the
 //!   hand-written axum route.
 //! - `pass_through`: `GET /healthz` through the inner service alone and through the
-//!   layer around it.
+//!   layer around it, for a bare `service_fn` and for an axum `Router` with a few routes.
 //! - `growth`: member-leave bodies with 10, 1,000 and 10,000 members through the layer,
 //!   the floor, and `serde_json::from_slice::<MemberLeft>` alone, in bytes per second.
 //!
@@ -129,10 +129,26 @@ fn pass_through(c: &mut Criterion) {
     assert_eq!(run(&mut layer, healthz()).1, "ok");
     assert_eq!(run(&mut extensions, healthz()).1, "ok");
 
+    let mut router = app_router();
+    let mut layer_router = layer_around_router();
+    assert_eq!(run(&mut router, healthz()).1, "ok");
+    assert_eq!(run(&mut layer_router, healthz()).1, "ok");
+
     let mut group = c.benchmark_group("pass_through");
     group.throughput(Throughput::Elements(1));
     group.bench_function("inner_alone", |b| {
         b.iter_batched(healthz, |r| run(&mut bare, r), BatchSize::SmallInput)
+    });
+    // An application that routes: what the layer adds in front of a real app.
+    group.bench_function("router_alone", |b| {
+        b.iter_batched(healthz, |r| run(&mut router, r), BatchSize::SmallInput)
+    });
+    group.bench_function("layer_around_router", |b| {
+        b.iter_batched(
+            healthz,
+            |r| run(&mut layer_router, r),
+            BatchSize::SmallInput,
+        )
     });
     group.bench_function("layer_handler_mode", |b| {
         b.iter_batched(healthz, |r| run(&mut layer, r), BatchSize::SmallInput)
@@ -240,6 +256,7 @@ fn interleaved() {
     let (mut layer_s, mut floor_s, mut axum_s) =
         (layer(), floor_for(MEMBER_LEAVE), axum_hand_written());
     let (mut bare_s, mut pass_s) = (inner(), layer());
+    let (mut router_s, mut pass_router_s) = (app_router(), layer_around_router());
     let (mut big_layer_s, big_floor) = (layer(), floor_for(MEMBER_LEAVE));
     let mut contenders = vec![
         Contender {
@@ -282,6 +299,18 @@ fn interleaved() {
             name: "pass_layer",
             block: 1000,
             run: Box::new(|n| timed(n, healthz, |r| drop(black_box(run(&mut pass_s, r))))),
+            samples: Vec::new(),
+        },
+        Contender {
+            name: "pass_router_alone",
+            block: 1000,
+            run: Box::new(|n| timed(n, healthz, |r| drop(black_box(run(&mut router_s, r))))),
+            samples: Vec::new(),
+        },
+        Contender {
+            name: "pass_layer_router",
+            block: 1000,
+            run: Box::new(|n| timed(n, healthz, |r| drop(black_box(run(&mut pass_router_s, r))))),
             samples: Vec::new(),
         },
         Contender {
@@ -349,6 +378,10 @@ fn interleaved() {
     println!(
         "| pass_layer / pass_inner_alone | {:.3} |",
         ratio("pass_layer", "pass_inner_alone")
+    );
+    println!(
+        "| pass_layer_router / pass_router_alone | {:.3} |",
+        ratio("pass_layer_router", "pass_router_alone")
     );
     println!(
         "| 10,000-member body ({} B): layer MB/s | {:.0} |",

@@ -339,6 +339,25 @@ pub fn layer_in_router() -> Router {
         )
 }
 
+/// An axum application with a few routes, as the inner service of a real deployment:
+/// for the pass-through against an application that routes.
+pub fn app_router() -> Router {
+    Router::new()
+        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .route("/api/rooms", axum::routing::get(|| async { "[]" }))
+        .route("/api/rooms/{id}", axum::routing::get(|| async { "{}" }))
+}
+
+/// [`app_router`] behind the layer in handler mode, as a service of its own.
+pub fn layer_around_router() -> RoomWebhook<Router, ToHandler<Noop>> {
+    RoomWebhookLayer::builder()
+        .sdk_app_id(APP)
+        .handler(Noop)
+        .build()
+        .expect("a valid configuration")
+        .layer(app_router())
+}
+
 // ---------------------------------------------------------------------------------------
 // The floor: collect, `serde_json::from_slice` into the same struct, fixed answer.
 
