@@ -45,9 +45,7 @@ async fn main() -> ExitCode {
             .and_then(routable)
     });
     match started.await {
-        Ok((listener, webhook, shutdown)) => {
-            support::serve_axum(listener, app(webhook), shutdown).await
-        }
+        Ok((listener, webhook, shutdown)) => support::serve(listener, app(webhook), shutdown).await,
         Err(exit) => exit,
     }
 }

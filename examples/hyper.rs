@@ -25,22 +25,14 @@
 mod support;
 
 use std::convert::Infallible;
-use std::future::Future;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use bytes::Bytes;
 use http::{Method, Request, Response, StatusCode};
 use http_body_util::Full;
 use hyper::body::Incoming;
-use hyper::server::conn::http1;
-use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::service::TowerToHyperService;
-use support::{Recorder, GRACE};
+use support::Recorder;
 use tencent_room_webhook::{RoomWebhookLayer, ToHandler, WebhookBody};
-use tokio::net::TcpListener;
-use tokio::sync::watch;
-use tokio::task::JoinSet;
 use tower::{Service, ServiceBuilder};
 
 const DEFAULT_ADDR: &str = "127.0.0.1:8082";
@@ -52,11 +44,7 @@ async fn main() -> ExitCode {
         layer.handler(Recorder::stdout()).build()
     });
     match started.await {
-        Ok((listener, webhook, shutdown)) => {
-            serve(listener, app(webhook), shutdown).await;
-            tracing::info!("stopped");
-            ExitCode::SUCCESS
-        }
+        Ok((listener, webhook, shutdown)) => support::serve(listener, app(webhook), shutdown).await,
         Err(exit) => exit,
     }
 }
@@ -93,76 +81,4 @@ async fn not_found_but_healthz(
         http::HeaderValue::from_static("text/plain; charset=utf-8"),
     );
     Ok(response)
-}
-
-/// Accepts connections until `shutdown` resolves, one task each; then asks the open ones
-/// to close after their request in flight, and waits for them up to [`GRACE`].
-async fn serve<S>(listener: TcpListener, app: S, shutdown: impl Future<Output = ()>)
-where
-    S: Service<
-            Request<Incoming>,
-            Response = Response<WebhookBody<Full<Bytes>>>,
-            Error = Infallible,
-        > + Clone
-        + Send
-        + 'static,
-    S::Future: Send + 'static,
-{
-    let mut builder = http1::Builder::new();
-    // The timer lets hyper drop clients that never finish sending their headers.
-    builder.keep_alive(true).timer(TokioTimer::new());
-    // Dropping (or sending on) the sender tells every connection to wind down.
-    let (stop, stopped) = watch::channel(());
-    let mut connections = JoinSet::new();
-    let mut shutdown = std::pin::pin!(shutdown);
-
-    loop {
-        let (stream, peer) = tokio::select! {
-            () = &mut shutdown => break,
-            // Reap finished connection tasks so that the set does not grow forever.
-            Some(_) = connections.join_next(), if !connections.is_empty() => continue,
-            accepted = listener.accept() => match accepted {
-                Ok(accepted) => accepted,
-                Err(error) => {
-                    // Such as too many open files: back off instead of spinning.
-                    tracing::warn!(%error, "could not accept a connection");
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    continue;
-                }
-            },
-        };
-        let connection =
-            builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
-        let mut stopped = stopped.clone();
-        connections.spawn(async move {
-            let mut connection = std::pin::pin!(connection);
-            let result = tokio::select! {
-                result = connection.as_mut() => result,
-                _ = stopped.changed() => {
-                    connection.as_mut().graceful_shutdown();
-                    connection.await
-                }
-            };
-            if let Err(error) = result {
-                tracing::debug!(%error, %peer, "connection ended with an error");
-            }
-        });
-    }
-
-    drop(listener);
-    drop(stop);
-    let open = connections.len();
-    if open > 0 {
-        tracing::info!(open, "waiting for open connections to finish");
-    }
-    let drained = tokio::time::timeout(GRACE, async {
-        while connections.join_next().await.is_some() {}
-    });
-    if drained.await.is_err() {
-        tracing::warn!(
-            still_open = connections.len(),
-            "connections still open after {GRACE:?}: closing them"
-        );
-        connections.shutdown().await;
-    }
 }

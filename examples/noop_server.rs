@@ -3,14 +3,14 @@
 //!
 //! ```text
 //! cargo run --release --example noop_server -- 127.0.0.1:18081          # hyper, as bare_hyper
-//! cargo run --release --example noop_server -- 127.0.0.1:18082 --axum   # axum::serve + Router
+//! cargo run --release --example noop_server -- 127.0.0.1:18082 --axum   # on an axum Router
 //! ```
 //!
 //! By default it is served by exactly the loop of `examples/bare_hyper.rs` (hyper 1
 //! HTTP/1, one task per connection) through `hyper_util`'s tower adapter, so that the
 //! ratio to `bare_hyper` is the layer's cost alone: checks, body, decode, answer. With
-//! `--axum` it is the layer on an axum `Router` served by `axum::serve`, as the reference
-//! server has it, so that the ratio to the reference server is its handler's cost.
+//! `--axum` it is the layer on an axum `Router`, as the reference server has it (served
+//! by the same loop), so that the ratio to the reference server is its handler's cost.
 //!
 //! It listens on the loopback address given (default `127.0.0.1:18081`), refuses any
 //! other, and runs until it is killed.
@@ -24,6 +24,7 @@ use axum::routing::get;
 use axum::Router;
 use bytes::Bytes;
 use http::{Request, Response, StatusCode};
+use http_body::Body;
 use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
@@ -31,7 +32,7 @@ use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
 use tencent_room_webhook::{RoomHandler, RoomWebhookLayer};
 use tokio::net::TcpListener;
-use tower::ServiceBuilder;
+use tower::{Service, ServiceBuilder};
 
 const DEFAULT_ADDR: &str = "127.0.0.1:18081";
 const DEMO_SDK_APP_ID: u64 = 1400000000;
@@ -83,18 +84,27 @@ async fn main() -> ExitCode {
         let app = Router::new()
             .route("/healthz", get(|| async { "ok" }))
             .layer(webhook);
-        return match axum::serve(listener, app).await {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(error) => {
-                eprintln!("the server failed: {error}");
-                ExitCode::FAILURE
-            }
-        };
+        serve(listener, app).await
+    } else {
+        let app = ServiceBuilder::new()
+            .layer(webhook)
+            .service_fn(not_found_but_healthz);
+        serve(listener, app).await
     }
+}
 
-    let app = ServiceBuilder::new()
-        .layer(webhook)
-        .service_fn(not_found_but_healthz);
+/// The loop of `examples/bare_hyper.rs`: hyper 1 HTTP/1, one task per connection.
+async fn serve<S, B>(listener: TcpListener, app: S) -> ExitCode
+where
+    S: Service<Request<Incoming>, Response = Response<B>, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+    B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     let builder = http1::Builder::new();
     loop {
         let stream = match listener.accept().await {

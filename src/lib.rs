@@ -129,6 +129,11 @@
 //! refusals are responses, never errors. `poll_ready` is the inner service's. By default
 //! the layer depends on neither tokio nor axum (see the feature flags).
 //!
+//! On an axum app, `Router::layer(webhook)` and `webhook.layer(router)` both work. axum
+//! runs `Router::layer` middleware after routing (on the fallback, for the callback path),
+//! so around the whole `Router` callbacks skip the route lookup: the reference server
+//! (`examples/server.rs`) does that.
+//!
 //! ```
 //! use std::time::Duration;
 //! use tencent_room_webhook::RoomWebhookLayer;

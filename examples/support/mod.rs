@@ -6,8 +6,9 @@
 // Each example uses only part of this: `extensions` has no `Recorder`, `hyper` no axum.
 #![allow(dead_code)]
 
+use std::convert::Infallible;
 use std::fmt::Display;
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::io::{self, BufWriter, Stdout, Write};
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -15,13 +16,20 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use axum::Router;
+use http::{Request, Response};
+use http_body::Body;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
 use tencent_room_webhook::{
     CallbackContext, ErrorCode, Event, HandlerError, HandlerResult, RoomHandler,
     RoomWebhookBuilder, RoomWebhookLayer, SdkAppId,
 };
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+use tower::Service;
 use tracing_subscriber::EnvFilter;
 
 const DEMO_SDK_APP_ID: SdkAppId = SdkAppId::new(1400000000);
@@ -71,43 +79,87 @@ pub async fn start<M, E: Display>(
     Ok((listener, webhook, shutdown))
 }
 
-/// Serves an axum app until `shutdown`, then lets open connections finish for up to
-/// [`GRACE`], and says how it ended.
-pub async fn serve_axum(
+/// Serves `app` (an axum `Router`, or any tower service of HTTP) over HTTP/1 with
+/// hyper's connection builder, one task per connection, until `shutdown` resolves; then
+/// asks the open connections to close after their request in flight, waits for them up
+/// to [`GRACE`], and says how it ended.
+///
+/// Rather than `axum::serve`: hyper's builder, given a timer, drops clients that never
+/// finish sending their headers (after 30 s), which a server facing the Internet needs;
+/// and it costs less per request (see BENCHMARKS.md, loopback).
+pub async fn serve<S, B>(
     listener: TcpListener,
-    app: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> ExitCode {
-    // axum waits for every open connection to finish; a client that stalls mid-request
-    // would hold the shutdown forever, so the wait is bounded by GRACE.
-    let (signalled, grace_starts) = oneshot::channel();
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-        shutdown.await;
-        let _ = signalled.send(());
-    });
-    let grace_over = async move {
-        match grace_starts.await {
-            Ok(()) => tokio::time::sleep(GRACE).await,
-            // The server ended without a signal: the other branch has its result.
-            Err(_) => std::future::pending().await,
-        }
-    };
-    tokio::select! {
-        result = server.into_future() => match result {
-            Ok(()) => {
-                tracing::info!("stopped");
-                ExitCode::SUCCESS
+    app: S,
+    shutdown: impl Future<Output = ()>,
+) -> ExitCode
+where
+    S: Service<Request<Incoming>, Response = Response<B>, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+    B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let mut builder = http1::Builder::new();
+    builder.keep_alive(true).timer(TokioTimer::new());
+    // Dropping (or sending on) the sender tells every connection to wind down.
+    let (stop, stopped) = watch::channel(());
+    let mut connections = JoinSet::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+
+    loop {
+        let (stream, peer) = tokio::select! {
+            () = &mut shutdown => break,
+            // Reap finished connection tasks so that the set does not grow forever.
+            Some(_) = connections.join_next(), if !connections.is_empty() => continue,
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Such as too many open files: back off instead of spinning.
+                    tracing::warn!(%error, "could not accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+        };
+        let connection =
+            builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        let mut stopped = stopped.clone();
+        connections.spawn(async move {
+            let mut connection = std::pin::pin!(connection);
+            let result = tokio::select! {
+                result = connection.as_mut() => result,
+                _ = stopped.changed() => {
+                    connection.as_mut().graceful_shutdown();
+                    connection.await
+                }
+            };
+            if let Err(error) = result {
+                tracing::debug!(%error, %peer, "connection ended with an error");
             }
-            Err(error) => {
-                tracing::error!(%error, "the server failed");
-                ExitCode::FAILURE
-            }
-        },
-        () = grace_over => {
-            tracing::warn!("connections still open after {GRACE:?}: closing them");
-            ExitCode::SUCCESS
-        }
+        });
     }
+
+    drop(listener);
+    drop(stop);
+    let open = connections.len();
+    if open > 0 {
+        tracing::info!(open, "waiting for open connections to finish");
+    }
+    let drained = tokio::time::timeout(GRACE, async {
+        while connections.join_next().await.is_some() {}
+    });
+    if drained.await.is_err() {
+        tracing::warn!(
+            still_open = connections.len(),
+            "connections still open after {GRACE:?}: closing them"
+        );
+        connections.shutdown().await;
+    }
+    tracing::info!("stopped");
+    ExitCode::SUCCESS
 }
 
 /// The handler of the handler-mode examples: writes every event, whatever its command,
