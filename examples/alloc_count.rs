@@ -17,7 +17,8 @@
 //!
 //! Loop variants: `layer`, `layer_signed`, `extensions`, `floor`, `axum`, `decode`
 //! (`serde_json::from_slice::<MemberLeft>` alone), `event_decode` (`Event::decode`
-//! alone), `pass_inner` and `pass_layer` (`GET /healthz` without and with the layer), and
+//! alone), `pass_inner` and `pass_layer` (`GET /healthz` without and with the layer),
+//! `pass_router` and `pass_layer_router` (the same with an axum `Router` inside), and
 //! `growth_layer` / `growth_decode` (a 10,000-member body); `decode_str` and
 //! `growth_decode_str` decode with `serde_json::from_str` after one UTF-8 check of the
 //! whole body, an alternative to `from_slice`; `growth_decode_borrowed` borrows each ID
@@ -365,6 +366,18 @@ fn repeat(variant: &str, n: usize) -> Result<(), String> {
         }
         "pass_layer" => {
             let mut s = layer();
+            measured((0..n).map(|_| healthz()).collect(), |r| {
+                drop(black_box(run(&mut s, r)))
+            });
+        }
+        "pass_router" => {
+            let mut s = app_router();
+            measured((0..n).map(|_| healthz()).collect(), |r| {
+                drop(black_box(run(&mut s, r)))
+            });
+        }
+        "pass_layer_router" => {
+            let mut s = layer_around_router();
             measured((0..n).map(|_| healthz()).collect(), |r| {
                 drop(black_box(run(&mut s, r)))
             });

@@ -483,37 +483,25 @@ impl Event {
 /// the unnamed members included. Unknown and undecodable events encode their body as is.
 impl Serialize for Event {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn tagged<S: Serializer>(
+        fn tagged<S: Serializer, T: Record>(
             serializer: S,
+            event: &T,
             command: &str,
-            members: impl FnOnce(&mut S::SerializeMap) -> Result<(), S::Error>,
         ) -> Result<S::Ok, S::Error> {
             let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("CallbackCommand", command)?;
-            members(&mut map)?;
+            event.write_members(&mut map, true)?;
             map.end()
         }
 
         let command = self.command();
         match self {
-            Self::RoomCreated(event) => {
-                tagged(serializer, command, |map| event.write_members(map, true))
-            }
-            Self::RoomDestroyed(event) => {
-                tagged(serializer, command, |map| event.write_members(map, true))
-            }
-            Self::RoomInfoUpdated(event) => {
-                tagged(serializer, command, |map| event.write_members(map, true))
-            }
-            Self::MemberEntered(event) => {
-                tagged(serializer, command, |map| event.write_members(map, true))
-            }
-            Self::MemberLeft(event) => {
-                tagged(serializer, command, |map| event.write_members(map, true))
-            }
-            Self::SeatListChanged(event) => {
-                tagged(serializer, command, |map| event.write_members(map, true))
-            }
+            Self::RoomCreated(event) => tagged(serializer, event, command),
+            Self::RoomDestroyed(event) => tagged(serializer, event, command),
+            Self::RoomInfoUpdated(event) => tagged(serializer, event, command),
+            Self::MemberEntered(event) => tagged(serializer, event, command),
+            Self::MemberLeft(event) => tagged(serializer, event, command),
+            Self::SeatListChanged(event) => tagged(serializer, event, command),
             Self::Unknown(event) => event.body.serialize(serializer),
             Self::Undecodable(event) => event.body.serialize(serializer),
         }

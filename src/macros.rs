@@ -231,11 +231,7 @@ macro_rules! record {
                     extra,
                 })
             }
-        }
 
-        impl $name {
-            /// Writes the named members that are present, then `extra` (without a
-            /// `CallbackCommand` in it when `skip_command`, which the caller writes).
             fn write_members<M: serde::ser::SerializeMap>(
                 &self,
                 map: &mut M,
@@ -265,7 +261,7 @@ macro_rules! record {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 use serde::ser::SerializeMap as _;
                 let mut map = serializer.serialize_map(None)?;
-                self.write_members(&mut map, false)?;
+                crate::members::Record::write_members(self, &mut map, false)?;
                 map.end()
             }
         }

@@ -12,6 +12,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::ser::SerializeMap;
 
 /// An object of the protocol with a generated decoder.
 pub(crate) trait Record: Sized {
@@ -22,6 +23,14 @@ pub(crate) trait Record: Sized {
         map: A,
         command: Option<&str>,
     ) -> Result<Self, A::Error>;
+
+    /// Writes the named members that are present, then the unnamed ones; without a
+    /// `CallbackCommand` among those when `skip_command` (the caller writes its own).
+    fn write_members<M: SerializeMap>(
+        &self,
+        map: &mut M,
+        skip_command: bool,
+    ) -> Result<(), M::Error>;
 }
 
 /// Reads a [`Record`] from a JSON object.
