@@ -129,7 +129,12 @@ where
         let future: CallbackFuture<ResBody, S::Error> = Box::pin({
             let span = span.clone();
             async move {
-                let response = match receive(body, &config, &context, &span).await {
+                // Read, then decode outside any `await`: the event goes straight into the
+                // handler's future rather than through the states of one more future.
+                let received = read_limited(body, config.body_limit)
+                    .await
+                    .and_then(|bytes| Ok((decode(&bytes, &config, &context, &span)?, bytes)));
+                let response = match received {
                     Ok((event, _)) if !config.has_options() => {
                         run(&*handler, event, &context).await.into_response(&span)
                     }
@@ -185,7 +190,10 @@ where
             let span = span.clone();
             async move {
                 let (parts, body) = request.into_parts();
-                let (event, bytes) = match receive(body, &config, &context, &span).await {
+                let received = read_limited(body, config.body_limit)
+                    .await
+                    .and_then(|bytes| Ok((decode(&bytes, &config, &context, &span)?, bytes)));
+                let (event, bytes) = match received {
                     Ok(received) => received,
                     Err(rejection) => return Ok(rejected(rejection, &span).map(WebhookBody::full)),
                 };
@@ -389,25 +397,20 @@ fn value_of<'a>(param: &'a Param<'_>) -> Option<&'a str> {
     }
 }
 
-/// Reads the body, never past the limit, and decodes it against the query's command.
-async fn receive<B>(
-    body: B,
+/// Decodes the body against the query's command, and notes the room and any drift.
+fn decode(
+    bytes: &Bytes,
     config: &Config,
     context: &CallbackContext,
     span: &tracing::Span,
-) -> Result<(Event, Bytes), Rejection>
-where
-    B: Body,
-    B::Error: Into<BoxError>,
-{
-    let bytes = read_limited(body, config.body_limit).await?;
-    let event = Event::decode(&context.command, &bytes)
+) -> Result<Event, Rejection> {
+    let event = Event::decode(&context.command, bytes)
         .map_err(|error| Rejection::bad_request(error.to_string()))?;
     if let Some(room) = event.room_id().filter(|_| !span.is_disabled()) {
         span.record("room_id", room.as_str());
     }
     config.drift.note(&event);
-    Ok((event, bytes))
+    Ok(event)
 }
 
 /// The whole body, refused as soon as it passes `limit`. A body in one frame (the usual
