@@ -21,8 +21,9 @@
 #              reference/reference_warn is the log line's cost, the rest the event line's).
 #   noop       examples/noop_server.rs: the layer with a no-op handler, served by the same
 #              hyper loop as bare_hyper (so noop/bare is the layer's cost alone).
-#   noop_axum  examples/noop_server.rs --axum: the layer with a no-op handler on an axum
-#              Router served by axum::serve (so reference/noop_axum is the handler's cost).
+#   noop_axum  examples/noop_server.rs --axum: the layer with a no-op handler around an
+#              axum Router, as the reference server has it, served by the same loop (so
+#              reference/noop_axum is the handler's cost, and the serve loop's).
 #   bare       examples/bare_hyper.rs: hyper 1, reads the body, answers the fixed body.
 #
 # To compare with an earlier build under the very same load, copy that build's

@@ -87,6 +87,12 @@ def main() -> None:
         t = estimate("pass_through", name)
         extra = "-" if t is None or inner is None else f"{t - inner:+.0f} ns ({(t / inner - 1) * 100:+.1f} %)"
         print(f"| {name} | {ns(t)} | {extra} |")
+    router = estimate("pass_through", "router_alone")
+    if router is not None:
+        print(f"| axum Router alone | {ns(router)} | |")
+        t = estimate("pass_through", "layer_around_router")
+        extra = "-" if t is None else f"{t - router:+.0f} ns ({(t / router - 1) * 100:+.1f} %)"
+        print(f"| layer_around_router | {ns(t)} | {extra} |")
 
     print("\n### Growth: member-leave bodies (criterion medians)\n")
     print("| members | body | layer | MB/s | floor | MB/s | decode alone | MB/s |")

@@ -12,8 +12,8 @@
 //!
 //! - `per_callback`: the member-leave fixture through the layer's `Service::call` (no-op
 //!   handler), the floor, the hand-written axum route, the signed path, extension mode
-//!   (a `service_fn` and an axum route behind it), and the layer on an axum `Router` as
-//!   the reference server has it.
+//!   (a `service_fn` and an axum route behind it), and the layer on `Router::layer` as
+//!   the quick start has it.
 //! - `fixtures`: each of the six Room fixtures through the layer, its floor and the
 //!   hand-written axum route.
 //! - `pass_through`: `GET /healthz` through the inner service alone and through the

@@ -9,8 +9,9 @@
 //! By default it is served by exactly the loop of `examples/bare_hyper.rs` (hyper 1
 //! HTTP/1, one task per connection) through `hyper_util`'s tower adapter, so that the
 //! ratio to `bare_hyper` is the layer's cost alone: checks, body, decode, answer. With
-//! `--axum` it is the layer on an axum `Router`, as the reference server has it (served
-//! by the same loop), so that the ratio to the reference server is its handler's cost.
+//! `--axum` it is the layer around an axum `Router`, as the reference server has it
+//! (served by the same loop), so that the ratio to the reference server is its handler's
+//! cost and its serve loop's.
 //!
 //! It listens on the loopback address given (default `127.0.0.1:18081`), refuses any
 //! other, and runs until it is killed.
@@ -32,7 +33,7 @@ use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
 use tencent_room_webhook::{RoomHandler, RoomWebhookLayer};
 use tokio::net::TcpListener;
-use tower::{Service, ServiceBuilder};
+use tower::{Layer, Service, ServiceBuilder};
 
 const DEFAULT_ADDR: &str = "127.0.0.1:18081";
 const DEMO_SDK_APP_ID: u64 = 1400000000;
@@ -81,10 +82,8 @@ async fn main() -> ExitCode {
     );
 
     if axum {
-        let app = Router::new()
-            .route("/healthz", get(|| async { "ok" }))
-            .layer(webhook);
-        serve(listener, app).await
+        let routes = Router::new().route("/healthz", get(|| async { "ok" }));
+        serve(listener, webhook.layer(routes)).await
     } else {
         let app = ServiceBuilder::new()
             .layer(webhook)

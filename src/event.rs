@@ -225,8 +225,9 @@ macro_rules! event {
                 pub event_time: Option<EventTime> = "EventTime",
             }
             /// Body members this crate does not name (for example the `EventType` that
-            /// Tencent's Live product adds), kept as sent. The decoder checks
-            /// `CallbackCommand` and does not keep it here.
+            /// Tencent's Live product adds), kept as sent. [`Event::decode`] and
+            /// [`Event::from_json`] check `CallbackCommand` and leave it out; the struct's
+            /// own `Deserialize` keeps it here.
             extra;
         }
 

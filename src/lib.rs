@@ -129,10 +129,34 @@
 //! refusals are responses, never errors. `poll_ready` is the inner service's. By default
 //! the layer depends on neither tokio nor axum (see the feature flags).
 //!
-//! On an axum app, `Router::layer(webhook)` and `webhook.layer(router)` both work. axum
-//! runs `Router::layer` middleware after routing (on the fallback, for the callback path),
-//! so around the whole `Router` callbacks skip the route lookup: the reference server
-//! (`examples/server.rs`) does that.
+//! On an axum app, `Router::layer(webhook)` is the simplest (the quick start). axum runs
+//! `Router::layer` middleware after routing, so each callback first costs a route lookup
+//! (in handler mode it lands on the fallback). Around the whole `Router`, callbacks skip
+//! routing; the result is a tower service, served through hyper as the reference server
+//! (`examples/server.rs`) does, or by `axum::serve` once its answers are axum's:
+//!
+//! ```no_run
+//! use axum::response::IntoResponse;
+//! use axum::{routing::get, Router, ServiceExt};
+//! use tencent_room_webhook::{RoomHandler, RoomWebhookLayer};
+//! use tower::ServiceBuilder;
+//!
+//! struct MyHandler;
+//! impl RoomHandler for MyHandler {}
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let webhook = RoomWebhookLayer::builder().sdk_app_id(1400000000).handler(MyHandler).build()?;
+//! let routes = Router::new().route("/healthz", get(|| async { "ok" }));
+//! let app = ServiceBuilder::new()
+//!     .map_response(IntoResponse::into_response)
+//!     .layer(webhook)
+//!     .service(routes);
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! let app = ServiceExt::<axum::extract::Request>::into_make_service(app);
+//! axum::serve(listener, app).await?;
+//! # Ok(())
+//! # }
+//! ```
 //!
 //! ```
 //! use std::time::Duration;

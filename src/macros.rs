@@ -214,7 +214,7 @@ macro_rules! record {
                             }
                         )*
                         ("CallbackCommand", Some(expected)) => {
-                            crate::members::check_command(&mut map, expected)?;
+                            crate::members::expect_command(&mut map, expected)?;
                             command_seen = true;
                         }
                         _ => {

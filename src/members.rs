@@ -1,11 +1,12 @@
 //! Reading and writing the JSON members of the protocol's objects, for the decoders that
 //! `record!` generates.
 //!
-//! Serde's derive keeps unnamed members with `#[serde(flatten)]`, which buffers every member
-//! of the object, named or not, before reading any field: on a 10,000-member body that is
-//! the whole list twice. The generated decoders read each member once, straight into its
-//! field, and the event decoders check `CallbackCommand` in the same pass, borrowed from the
-//! body, instead of keeping it among the unnamed members to be taken out afterwards.
+//! Serde's derive keeps unnamed members with `#[serde(flatten)]`: it buffers them, then
+//! reads `extra` out of the buffer. `CallbackCommand`, which no struct names, went that way
+//! too, to be taken out of `extra` and checked afterwards, after a scan of the body for a
+//! repeated command. The generated decoders read each member once, straight into its
+//! field or into `extra`, and the event decoders check `CallbackCommand` in the same pass,
+//! borrowed from the body.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -60,7 +61,7 @@ impl<'de, T: Record> Visitor<'de> for RecordVisitor<'_, T> {
     }
 }
 
-/// A member's name, borrowed from the body unless it had to be unescaped.
+/// A member's name (or a text value), borrowed from the body unless it had to be unescaped.
 pub(crate) struct Key<'de>(Cow<'de, str>);
 
 impl<'de> Key<'de> {
@@ -106,20 +107,12 @@ impl<'de> Visitor<'de> for CowVisitor {
 ///
 /// The error only has to make the event unreadable: the caller then reads the body as a
 /// plain object, which tells a missing, non-text, different or repeated command apart.
-pub(crate) fn check_command<'de, A: MapAccess<'de>>(
+pub(crate) fn expect_command<'de, A: MapAccess<'de>>(
     map: &mut A,
     expected: &str,
 ) -> Result<(), A::Error> {
-    struct Command<'de>(Cow<'de, str>);
-
-    impl<'de> serde::Deserialize<'de> for Command<'de> {
-        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            deserializer.deserialize_str(CowVisitor).map(Command)
-        }
-    }
-
-    let Command(found) = map.next_value()?;
-    if found == expected {
+    let found: Key<'de> = map.next_value()?;
+    if found.as_str() == expected {
         Ok(())
     } else {
         Err(de::Error::custom(

@@ -352,13 +352,18 @@ impl Known {
     }
 }
 
-/// `name.eq_ignore_ascii_case(expected)` for an `expected` of ASCII letters only, of the
-/// same length, between 4 and 16 bytes, a word or two at a time. With 0x20 set in every
+/// `name.eq_ignore_ascii_case(expected)` for an `expected` of ASCII letters only; between
+/// 4 and 16 bytes (all of Tencent's names), a word or two at a time. With 0x20 set in every
 /// byte (the lower-case bit), a byte equals a lower-case letter only if it is that
 /// letter in either case: one comparison per word, whatever the case sent.
 fn letters_eq_ignore_case(name: &[u8], expected: &[u8]) -> bool {
     debug_assert!(expected.iter().all(u8::is_ascii_alphabetic));
-    debug_assert!((4..=16).contains(&expected.len()) && name.len() == expected.len());
+    if name.len() != expected.len() {
+        return false;
+    }
+    if !(4..=16).contains(&expected.len()) {
+        return name.eq_ignore_ascii_case(expected);
+    }
     fn word<const N: usize>(bytes: &[u8]) -> [u8; N] {
         bytes.try_into().expect("a word's worth of bytes")
     }
@@ -511,7 +516,8 @@ mod tests {
         ] {
             assert!(Known::of(name).is_some(), "{name}");
         }
-        // Bytes that differ from a letter by the lower-case bit alone, and other lengths.
+        // Bytes that differ from a letter by the 0x40 bit (equal to it once 0x20 is set,
+        // were 0x40 ignored too), and other lengths.
         for name in [
             "Sig\x0e",
             "S\x04kAppid",
@@ -525,6 +531,32 @@ mod tests {
             "",
         ] {
             assert_eq!(Known::of(name), None, "{name:?}");
+        }
+    }
+
+    #[test]
+    fn the_word_search_finds_the_delimiter_a_byte_scan_finds() {
+        // Every length around the eight-byte words, each delimiter at every position,
+        // with plain ASCII, multi-byte UTF-8 and bytes near the delimiters around it.
+        let fillers: [&[u8]; 4] = [b"a", "长".as_bytes(), b"'", b"\xff"];
+        for len in 0..=20 {
+            for filler in fillers {
+                let plain: Vec<u8> = filler.iter().copied().cycle().take(len).collect();
+                assert_eq!(next_delimiter(&plain, 0), None, "{plain:?}");
+                for at in 0..len {
+                    for delimiter in [b'&', b'=', b'%', b'+'] {
+                        let mut bytes = plain.clone();
+                        bytes[at] = delimiter;
+                        for from in 0..=len {
+                            let expected = bytes[from..]
+                                .iter()
+                                .position(|b| b"&=%+".contains(b))
+                                .map(|offset| from + offset);
+                            assert_eq!(next_delimiter(&bytes, from), expected, "{bytes:?} {from}");
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -237,6 +237,57 @@ async fn on_an_axum_router_the_extension_mode_reaches_an_axum_handler() {
     answered(response).await.assert_fail(200, 99);
 }
 
+#[tokio::test]
+async fn around_a_whole_axum_router_both_modes_answer_callbacks_and_pass_routes() {
+    let routes = || {
+        Router::new()
+            .route("/healthz", get(|| async { "ok" }))
+            .route("/callback", axum_post(extension_handler))
+    };
+    let recorder = Recorder::default();
+    let handler_mode = RoomWebhookLayer::builder()
+        .sdk_app_id(APP)
+        .handler(recorder.clone())
+        .build()
+        .unwrap()
+        .layer(routes());
+    let extension_mode = RoomWebhookLayer::builder()
+        .sdk_app_id(APP)
+        .build()
+        .unwrap()
+        .layer(routes());
+
+    let response = handler_mode
+        .clone()
+        .oneshot(fixture_request("room/after_destroy_room.json").map(axum::body::Body::new))
+        .await
+        .unwrap();
+    answered(response).await.assert_ok();
+    assert_eq!(recorder.take().len(), 1, "the handler, not the route");
+    let response = extension_mode
+        .clone()
+        .oneshot(fixture_request("room/after_member_enter.json").map(axum::body::Body::new))
+        .await
+        .unwrap();
+    answered(response).await.assert_fail(200, 99);
+
+    for app in [
+        handler_mode.oneshot(healthz()).await,
+        extension_mode.oneshot(healthz()).await,
+    ] {
+        let response = app.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        assert_eq!(&body[..], b"ok");
+    }
+
+    fn healthz() -> Request<axum::body::Body> {
+        Request::get("/healthz")
+            .body(axum::body::Body::empty())
+            .unwrap()
+    }
+}
+
 // Plain hyper 1, over a real socket, with a real client.
 
 /// Serves `service` on a loopback port with hyper 1, one task per connection; counts the

@@ -417,3 +417,44 @@ fn an_event_is_written_with_its_command_once_even_when_extra_has_one() {
     let written = serde_json::to_string(&Event::RoomDestroyed(destroyed)).unwrap();
     assert_eq!(written.matches("CallbackCommand").count(), 1, "{written}");
 }
+
+#[test]
+fn a_known_command_whose_body_has_another_command_is_refused_even_after_an_unreadable_field() {
+    let cases: [(&str, DecodeError); 4] = [
+        (
+            r#"{"RoomId":{"x":1},"CallbackCommand":"Room.Other"}"#,
+            DecodeError::CommandMismatch,
+        ),
+        (r#"{"MemberCount":"x"}"#, DecodeError::MissingCommand),
+        (r#"{"CallbackCommand":null}"#, DecodeError::CommandNotText),
+        (
+            r#"{"MemberCount":"x","CallbackCommand":7}"#,
+            DecodeError::CommandNotText,
+        ),
+    ];
+    for (body, expected) in cases {
+        assert_eq!(
+            Event::decode("Room.CallbackAfterMemberLeave", body.as_bytes()).unwrap_err(),
+            expected,
+            "{body}"
+        );
+    }
+}
+
+#[test]
+fn a_callback_command_inside_room_info_is_one_of_its_members() {
+    let body = br#"{"CallbackCommand":"Room.CallbackAfterUpdateRoomInfo",
+        "RoomInfo":{"RoomId":"r1","CallbackCommand":"kept"}}"#;
+    let event = Event::from_json(body).unwrap();
+    let Event::RoomInfoUpdated(updated) = &event else {
+        panic!("{event:?}")
+    };
+    let info = updated.room_info.as_ref().unwrap();
+    assert_eq!(info.extra["CallbackCommand"], "kept");
+    let written: Value = serde_json::to_value(&event).unwrap();
+    assert_eq!(written["RoomInfo"]["CallbackCommand"], "kept");
+    assert_eq!(
+        written["CallbackCommand"],
+        "Room.CallbackAfterUpdateRoomInfo"
+    );
+}

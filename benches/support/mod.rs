@@ -326,7 +326,8 @@ pub fn layer_extensions_axum() -> Router {
     )
 }
 
-/// The layer in handler mode on an axum `Router`, as the reference server has it.
+/// The layer in handler mode on `Router::layer`, as the quick start has it (callbacks are
+/// routed first, to the fallback).
 pub fn layer_in_router() -> Router {
     Router::new()
         .route("/healthz", axum::routing::get(|| async { "ok" }))

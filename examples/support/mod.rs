@@ -35,7 +35,7 @@ use tracing_subscriber::EnvFilter;
 const DEMO_SDK_APP_ID: SdkAppId = SdkAppId::new(1400000000);
 const DEFAULT_PATH: &str = "/callback";
 /// How long open connections get to finish after a shutdown signal.
-pub const GRACE: Duration = Duration::from_secs(5);
+const GRACE: Duration = Duration::from_secs(5);
 
 /// Everything before serving: logging, the settings, the layer (made by `build` from a
 /// builder that has the path, the SDKAppIDs and the token), the signal handlers, and the
