@@ -158,12 +158,16 @@ impl std::fmt::Display for Count {
 fn tables() {
     println!("Allocations per request: allocations + reallocations (bytes requested).");
     println!(
-        "`layer own` = layer minus `decode` (the event's own allocations); `floor own` likewise."
+        "`decode` = `serde_json::from_slice` into the command's struct (the floor's decode, which"
     );
+    println!(
+        "keeps `CallbackCommand` in `extra`); `event decode` = `Event::decode` (the layer's)."
+    );
+    println!("`layer own` = layer minus `event decode`; `floor own` = floor minus `decode`.");
     println!("The harness reads each answer without allocating (`read_body`).");
     println!();
-    println!("| fixture | layer | layer, signed | extension mode | floor | decode | axum hand-written | layer own | floor own |");
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!("| fixture | layer | layer, signed | extension mode | floor | decode | event decode | axum hand-written | layer own | floor own |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for (name, file) in FIXTURES {
         let body = fixture(file);
         let command = command_of(&body);
@@ -185,12 +189,21 @@ fn tables() {
         let e = count(request, |r| drop(black_box(run(&mut extensions, r))));
         let f = count(request, |r| drop(black_box(floor.run(r))));
         let d = count(|| (), |()| floor.decode_only(black_box(&body)));
+        let ed = count(
+            || (),
+            |()| {
+                drop(black_box(
+                    Event::decode(&command, black_box(&body)).unwrap(),
+                ))
+            },
+        );
         let a = count(request, |r| drop(black_box(run(&mut axum, r))));
-        let own = |x: Count| (x.allocs + x.reallocs) - (d.allocs + d.reallocs);
+        let own =
+            |x: Count, decode: Count| (x.allocs + x.reallocs) - (decode.allocs + decode.reallocs);
         println!(
-            "| {name} | {l} | {s} | {e} | {f} | {d} | {a} | {} | {} |",
-            own(l),
-            own(f)
+            "| {name} | {l} | {s} | {e} | {f} | {d} | {ed} | {a} | {} | {} |",
+            own(l, ed),
+            own(f, d)
         );
     }
 
