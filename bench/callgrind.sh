@@ -47,7 +47,7 @@ count() { # variant n
 echo "| variant | requests | Ir per request |"
 echo "| --- | ---: | ---: |"
 for variant in layer floor axum layer_signed extensions decode event_decode decode_str \
-  pass_inner pass_layer; do
+  pass_inner pass_layer pass_router pass_layer_router; do
   count "$variant" "$N"
 done
 for variant in growth_layer growth_decode growth_decode_str growth_decode_borrowed; do
@@ -62,6 +62,8 @@ echo "| layer / axum hand-written | $(ratio "${IR[layer]}" "${IR[axum]}") |"
 echo "| layer / floor | $(ratio "${IR[layer]}" "${IR[floor]}") |"
 echo "| pass-through: layer / inner alone | $(ratio "${IR[pass_layer]}" "${IR[pass_inner]}") |"
 echo "| pass-through: extra Ir | $((IR[pass_layer] - IR[pass_inner])) |"
+echo "| pass-through, around an axum Router: layer / Router alone | $(ratio "${IR[pass_layer_router]}" "${IR[pass_router]}") |"
+echo "| pass-through, around an axum Router: extra Ir | $((IR[pass_layer_router] - IR[pass_router])) |"
 echo "| signed / unsigned | $(ratio "${IR[layer_signed]}" "${IR[layer]}") |"
 echo "| 10,000 members: Ir per body byte (layer) | $(ratio "${IR[growth_layer]}" 160197) |"
 echo "| decode: from_str after one UTF-8 check / from_slice | $(ratio "${IR[decode_str]}" "${IR[decode]}") |"
