@@ -38,6 +38,7 @@
 
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/servers.sh
 
 ROUNDS=${LOAD_ROUNDS:-3}
 SECONDS_PER_RUN=${LOAD_SECONDS:-10}
@@ -48,22 +49,12 @@ BASE_PORT=${LOAD_BASE_PORT:-18080}
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
 BIN="$TARGET_DIR/release/examples"
 BEFORE_BIN=${LOAD_BEFORE_BIN:-}
-FIXTURE=tests/fixtures/room/after_member_leave.json
-QUERY="SdkAppid=1400000000&CallbackCommand=Room.CallbackAfterMemberLeave&contenttype=json&ClientIP=127.0.0.1&OptPlatform=Web"
 OK_BODY='{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}'
 
 say() { printf '%s\n' "$*" >&2; }
 
-# --- wrk -------------------------------------------------------------------------------
-if ! command -v wrk >/dev/null 2>&1; then
-  say "wrk is missing: installing it with apt-get"
-  if [ "$(id -u)" -ne 0 ]; then
-    say "not root: install wrk yourself (apt-get install wrk)"; exit 1
-  fi
-  timeout 300 apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y -qq wrk >/dev/null
-fi
-command -v curl >/dev/null 2>&1 || { say "curl is needed for the readiness checks"; exit 1; }
+# --- tools -----------------------------------------------------------------------------
+need_tools wrk curl
 
 # --- build -----------------------------------------------------------------------------
 say "building the release examples (target dir: $TARGET_DIR)"
@@ -84,14 +75,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# The POST that wrk sends: the member-leave fixture, as Tencent sends it.
-cat >"$WORK/post.lua" <<EOF
-local file = assert(io.open("$PWD/$FIXTURE", "rb"))
-wrk.method = "POST"
-wrk.body = file:read("*a")
-file:close()
-wrk.headers["Content-Type"] = "application/json"
-EOF
+write_post_lua "$WORK/post.lua"
 
 # --- servers ---------------------------------------------------------------------------
 declare -A PORT PID
@@ -106,18 +90,8 @@ for server in $SERVERS; do
     bin=$BEFORE_BIN
     kind=${server%_before}
   fi
-  case $kind in
-    reference)
-      # Its log goes to /dev/null like its event lines: a file would add the page
-      # cache's cost. (Run it by hand to see why it failed, if it does.)
-      ROOM_WEBHOOK_ADDR=$addr "$bin/server" >/dev/null 2>/dev/null & ;;
-    reference_warn)
-      RUST_LOG=warn ROOM_WEBHOOK_ADDR=$addr "$bin/server" >/dev/null 2>/dev/null & ;;
-    noop) "$bin/noop_server" "$addr" 2>"$WORK/$server.err" & ;;
-    noop_axum) "$bin/noop_server" "$addr" --axum 2>"$WORK/$server.err" & ;;
-    bare) "$bin/bare_hyper" "$addr" 2>"$WORK/$server.err" & ;;
-    *) say "unknown server $server"; exit 2 ;;
-  esac
+  # (The reference server's log goes to /dev/null: run it by hand to see why it failed.)
+  start_server "$kind" "$bin" "$addr" "$WORK/$server.err" || exit 2
   PID[$server]=$!
   PIDS+=("$!")
   port=$((port + 1))

@@ -9,20 +9,15 @@
 
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/servers.sh
 
 SECONDS_PER_RUN=${SYSCALLS_SECONDS:-3}
 PORT=${SYSCALLS_PORT:-18095}
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
 BIN="$TARGET_DIR/release/examples"
-FIXTURE=tests/fixtures/room/after_member_leave.json
-URL="http://127.0.0.1:$PORT/callback?SdkAppid=1400000000&CallbackCommand=Room.CallbackAfterMemberLeave&contenttype=json&ClientIP=127.0.0.1&OptPlatform=Web"
+URL="http://127.0.0.1:$PORT/callback?$QUERY"
 
-for tool in strace wrk; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    timeout 300 apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y -qq "$tool" >/dev/null
-  fi
-done
+need_tools strace wrk curl
 timeout 1200 cargo build --release --quiet \
   --example server --example noop_server --example bare_hyper
 
@@ -36,25 +31,13 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-cat >"$WORK/post.lua" <<EOF
-local file = assert(io.open("$PWD/$FIXTURE", "rb"))
-wrk.method = "POST"
-wrk.body = file:read("*a")
-file:close()
-wrk.headers["Content-Type"] = "application/json"
-EOF
+write_post_lua "$WORK/post.lua"
 
 echo "| server | requests | syscalls per request (the largest) |"
 echo "| --- | ---: | --- |"
 for server in reference reference_warn noop_axum noop bare; do
   addr="127.0.0.1:$PORT"
-  case $server in
-    reference) ROOM_WEBHOOK_ADDR=$addr "$BIN/server" >/dev/null 2>/dev/null & ;;
-    reference_warn) RUST_LOG=warn ROOM_WEBHOOK_ADDR=$addr "$BIN/server" >/dev/null 2>/dev/null & ;;
-    noop_axum) "$BIN/noop_server" "$addr" --axum 2>/dev/null & ;;
-    noop) "$BIN/noop_server" "$addr" 2>/dev/null & ;;
-    bare) "$BIN/bare_hyper" "$addr" 2>/dev/null & ;;
-  esac
+  start_server "$server" "$BIN" "$addr"
   SERVER=$!
   for _ in $(seq 50); do
     curl -s --max-time 1 -o /dev/null -X POST "$URL" --data-binary "@$FIXTURE" && break

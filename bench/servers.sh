@@ -1,0 +1,48 @@
+# Sourced by bench/load.sh and bench/syscalls.sh: the request they send, the servers they
+# start, and the tools they need, so that both measure the same thing.
+
+FIXTURE=tests/fixtures/room/after_member_leave.json
+QUERY="SdkAppid=1400000000&CallbackCommand=Room.CallbackAfterMemberLeave&contenttype=json&ClientIP=127.0.0.1&OptPlatform=Web"
+
+# Installs each missing tool with apt-get (root only), with bounded waits.
+need_tools() {
+  local missing=()
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "missing: ${missing[*]}: installing with apt-get" >&2
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "not root: install them yourself (apt-get install ${missing[*]})" >&2
+    return 1
+  fi
+  timeout 300 apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# Writes to $1 the wrk script that POSTs the member-leave fixture, as Tencent sends it.
+write_post_lua() {
+  cat >"$1" <<LUA
+local file = assert(io.open("$PWD/$FIXTURE", "rb"))
+wrk.method = "POST"
+wrk.body = file:read("*a")
+file:close()
+wrk.headers["Content-Type"] = "application/json"
+LUA
+}
+
+# Starts server kind $1 (reference, reference_warn, noop_axum, noop, bare) from the binaries
+# in $2, listening on $3, its standard error to $4 (default /dev/null), in the background:
+# its pid is then in $!. The reference server's event lines and logs go to /dev/null (a file
+# would add the page cache's cost).
+start_server() {
+  local kind=$1 bin=$2 addr=$3 err=${4:-/dev/null}
+  case $kind in
+    reference) ROOM_WEBHOOK_ADDR=$addr "$bin/server" >/dev/null 2>/dev/null & ;;
+    reference_warn) RUST_LOG=warn ROOM_WEBHOOK_ADDR=$addr "$bin/server" >/dev/null 2>/dev/null & ;;
+    noop_axum) "$bin/noop_server" "$addr" --axum 2>"$err" & ;;
+    noop) "$bin/noop_server" "$addr" 2>"$err" & ;;
+    bare) "$bin/bare_hyper" "$addr" 2>"$err" & ;;
+    *) echo "unknown server $kind" >&2; return 2 ;;
+  esac
+}
