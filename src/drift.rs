@@ -1,7 +1,7 @@
 //! Protocol drift: the first time a command or a field this crate does not know arrives,
 //! a warning says so, so that users learn of Tencent's changes from their logs.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use crate::event::{Event, Extra};
@@ -15,7 +15,16 @@ const MAX_NAME: usize = 64;
 
 #[derive(Debug, Default)]
 pub(crate) struct DriftLog {
-    seen: Mutex<HashSet<String>>,
+    seen: Mutex<Seen>,
+}
+
+/// The names warned about, by owner (a command, `RoomInfo`, `SeatList[]`, or
+/// `CallbackCommand` for the commands themselves): looked up with the borrowed names, so
+/// that a callback carrying a member already warned about allocates nothing.
+#[derive(Debug, Default)]
+struct Seen {
+    names: HashMap<String, HashSet<String>>,
+    count: usize,
 }
 
 impl DriftLog {
@@ -24,7 +33,7 @@ impl DriftLog {
         let command = event.command();
         match event {
             Event::Unknown(unknown) => {
-                if self.first(&unknown.command) {
+                if self.first("CallbackCommand", &unknown.command) {
                     tracing::warn!(
                         command = ?shorten(&unknown.command),
                         "unknown callback command: delivered as Event::Unknown with its raw JSON \
@@ -55,7 +64,7 @@ impl DriftLog {
 
     fn fields(&self, extra: Option<&Extra>, owner: &str) {
         for name in extra.into_iter().flat_map(|extra| extra.keys()) {
-            if self.first(&format!("{owner}.{name}")) {
+            if self.first(owner, name) {
                 tracing::warn!(
                     field = ?shorten(name),
                     of = owner,
@@ -65,16 +74,24 @@ impl DriftLog {
         }
     }
 
-    /// Whether `key` is new (and there is room to remember it).
-    fn first(&self, key: &str) -> bool {
+    /// Whether `name` of `owner` is new (and there is room to remember it).
+    fn first(&self, owner: &str, name: &str) -> bool {
         let mut seen = self
             .seen
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if seen.len() >= MAX_WARNINGS || seen.contains(key) {
+        let known = seen
+            .names
+            .get(owner)
+            .is_some_and(|names| names.contains(name));
+        if known || seen.count >= MAX_WARNINGS {
             return false;
         }
-        seen.insert(key.to_owned())
+        seen.count += 1;
+        seen.names
+            .entry(owner.to_owned())
+            .or_default()
+            .insert(name.to_owned())
     }
 }
 
@@ -82,5 +99,27 @@ fn shorten(name: &str) -> &str {
     match name.char_indices().nth(MAX_NAME) {
         Some((end, _)) => &name[..end],
         None => name,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_is_new_once_per_owner() {
+        let log = DriftLog::default();
+        assert!(log.first("RoomInfo", "Shard"));
+        assert!(!log.first("RoomInfo", "Shard"));
+        assert!(log.first("SeatList[]", "Shard"));
+    }
+
+    #[test]
+    fn no_more_than_the_bound_is_remembered() {
+        let log = DriftLog::default();
+        let new = (0..MAX_WARNINGS + 10)
+            .filter(|i| log.first("CallbackCommand", &format!("Room.Invented{i}")))
+            .count();
+        assert_eq!(new, MAX_WARNINGS);
     }
 }

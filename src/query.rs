@@ -253,16 +253,17 @@ impl<'a> Query<'a> {
         let mut from = 0;
         while let Some(at) = next_delimiter(bytes, from) {
             from = at + 1;
-            match CLASS[usize::from(bytes[at])] {
-                AMPERSAND => {
+            match bytes[at] {
+                b'&' => {
                     parsed.pair(query, pair_start, equals, at, escaped_name, escaped_value);
                     pair_start = from;
                     equals = None;
                     escaped_name = false;
                     escaped_value = false;
                 }
-                EQUALS if equals.is_none() => equals = Some(at),
-                EQUALS => {}
+                b'=' if equals.is_none() => equals = Some(at),
+                b'=' => {}
+                // `%` or `+`
                 _ if equals.is_none() => escaped_name = true,
                 _ => escaped_value = true,
             }
@@ -407,24 +408,9 @@ fn next_delimiter(bytes: &[u8], from: usize) -> Option<usize> {
     }
     let rest = bytes.get(at..)?;
     rest.iter()
-        .position(|&byte| CLASS[usize::from(byte)] != PLAIN)
+        .position(|byte| matches!(byte, b'&' | b'=' | b'%' | b'+'))
         .map(|offset| at + offset)
 }
-
-const PLAIN: u8 = 0;
-const AMPERSAND: u8 = 1;
-const EQUALS: u8 = 2;
-const ESCAPE: u8 = 3;
-
-/// The bytes the query scan stops at: `&`, `=`, and the escapes `%` and `+`.
-static CLASS: [u8; 256] = {
-    let mut class = [PLAIN; 256];
-    class[b'&' as usize] = AMPERSAND;
-    class[b'=' as usize] = EQUALS;
-    class[b'%' as usize] = ESCAPE;
-    class[b'+' as usize] = ESCAPE;
-    class
-};
 
 /// A value as it stands in the query, and whether it needs decoding.
 #[derive(Clone, Copy)]

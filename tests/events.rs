@@ -227,14 +227,7 @@ fn a_missing_reason_is_none() {
 
 #[test]
 fn a_body_with_only_the_command_decodes_with_every_field_missing() {
-    for command in [
-        "Room.CallbackAfterCreateRoom",
-        "Room.CallbackAfterDestroyRoom",
-        "Room.CallbackAfterUpdateRoomInfo",
-        "Room.CallbackAfterMemberEnter",
-        "Room.CallbackAfterMemberLeave",
-        "Mic.CallbackAfterSeatInfoChanged",
-    ] {
+    for command in COMMANDS {
         let body = json!({ "CallbackCommand": command }).to_string();
         let event = Event::from_json(body.as_bytes()).unwrap();
         assert!(

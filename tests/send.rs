@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{example_binary, start_example, RunningExample};
+use common::{example_binary, start_example, RunningExample, COMMANDS};
 use std::collections::{BTreeSet, HashSet};
 use std::net::SocketAddr;
 use std::process::Stdio;
@@ -21,14 +21,6 @@ use tokio::time::timeout;
 
 const WAIT: Duration = Duration::from_secs(20);
 
-const SIX: [&str; 6] = [
-    "Room.CallbackAfterCreateRoom",
-    "Room.CallbackAfterDestroyRoom",
-    "Room.CallbackAfterUpdateRoomInfo",
-    "Room.CallbackAfterMemberEnter",
-    "Room.CallbackAfterMemberLeave",
-    "Mic.CallbackAfterSeatInfoChanged",
-];
 const OK_ANSWER: &str = r#"{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}"#;
 
 /// The reference server on a free port; killed when dropped.
@@ -134,7 +126,7 @@ async fn all_sends_each_command_once_and_the_server_prints_each() {
         assert_eq!(words.next(), Some(OK_ANSWER), "{line}");
         assert!(line.ends_with(" ms"), "{line}");
     }
-    let six: BTreeSet<String> = SIX.iter().map(|command| command.to_string()).collect();
+    let six: BTreeSet<String> = COMMANDS.iter().map(|command| command.to_string()).collect();
     assert_eq!(commands, six);
 
     let printed: BTreeSet<String> = server

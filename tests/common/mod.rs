@@ -19,6 +19,16 @@ use tencent_room_webhook::{CallbackContext, Event, HandlerResult, RoomHandler};
 /// The demo SDKAppID every test configures.
 pub const APP: u64 = 1400000000;
 
+/// The six Room callback commands, as the protocol names them.
+pub const COMMANDS: [&str; 6] = [
+    "Room.CallbackAfterCreateRoom",
+    "Room.CallbackAfterDestroyRoom",
+    "Room.CallbackAfterUpdateRoomInfo",
+    "Room.CallbackAfterMemberEnter",
+    "Room.CallbackAfterMemberLeave",
+    "Mic.CallbackAfterSeatInfoChanged",
+];
+
 pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
