@@ -4,9 +4,7 @@
 mod common;
 
 use std::convert::Infallible;
-use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::routing::{get, post as axum_post};
@@ -16,13 +14,11 @@ use http::{Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::service::TowerToHyperService;
+use hyper_util::rt::TokioExecutor;
 use tencent_room_webhook::event::RoomDestroyed;
 use tencent_room_webhook::{
     Answer, CallbackContext, Event, HandlerResult, RoomHandler, RoomWebhookLayer, WebhookBody,
 };
-use tokio::net::TcpListener;
 use tower::{Layer, ServiceBuilder, ServiceExt};
 
 use common::*;
@@ -290,39 +286,6 @@ async fn around_a_whole_axum_router_both_modes_answer_callbacks_and_pass_routes(
 
 // Plain hyper 1, over a real socket, with a real client.
 
-/// Serves `service` on a loopback port with hyper 1, one task per connection; counts the
-/// connections accepted.
-async fn serve<S>(service: S) -> (SocketAddr, Arc<AtomicUsize>, tokio::task::JoinHandle<()>)
-where
-    S: tower::Service<
-            Request<hyper::body::Incoming>,
-            Response = Response<WebhookBody<Full<Bytes>>>,
-            Error = Infallible,
-        > + Clone
-        + Send
-        + 'static,
-    S::Future: Send + 'static,
-{
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let accepted = Arc::new(AtomicUsize::new(0));
-    let counter = accepted.clone();
-    let server = tokio::spawn(async move {
-        loop {
-            let (stream, _) = listener.accept().await.unwrap();
-            counter.fetch_add(1, Ordering::SeqCst);
-            let service = TowerToHyperService::new(service.clone());
-            tokio::spawn(async move {
-                hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await
-                    .ok();
-            });
-        }
-    });
-    (address, accepted, server)
-}
-
 fn client() -> Client<HttpConnector, Full<Bytes>> {
     Client::builder(TokioExecutor::new()).build_http()
 }
@@ -339,7 +302,8 @@ async fn on_plain_hyper_over_loopback_callbacks_and_other_requests_are_served() 
                 .unwrap(),
         )
         .service(inner_app::<hyper::body::Incoming>());
-    let (address, _, server) = serve(service).await;
+    let server = serve_loopback(service).await;
+    let address = server.address;
     let client = client();
     for (name, body) in callback_fixtures() {
         let uri = format!("http://{address}{}", callback_uri(&command_of(&body)));
@@ -359,7 +323,7 @@ async fn on_plain_hyper_over_loopback_callbacks_and_other_requests_are_served() 
         .unwrap();
     let body = response.into_body().collect().await.unwrap().to_bytes();
     assert_eq!(&body[..], b"inner");
-    server.abort();
+    drop(server);
 }
 
 struct PanicsOnDestroy;
@@ -378,7 +342,8 @@ async fn over_loopback_a_panicking_handler_is_answered_500_and_the_connection_ca
         .build()
         .unwrap()
         .layer(inner_app::<hyper::body::Incoming>());
-    let (address, accepted, server) = serve(service).await;
+    let server = serve_loopback(service).await;
+    let address = server.address;
     // One connection at most, so the requests after the panic reuse it.
     let client: Client<HttpConnector, Full<Bytes>> = Client::builder(TokioExecutor::new())
         .pool_max_idle_per_host(1)
@@ -403,11 +368,11 @@ async fn over_loopback_a_panicking_handler_is_answered_500_and_the_connection_ca
         answered(response).await.assert_ok();
     }
     assert_eq!(
-        accepted.load(Ordering::SeqCst),
+        server.accepted.load(Ordering::SeqCst),
         1,
         "one connection served them all"
     );
-    server.abort();
+    drop(server);
 }
 
 #[cfg(feature = "axum")]

@@ -21,17 +21,15 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use bytes::Bytes;
 use http::Request;
 use http_body_util::{BodyExt, Full};
-use hyper_util::rt::TokioIo;
-use hyper_util::service::TowerToHyperService;
 use serde_json::Value;
 use tencent_room_webhook::event::Event;
 use tencent_room_webhook::verify::sign;
 use tencent_room_webhook::{CallbackContext, RoomWebhookLayer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 use tower::{Layer, ServiceExt};
 
-use common::{fixture, inner_app, Recorder, APP};
+use common::{fixture, inner_app, serve_loopback, LoopbackServer, Recorder, APP};
 
 const TOKEN: &str = "hostile-token-5bd1";
 const NOW: u64 = 1_700_000_000;
@@ -52,13 +50,8 @@ fn clock() -> SystemTime {
 struct Server {
     address: SocketAddr,
     recorder: Recorder,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
+    /// Serves until the `Server` is dropped.
+    _loopback: LoopbackServer,
 }
 
 async fn start() -> Server {
@@ -72,24 +65,11 @@ async fn start() -> Server {
         .build()
         .unwrap()
         .layer(inner_app::<hyper::body::Incoming>());
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let task = tokio::spawn(async move {
-        loop {
-            let (stream, _) = listener.accept().await.unwrap();
-            let service = TowerToHyperService::new(service.clone());
-            tokio::spawn(async move {
-                hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await
-                    .ok();
-            });
-        }
-    });
+    let loopback = serve_loopback(service).await;
     Server {
-        address,
+        address: loopback.address,
         recorder,
-        task,
+        _loopback: loopback,
     }
 }
 

@@ -7,8 +7,9 @@
 //! SOAK_SECS=600 cargo test --release --test load -- --ignored --nocapture
 //! ```
 
+mod common;
+
 use std::collections::HashMap;
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -19,15 +20,15 @@ use http::Request;
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::service::TowerToHyperService;
+use hyper_util::rt::TokioExecutor;
 use tencent_room_webhook::runtime::TokioRuntime;
 use tencent_room_webhook::testing::{CallbackRequest, NotFound};
 use tencent_room_webhook::{
     Answer, CallbackContext, Event, HandlerResult, RoomHandler, RoomWebhookLayer,
 };
-use tokio::net::TcpListener;
 use tower::Layer;
+
+use common::serve_loopback;
 
 /// Counts each room it sees.
 #[derive(Clone, Default)]
@@ -42,35 +43,6 @@ impl RoomHandler for Tally {
         *self.0.lock().unwrap().entry(room).or_default() += 1;
         Ok(())
     }
-}
-
-async fn serve<S>(service: S) -> SocketAddr
-where
-    S: tower::Service<
-            Request<hyper::body::Incoming>,
-            Response = http::Response<tencent_room_webhook::WebhookBody<Full<Bytes>>>,
-            Error = Infallible,
-        > + Clone
-        + Send
-        + 'static,
-    S::Future: Send + 'static,
-{
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                continue;
-            };
-            let service = TowerToHyperService::new(service.clone());
-            tokio::spawn(async move {
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
-    address
 }
 
 /// What the senders saw.
@@ -136,7 +108,8 @@ async fn fifty_thousand_callbacks_through_loopback_are_each_handled_exactly_once
         .handler(tally.clone())
         .build()
         .unwrap();
-    let address = serve(layer.layer(NotFound)).await;
+    let server = serve_loopback(layer.layer(NotFound)).await;
+    let address = server.address;
     let sent = drive(address, TOTAL, 300).await;
     assert_eq!(
         sent.ok.load(Ordering::Relaxed),
@@ -160,7 +133,8 @@ async fn in_answer_first_mode_every_accepted_callback_is_handled_once_after_the_
         .answer_first(4, 64)
         .build()
         .unwrap();
-    let address = serve(layer.layer(NotFound)).await;
+    let server = serve_loopback(layer.layer(NotFound)).await;
+    let address = server.address;
     let sent = drive(address, TOTAL, 300).await;
     layer.drain().drain().await;
     let (ok, refused) = (
@@ -199,7 +173,8 @@ async fn soak_memory_stays_flat() {
         .handler(tally.clone())
         .build()
         .unwrap();
-    let address = serve(layer.layer(NotFound)).await;
+    let server = serve_loopback(layer.layer(NotFound)).await;
+    let address = server.address;
     let started = Instant::now();
     let mut samples = Vec::new();
     let mut round = 0;
