@@ -5,10 +5,12 @@
 use std::collections::VecDeque;
 use std::fmt;
 use std::future::{poll_fn, Future};
+use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Poll, Waker};
 
-use crate::future::CatchUnwind;
+use futures_util::FutureExt;
+
 use crate::runtime::{BoxFuture, Runtime};
 
 /// Why the queue did not take a callback.
@@ -74,8 +76,8 @@ impl Background {
         }
     }
 
-    pub(crate) fn runtime(&self) -> &dyn Runtime {
-        &*self.runtime
+    pub(crate) fn runtime(&self) -> &Arc<dyn Runtime> {
+        &self.runtime
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -92,7 +94,7 @@ impl Background {
         let this = Arc::clone(self);
         self.runtime.spawn(Box::pin(async move {
             // The work catches its handler's panics; this is for the rest.
-            let _ = CatchUnwind::new(|| work).await;
+            let _ = AssertUnwindSafe(work).catch_unwind().await;
             let mut state = this.lock();
             state.detached -= 1;
             state.wake_if_idle();
@@ -122,7 +124,7 @@ impl Background {
     async fn work(self: Arc<Self>, first: BoxFuture) {
         let mut job = first;
         loop {
-            let _ = CatchUnwind::new(|| job).await;
+            let _ = AssertUnwindSafe(job).catch_unwind().await;
             let mut state = self.lock();
             match state.queued.pop_front() {
                 Some(next) => job = next,

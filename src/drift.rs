@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
-use crate::event::{Event, Extra};
+use crate::event::{Event, Extra, RoomInfo};
 
 /// Distinct warnings at most, so that a sender inventing names cannot flood the logs or
 /// grow the set without bound.
@@ -30,40 +30,38 @@ struct Seen {
 impl DriftLog {
     /// Warns about what `event` carries that this crate does not know, once per name.
     pub(crate) fn note(&self, event: &Event) {
-        let command = event.command();
+        if let Event::Unknown(unknown) = event {
+            if self.first("CallbackCommand", &unknown.command) {
+                tracing::warn!(
+                    command = ?shorten(&unknown.command),
+                    "unknown callback command: delivered as Event::Unknown with its raw JSON \
+                     (a newer version of this crate may know it)"
+                );
+            }
+        }
+        if let Some(extra) = event.extra() {
+            self.fields(extra, event.command());
+        }
         match event {
-            Event::Unknown(unknown) => {
-                if self.first("CallbackCommand", &unknown.command) {
-                    tracing::warn!(
-                        command = ?shorten(&unknown.command),
-                        "unknown callback command: delivered as Event::Unknown with its raw JSON \
-                         (a newer version of this crate may know it)"
-                    );
-                }
-            }
-            Event::RoomCreated(event) => {
-                self.fields(event.room_info.as_ref().map(|info| &info.extra), "RoomInfo");
-                self.fields(Some(&event.extra), command);
-            }
-            Event::RoomInfoUpdated(event) => {
-                self.fields(event.room_info.as_ref().map(|info| &info.extra), "RoomInfo");
-                self.fields(Some(&event.extra), command);
-            }
-            Event::RoomDestroyed(event) => self.fields(Some(&event.extra), command),
-            Event::MemberEntered(event) => self.fields(Some(&event.extra), command),
-            Event::MemberLeft(event) => self.fields(Some(&event.extra), command),
+            Event::RoomCreated(event) => self.room_info(event.room_info.as_ref()),
+            Event::RoomInfoUpdated(event) => self.room_info(event.room_info.as_ref()),
             Event::SeatListChanged(event) => {
                 for seat in &event.seat_list {
-                    self.fields(Some(&seat.extra), "SeatList[]");
+                    self.fields(&seat.extra, "SeatList[]");
                 }
-                self.fields(Some(&event.extra), command);
             }
-            Event::Undecodable(_) => {}
+            _ => {}
         }
     }
 
-    fn fields(&self, extra: Option<&Extra>, owner: &str) {
-        for name in extra.into_iter().flat_map(|extra| extra.keys()) {
+    fn room_info(&self, info: Option<&RoomInfo>) {
+        if let Some(info) = info {
+            self.fields(&info.extra, "RoomInfo");
+        }
+    }
+
+    fn fields(&self, extra: &Extra, owner: &str) {
+        for name in extra.keys() {
             if self.first(owner, name) {
                 tracing::warn!(
                     field = ?shorten(name),
@@ -74,7 +72,6 @@ impl DriftLog {
         }
     }
 
-    /// Whether `name` of `owner` is new (and there is room to remember it).
     fn first(&self, owner: &str, name: &str) -> bool {
         let mut seen = self
             .seen

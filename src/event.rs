@@ -32,12 +32,11 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use serde::ser::SerializeMap;
+use serde::de::{self, DeserializeOwned, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::lenient;
-use crate::members::{Key, Record, RecordVisitor};
 
 /// The JSON members of a body that this crate does not name, kept as sent.
 pub type Extra = Map<String, Value>;
@@ -78,7 +77,10 @@ impl EventTime {
 
 impl<'de> Deserialize<'de> for EventTime {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        lenient::integer(deserializer).map(Self)
+        // `null` is handled by the `Option` around every `EventTime` field.
+        lenient::number(deserializer)?
+            .map(Self)
+            .ok_or_else(|| de::Error::invalid_type(de::Unexpected::Unit, &"milliseconds"))
     }
 }
 
@@ -138,66 +140,153 @@ open_enum! {
     }
 }
 
-record! {
-    /// `RoomInfo`: a room's settings, in full after a creation and in part after an update.
-    pub struct RoomInfo {
-        /// `RoomId`.
-        pub room_id: Option<RoomId> = "RoomId",
-        /// `RoomName`.
-        pub room_name: Option<String> = "RoomName",
-        /// `RoomType`.
-        pub room_type: Option<RoomType> = "RoomType",
-        /// `Owner_Account`: the room's owner.
-        pub owner_account: Option<UserId> = "Owner_Account",
-        /// `MaxMemberCount`.
-        pub max_member_count: Option<u32> = "MaxMemberCount" => lenient::opt_u32,
-        /// `MaxSeatCount`.
-        pub max_seat_count: Option<u32> = "MaxSeatCount" => lenient::opt_u32,
-        /// `IsVideoDisabled`.
-        pub is_video_disabled: Option<bool> = "IsVideoDisabled" => lenient::opt_bool,
-        /// `IsAudioDisabled`.
-        pub is_audio_disabled: Option<bool> = "IsAudioDisabled" => lenient::opt_bool,
-        /// `IsMessageDisabled`.
-        pub is_message_disabled: Option<bool> = "IsMessageDisabled" => lenient::opt_bool,
-        /// `IsScreenSharingDisabled`.
-        pub is_screen_sharing_disabled: Option<bool> = "IsScreenSharingDisabled" => lenient::opt_bool,
-        /// `IsCloudRecordingDisabled`.
-        pub is_cloud_recording_disabled: Option<bool> = "IsCloudRecordingDisabled" => lenient::opt_bool,
-        /// `IsSeatEnabled`.
-        pub is_seat_enabled: Option<bool> = "IsSeatEnabled" => lenient::opt_bool,
-        /// `CustomInfo`: the app's own text.
-        pub custom_info: Option<String> = "CustomInfo",
-        /// `ScheduleStartTime`, in seconds since the Unix epoch.
-        pub schedule_start_time: Option<u64> = "ScheduleStartTime" => lenient::opt_u64,
-        /// `ScheduleEndTime`, in seconds since the Unix epoch.
-        pub schedule_end_time: Option<u64> = "ScheduleEndTime" => lenient::opt_u64,
-        /// `CreateTime`, in seconds since the Unix epoch.
-        pub create_time: Option<u64> = "CreateTime" => lenient::opt_u64,
-        /// `RoomStatus`.
-        pub room_status: Option<RoomStatus> = "RoomStatus",
-        /// `TakeSeatMode`.
-        pub take_seat_mode: Option<TakeSeatMode> = "TakeSeatMode",
-    }
+/// `RoomInfo`: a room's settings, in full after a creation and in part after an update.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct RoomInfo {
+    /// `RoomId`.
+    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<RoomId>,
+    /// `RoomName`.
+    #[serde(rename = "RoomName", skip_serializing_if = "Option::is_none")]
+    pub room_name: Option<String>,
+    /// `RoomType`.
+    #[serde(rename = "RoomType", skip_serializing_if = "Option::is_none")]
+    pub room_type: Option<RoomType>,
+    /// `Owner_Account`: the room's owner.
+    #[serde(rename = "Owner_Account", skip_serializing_if = "Option::is_none")]
+    pub owner_account: Option<UserId>,
+    /// `MaxMemberCount`.
+    #[serde(
+        rename = "MaxMemberCount",
+        deserialize_with = "lenient::number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_member_count: Option<u32>,
+    /// `MaxSeatCount`.
+    #[serde(
+        rename = "MaxSeatCount",
+        deserialize_with = "lenient::number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_seat_count: Option<u32>,
+    /// `IsVideoDisabled`.
+    #[serde(
+        rename = "IsVideoDisabled",
+        deserialize_with = "lenient::flag",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_video_disabled: Option<bool>,
+    /// `IsAudioDisabled`.
+    #[serde(
+        rename = "IsAudioDisabled",
+        deserialize_with = "lenient::flag",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_audio_disabled: Option<bool>,
+    /// `IsMessageDisabled`.
+    #[serde(
+        rename = "IsMessageDisabled",
+        deserialize_with = "lenient::flag",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_message_disabled: Option<bool>,
+    /// `IsScreenSharingDisabled`.
+    #[serde(
+        rename = "IsScreenSharingDisabled",
+        deserialize_with = "lenient::flag",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_screen_sharing_disabled: Option<bool>,
+    /// `IsCloudRecordingDisabled`.
+    #[serde(
+        rename = "IsCloudRecordingDisabled",
+        deserialize_with = "lenient::flag",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_cloud_recording_disabled: Option<bool>,
+    /// `IsSeatEnabled`.
+    #[serde(
+        rename = "IsSeatEnabled",
+        deserialize_with = "lenient::flag",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_seat_enabled: Option<bool>,
+    /// `CustomInfo`: the app's own text.
+    #[serde(rename = "CustomInfo", skip_serializing_if = "Option::is_none")]
+    pub custom_info: Option<String>,
+    /// `ScheduleStartTime`, in seconds since the Unix epoch.
+    #[serde(
+        rename = "ScheduleStartTime",
+        deserialize_with = "lenient::number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub schedule_start_time: Option<u64>,
+    /// `ScheduleEndTime`, in seconds since the Unix epoch.
+    #[serde(
+        rename = "ScheduleEndTime",
+        deserialize_with = "lenient::number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub schedule_end_time: Option<u64>,
+    /// `CreateTime`, in seconds since the Unix epoch.
+    #[serde(
+        rename = "CreateTime",
+        deserialize_with = "lenient::number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub create_time: Option<u64>,
+    /// `RoomStatus`.
+    #[serde(rename = "RoomStatus", skip_serializing_if = "Option::is_none")]
+    pub room_status: Option<RoomStatus>,
+    /// `TakeSeatMode`.
+    #[serde(rename = "TakeSeatMode", skip_serializing_if = "Option::is_none")]
+    pub take_seat_mode: Option<TakeSeatMode>,
     /// Members of `RoomInfo` this crate does not name.
-    extra;
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
-record! {
-    /// One seat of `SeatList`.
-    pub struct Seat {
-        /// `Index`: the seat's position.
-        pub index: Option<u32> = "Index" => lenient::opt_u32,
-        /// `Member_Account`: the user on the seat; missing or empty when the seat is free.
-        pub member_account: Option<UserId> = "Member_Account",
-        /// `IsTakenDisabled`: the seat is locked.
-        pub is_taken_disabled: Option<bool> = "IsTakenDisabled" => lenient::opt_bool,
-        /// `IsVideoDisabled`.
-        pub is_video_disabled: Option<bool> = "IsVideoDisabled" => lenient::opt_bool,
-        /// `IsAudioDisabled`.
-        pub is_audio_disabled: Option<bool> = "IsAudioDisabled" => lenient::opt_bool,
-    }
+/// One seat of `SeatList`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Seat {
+    /// `Index`: the seat's position.
+    #[serde(
+        rename = "Index",
+        deserialize_with = "lenient::number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub index: Option<u32>,
+    /// `Member_Account`: the user on the seat; missing or empty when the seat is free.
+    #[serde(rename = "Member_Account", skip_serializing_if = "Option::is_none")]
+    pub member_account: Option<UserId>,
+    /// `IsTakenDisabled`: the seat is locked.
+    #[serde(
+        rename = "IsTakenDisabled",
+        deserialize_with = "lenient::flag",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_taken_disabled: Option<bool>,
+    /// `IsVideoDisabled`.
+    #[serde(
+        rename = "IsVideoDisabled",
+        deserialize_with = "lenient::flag",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_video_disabled: Option<bool>,
+    /// `IsAudioDisabled`.
+    #[serde(
+        rename = "IsAudioDisabled",
+        deserialize_with = "lenient::flag",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_audio_disabled: Option<bool>,
     /// Members of the seat this crate does not name.
-    extra;
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 impl Seat {
@@ -209,129 +298,238 @@ impl Seat {
     }
 }
 
-/// Declares an event struct: the command it answers to and the accessors [`Event`] uses.
-macro_rules! event {
-    (
-        $(#[$meta:meta])*
-        $name:ident = $command:literal;
-        room_id: |$this:ident| $room_id:expr;
-        { $($fields:tt)* }
-    ) => {
-        record! {
-            $(#[$meta])*
-            pub struct $name {
-                $($fields)*
-                /// `EventTime`: when the event happened.
-                pub event_time: Option<EventTime> = "EventTime",
-            }
-            /// Body members this crate does not name (for example the `EventType` that
-            /// Tencent's Live product adds), kept as sent. [`Event::decode`] and
-            /// [`Event::from_json`] check `CallbackCommand` and leave it out; the struct's
-            /// own `Deserialize` keeps it here.
-            extra;
-        }
+// The events. Each is a plain serde struct: a field is one attribute line (Tencent's name,
+// the lenient reader when the type's own `Deserialize` is not enough) and one declaration.
+// `extra` reads through `body_members`, which keeps `CallbackCommand` for `Event::decode` to
+// check and take out. A new event is its struct, its `impl` with `COMMAND`, and one line in
+// `events!` below.
 
-        impl $name {
-            #[doc = concat!("The `CallbackCommand` of this event: `", $command, "`.")]
-            pub const COMMAND: &'static str = $command;
-
-            /// The room the event is about.
-            pub fn room_id(&self) -> Option<&RoomId> {
-                let $this = self;
-                $room_id
-            }
-        }
-    };
+/// `Room.CallbackAfterCreateRoom`: a room was created, by a client or through the REST API.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct RoomCreated {
+    /// `Operator_Account`: who created the room.
+    #[serde(rename = "Operator_Account", skip_serializing_if = "Option::is_none")]
+    pub operator_account: Option<UserId>,
+    /// `RoomInfo`: the new room's settings.
+    #[serde(rename = "RoomInfo", skip_serializing_if = "Option::is_none")]
+    pub room_info: Option<RoomInfo>,
+    /// `ScheduleInviteeList_Account`: users invited to a scheduled room (may repeat).
+    #[serde(
+        rename = "ScheduleInviteeList_Account",
+        deserialize_with = "lenient::list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub schedule_invitee_list_account: Vec<UserId>,
+    /// `EventTime`: when the event happened.
+    #[serde(rename = "EventTime", skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<EventTime>,
+    /// Body members this crate does not name, kept as sent. See [`RoomDestroyed::extra`].
+    #[serde(flatten, with = "body_members")]
+    pub extra: Extra,
 }
 
-event! {
-    /// `Room.CallbackAfterCreateRoom`: a room was created, by a client or through the REST API.
-    RoomCreated = "Room.CallbackAfterCreateRoom";
-    room_id: |e| e.room_info.as_ref().and_then(|info| info.room_id.as_ref());
-    {
-        /// `Operator_Account`: who created the room.
-        pub operator_account: Option<UserId> = "Operator_Account",
-        /// `RoomInfo`: the new room's settings.
-        pub room_info: Option<RoomInfo> = "RoomInfo",
-        /// `ScheduleInviteeList_Account`: users invited to a scheduled room (may repeat).
-        pub schedule_invitee_list_account: Vec<UserId> = "ScheduleInviteeList_Account" => lenient::list,
+impl RoomCreated {
+    /// The `CallbackCommand` of this event.
+    pub const COMMAND: &'static str = "Room.CallbackAfterCreateRoom";
+
+    /// The room the event is about: `RoomInfo.RoomId`.
+    pub fn room_id(&self) -> Option<&RoomId> {
+        self.room_info.as_ref()?.room_id.as_ref()
     }
 }
 
-event! {
-    /// `Room.CallbackAfterDestroyRoom`: a room was destroyed.
-    RoomDestroyed = "Room.CallbackAfterDestroyRoom";
-    room_id: |e| e.room_id.as_ref();
-    {
-        /// `Operator_Account`: who destroyed the room.
-        pub operator_account: Option<UserId> = "Operator_Account",
-        /// `RoomId`.
-        pub room_id: Option<RoomId> = "RoomId",
+/// `Room.CallbackAfterDestroyRoom`: a room was destroyed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct RoomDestroyed {
+    /// `Operator_Account`: who destroyed the room.
+    #[serde(rename = "Operator_Account", skip_serializing_if = "Option::is_none")]
+    pub operator_account: Option<UserId>,
+    /// `RoomId`.
+    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<RoomId>,
+    /// `EventTime`: when the event happened.
+    #[serde(rename = "EventTime", skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<EventTime>,
+    /// Body members this crate does not name (for example the `EventType` that Tencent's
+    /// Live product adds), kept as sent. [`Event::decode`] and [`Event::from_json`] check
+    /// `CallbackCommand` and leave it out; the struct's own `Deserialize` keeps it here,
+    /// and its `Serialize` leaves it out ([`Event`] writes the command).
+    #[serde(flatten, with = "body_members")]
+    pub extra: Extra,
+}
+
+impl RoomDestroyed {
+    /// The `CallbackCommand` of this event.
+    pub const COMMAND: &'static str = "Room.CallbackAfterDestroyRoom";
+
+    /// The room the event is about.
+    pub fn room_id(&self) -> Option<&RoomId> {
+        self.room_id.as_ref()
     }
 }
 
-event! {
-    /// `Room.CallbackAfterUpdateRoomInfo`: a room's settings were updated.
-    RoomInfoUpdated = "Room.CallbackAfterUpdateRoomInfo";
-    room_id: |e| e.room_info.as_ref().and_then(|info| info.room_id.as_ref());
-    {
-        /// `Operator_Account`: who updated the room.
-        pub operator_account: Option<UserId> = "Operator_Account",
-        /// `RoomInfo`: the room ID and the members that changed.
-        pub room_info: Option<RoomInfo> = "RoomInfo",
+/// `Room.CallbackAfterUpdateRoomInfo`: a room's settings were updated.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct RoomInfoUpdated {
+    /// `Operator_Account`: who updated the room.
+    #[serde(rename = "Operator_Account", skip_serializing_if = "Option::is_none")]
+    pub operator_account: Option<UserId>,
+    /// `RoomInfo`: the room ID and the members that changed.
+    #[serde(rename = "RoomInfo", skip_serializing_if = "Option::is_none")]
+    pub room_info: Option<RoomInfo>,
+    /// `EventTime`: when the event happened.
+    #[serde(rename = "EventTime", skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<EventTime>,
+    /// Body members this crate does not name, kept as sent. See [`RoomDestroyed::extra`].
+    #[serde(flatten, with = "body_members")]
+    pub extra: Extra,
+}
+
+impl RoomInfoUpdated {
+    /// The `CallbackCommand` of this event.
+    pub const COMMAND: &'static str = "Room.CallbackAfterUpdateRoomInfo";
+
+    /// The room the event is about: `RoomInfo.RoomId`.
+    pub fn room_id(&self) -> Option<&RoomId> {
+        self.room_info.as_ref()?.room_id.as_ref()
     }
 }
 
-event! {
-    /// `Room.CallbackAfterMemberEnter`: users joined a room.
-    MemberEntered = "Room.CallbackAfterMemberEnter";
-    room_id: |e| e.room_id.as_ref();
-    {
-        /// `Operator_Account`.
-        pub operator_account: Option<UserId> = "Operator_Account",
-        /// `RoomId`.
-        pub room_id: Option<RoomId> = "RoomId",
-        /// `MemberCount`: the number of members after the event.
-        pub member_count: Option<u32> = "MemberCount" => lenient::opt_u32,
-        /// `Type`: `Enter`.
-        pub change_type: Option<MemberChangeType> = "Type",
-        /// `MemberList_Account`: the users who joined.
-        pub member_list_account: Vec<UserId> = "MemberList_Account" => lenient::list,
+/// `Room.CallbackAfterMemberEnter`: users joined a room.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct MemberEntered {
+    /// `Operator_Account`.
+    #[serde(rename = "Operator_Account", skip_serializing_if = "Option::is_none")]
+    pub operator_account: Option<UserId>,
+    /// `RoomId`.
+    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<RoomId>,
+    /// `MemberCount`: the number of members after the event.
+    #[serde(
+        rename = "MemberCount",
+        deserialize_with = "lenient::number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub member_count: Option<u32>,
+    /// `Type`: `Enter`.
+    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
+    pub change_type: Option<MemberChangeType>,
+    /// `MemberList_Account`: the users who joined.
+    #[serde(
+        rename = "MemberList_Account",
+        deserialize_with = "lenient::list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub member_list_account: Vec<UserId>,
+    /// `EventTime`: when the event happened.
+    #[serde(rename = "EventTime", skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<EventTime>,
+    /// Body members this crate does not name, kept as sent. See [`RoomDestroyed::extra`].
+    #[serde(flatten, with = "body_members")]
+    pub extra: Extra,
+}
+
+impl MemberEntered {
+    /// The `CallbackCommand` of this event.
+    pub const COMMAND: &'static str = "Room.CallbackAfterMemberEnter";
+
+    /// The room the event is about.
+    pub fn room_id(&self) -> Option<&RoomId> {
+        self.room_id.as_ref()
     }
 }
 
-event! {
-    /// `Room.CallbackAfterMemberLeave`: users left a room, by themselves, kicked out, or
-    /// because their heartbeat expired.
-    MemberLeft = "Room.CallbackAfterMemberLeave";
-    room_id: |e| e.room_id.as_ref();
-    {
-        /// `Operator_Account`.
-        pub operator_account: Option<UserId> = "Operator_Account",
-        /// `RoomId`.
-        pub room_id: Option<RoomId> = "RoomId",
-        /// `MemberCount`: the number of members after the event.
-        pub member_count: Option<u32> = "MemberCount" => lenient::opt_u32,
-        /// `Type`: `Leave`, `Kicked` or `Expired`.
-        pub change_type: Option<MemberChangeType> = "Type",
-        /// `MemberList_Account`: the users who left.
-        pub member_list_account: Vec<UserId> = "MemberList_Account" => lenient::list,
-        /// `Reason`: free text.
-        pub reason: Option<String> = "Reason",
+/// `Room.CallbackAfterMemberLeave`: users left a room, by themselves, kicked out, or
+/// because their heartbeat expired.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct MemberLeft {
+    /// `Operator_Account`.
+    #[serde(rename = "Operator_Account", skip_serializing_if = "Option::is_none")]
+    pub operator_account: Option<UserId>,
+    /// `RoomId`.
+    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<RoomId>,
+    /// `MemberCount`: the number of members after the event.
+    #[serde(
+        rename = "MemberCount",
+        deserialize_with = "lenient::number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub member_count: Option<u32>,
+    /// `Type`: `Leave`, `Kicked` or `Expired`.
+    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
+    pub change_type: Option<MemberChangeType>,
+    /// `MemberList_Account`: the users who left.
+    #[serde(
+        rename = "MemberList_Account",
+        deserialize_with = "lenient::list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub member_list_account: Vec<UserId>,
+    /// `Reason`: free text.
+    #[serde(rename = "Reason", skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// `EventTime`: when the event happened.
+    #[serde(rename = "EventTime", skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<EventTime>,
+    /// Body members this crate does not name, kept as sent. See [`RoomDestroyed::extra`].
+    #[serde(flatten, with = "body_members")]
+    pub extra: Extra,
+}
+
+impl MemberLeft {
+    /// The `CallbackCommand` of this event.
+    pub const COMMAND: &'static str = "Room.CallbackAfterMemberLeave";
+
+    /// The room the event is about.
+    pub fn room_id(&self) -> Option<&RoomId> {
+        self.room_id.as_ref()
     }
 }
 
-event! {
-    /// `Mic.CallbackAfterSeatInfoChanged`: a room's seat list changed.
-    SeatListChanged = "Mic.CallbackAfterSeatInfoChanged";
-    room_id: |e| e.room_id.as_ref();
-    {
-        /// `Operator_Account`.
-        pub operator_account: Option<UserId> = "Operator_Account",
-        /// `RoomId`.
-        pub room_id: Option<RoomId> = "RoomId",
-        /// `SeatList`: every seat after the change.
-        pub seat_list: Vec<Seat> = "SeatList" => lenient::list,
+/// `Mic.CallbackAfterSeatInfoChanged`: a room's seat list changed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct SeatListChanged {
+    /// `Operator_Account`.
+    #[serde(rename = "Operator_Account", skip_serializing_if = "Option::is_none")]
+    pub operator_account: Option<UserId>,
+    /// `RoomId`.
+    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<RoomId>,
+    /// `SeatList`: every seat after the change.
+    #[serde(
+        rename = "SeatList",
+        deserialize_with = "lenient::list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub seat_list: Vec<Seat>,
+    /// `EventTime`: when the event happened.
+    #[serde(rename = "EventTime", skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<EventTime>,
+    /// Body members this crate does not name, kept as sent. See [`RoomDestroyed::extra`].
+    #[serde(flatten, with = "body_members")]
+    pub extra: Extra,
+}
+
+impl SeatListChanged {
+    /// The `CallbackCommand` of this event.
+    pub const COMMAND: &'static str = "Mic.CallbackAfterSeatInfoChanged";
+
+    /// The room the event is about.
+    pub fn room_id(&self) -> Option<&RoomId> {
+        self.room_id.as_ref()
     }
 }
 
@@ -360,26 +558,108 @@ pub struct UndecodableEvent {
     pub reason: String,
 }
 
-/// A Room callback, decoded.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum Event {
+/// Declares [`Event`] over the typed events, one line each, and what it does through all
+/// of them: decode by command, name the command, the room and the time, write back.
+macro_rules! events {
+    ($( $(#[$meta:meta])* $variant:ident, )+) => {
+        /// A Room callback, decoded.
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum Event {
+            $( $(#[$meta])* $variant($variant), )+
+            /// A command this crate does not know.
+            Unknown(UnknownEvent),
+            /// A known command whose fields could not be read.
+            Undecodable(UndecodableEvent),
+        }
+
+        impl Event {
+            /// Decodes a callback body sent with `command` in the query.
+            ///
+            /// The body must be a JSON object whose `CallbackCommand` equals `command`. A known
+            /// command whose fields cannot be read gives [`Event::Undecodable`], an unknown one
+            /// [`Event::Unknown`]; neither is an error.
+            pub fn decode(command: &str, body: &[u8]) -> Result<Self, DecodeError> {
+                let body = std::str::from_utf8(body).map_err(|_| DecodeError::NotUtf8)?;
+                match command {
+                    $( $variant::COMMAND => typed(command, body, |event: &mut $variant| &mut event.extra, Self::$variant), )+
+                    _ => Ok(Self::Unknown(UnknownEvent {
+                        command: command.to_owned(),
+                        body: object(command, body)?,
+                    })),
+                }
+            }
+
+            /// The command as this crate names it, if it is one it knows.
+            pub fn known_command(command: &str) -> Option<&'static str> {
+                [$( $variant::COMMAND, )+].into_iter().find(|known| *known == command)
+            }
+
+            /// The `CallbackCommand`.
+            pub fn command(&self) -> &str {
+                match self {
+                    $( Self::$variant(_) => $variant::COMMAND, )+
+                    Self::Unknown(event) => &event.command,
+                    Self::Undecodable(event) => &event.command,
+                }
+            }
+
+            /// The room the event is about, when the body names one.
+            pub fn room_id(&self) -> Option<&RoomId> {
+                match self {
+                    $( Self::$variant(event) => event.room_id(), )+
+                    Self::Unknown(_) | Self::Undecodable(_) => None,
+                }
+            }
+
+            /// `EventTime`, when the body has a readable one.
+            pub fn event_time(&self) -> Option<EventTime> {
+                match self {
+                    $( Self::$variant(event) => event.event_time, )+
+                    Self::Unknown(UnknownEvent { body, .. })
+                    | Self::Undecodable(UndecodableEvent { body, .. }) => body
+                        .get("EventTime")
+                        .and_then(|time| EventTime::deserialize(time).ok()),
+                }
+            }
+
+            /// The body members of the event that this crate does not name.
+            pub(crate) fn extra(&self) -> Option<&Extra> {
+                match self {
+                    $( Self::$variant(event) => Some(&event.extra), )+
+                    Self::Unknown(_) | Self::Undecodable(_) => None,
+                }
+            }
+        }
+
+        /// Encodes the event as Tencent sent it: `CallbackCommand` first, Tencent's field
+        /// names, the unnamed members included. Unknown and undecodable events encode their
+        /// body as is.
+        impl Serialize for Event {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    $( Self::$variant(event) => Tagged { command: $variant::COMMAND, event }.serialize(serializer), )+
+                    Self::Unknown(event) => event.body.serialize(serializer),
+                    Self::Undecodable(event) => event.body.serialize(serializer),
+                }
+            }
+        }
+    };
+}
+
+events! {
     /// `Room.CallbackAfterCreateRoom`.
-    RoomCreated(RoomCreated),
+    RoomCreated,
     /// `Room.CallbackAfterDestroyRoom`.
-    RoomDestroyed(RoomDestroyed),
+    RoomDestroyed,
     /// `Room.CallbackAfterUpdateRoomInfo`.
-    RoomInfoUpdated(RoomInfoUpdated),
+    RoomInfoUpdated,
     /// `Room.CallbackAfterMemberEnter`.
-    MemberEntered(MemberEntered),
+    MemberEntered,
     /// `Room.CallbackAfterMemberLeave`.
-    MemberLeft(MemberLeft),
+    MemberLeft,
     /// `Mic.CallbackAfterSeatInfoChanged`.
-    SeatListChanged(SeatListChanged),
-    /// A command this crate does not know.
-    Unknown(UnknownEvent),
-    /// A known command whose fields could not be read.
-    Undecodable(UndecodableEvent),
+    SeatListChanged,
 }
 
 impl Event {
@@ -395,118 +675,15 @@ impl Event {
             None => Err(DecodeError::MissingCommand),
         }
     }
-
-    /// Decodes a callback body sent with `command` in the query.
-    ///
-    /// The body must be a JSON object whose `CallbackCommand` equals `command`. A known
-    /// command whose fields cannot be read gives [`Event::Undecodable`], an unknown one
-    /// [`Event::Unknown`]; neither is an error.
-    pub fn decode(command: &str, body: &[u8]) -> Result<Self, DecodeError> {
-        // One UTF-8 check of the whole body, rather than one per string as
-        // `serde_json::from_slice` makes.
-        let body = std::str::from_utf8(body).map_err(|_| DecodeError::NotUtf8)?;
-        match command {
-            RoomCreated::COMMAND => typed(command, body, Self::RoomCreated),
-            RoomDestroyed::COMMAND => typed(command, body, Self::RoomDestroyed),
-            RoomInfoUpdated::COMMAND => typed(command, body, Self::RoomInfoUpdated),
-            MemberEntered::COMMAND => typed(command, body, Self::MemberEntered),
-            MemberLeft::COMMAND => typed(command, body, Self::MemberLeft),
-            SeatListChanged::COMMAND => typed(command, body, Self::SeatListChanged),
-            _ => {
-                let body = object(command, body)?;
-                Ok(Self::Unknown(UnknownEvent {
-                    command: command.to_owned(),
-                    body,
-                }))
-            }
-        }
-    }
-
-    /// The command as this crate names it, if it is one of the six it knows.
-    pub fn known_command(command: &str) -> Option<&'static str> {
-        [
-            RoomCreated::COMMAND,
-            RoomDestroyed::COMMAND,
-            RoomInfoUpdated::COMMAND,
-            MemberEntered::COMMAND,
-            MemberLeft::COMMAND,
-            SeatListChanged::COMMAND,
-        ]
-        .into_iter()
-        .find(|known| *known == command)
-    }
-
-    /// The `CallbackCommand`.
-    pub fn command(&self) -> &str {
-        match self {
-            Self::RoomCreated(_) => RoomCreated::COMMAND,
-            Self::RoomDestroyed(_) => RoomDestroyed::COMMAND,
-            Self::RoomInfoUpdated(_) => RoomInfoUpdated::COMMAND,
-            Self::MemberEntered(_) => MemberEntered::COMMAND,
-            Self::MemberLeft(_) => MemberLeft::COMMAND,
-            Self::SeatListChanged(_) => SeatListChanged::COMMAND,
-            Self::Unknown(event) => &event.command,
-            Self::Undecodable(event) => &event.command,
-        }
-    }
-
-    /// The room the event is about, when the body names one.
-    pub fn room_id(&self) -> Option<&RoomId> {
-        match self {
-            Self::RoomCreated(event) => event.room_id(),
-            Self::RoomDestroyed(event) => event.room_id(),
-            Self::RoomInfoUpdated(event) => event.room_id(),
-            Self::MemberEntered(event) => event.room_id(),
-            Self::MemberLeft(event) => event.room_id(),
-            Self::SeatListChanged(event) => event.room_id(),
-            Self::Unknown(_) | Self::Undecodable(_) => None,
-        }
-    }
-
-    /// `EventTime`, when the body has a readable one.
-    pub fn event_time(&self) -> Option<EventTime> {
-        match self {
-            Self::RoomCreated(event) => event.event_time,
-            Self::RoomDestroyed(event) => event.event_time,
-            Self::RoomInfoUpdated(event) => event.event_time,
-            Self::MemberEntered(event) => event.event_time,
-            Self::MemberLeft(event) => event.event_time,
-            Self::SeatListChanged(event) => event.event_time,
-            Self::Unknown(UnknownEvent { body, .. })
-            | Self::Undecodable(UndecodableEvent { body, .. }) => body
-                .get("EventTime")
-                .and_then(|time| EventTime::deserialize(time).ok()),
-        }
-    }
 }
 
-/// Encodes the event as Tencent sent it: `CallbackCommand` first, Tencent's field names,
-/// the unnamed members included. Unknown and undecodable events encode their body as is.
-impl Serialize for Event {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn tagged<S: Serializer, T: Record>(
-            serializer: S,
-            event: &T,
-            command: &str,
-        ) -> Result<S::Ok, S::Error> {
-            let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("CallbackCommand", command)?;
-            event.write_members(&mut map, true)?;
-            map.end()
-        }
-
-        let command = self.command();
-        match self {
-            Self::RoomCreated(event) => tagged(serializer, event, command),
-            Self::RoomDestroyed(event) => tagged(serializer, event, command),
-            Self::RoomInfoUpdated(event) => tagged(serializer, event, command),
-            Self::MemberEntered(event) => tagged(serializer, event, command),
-            Self::MemberLeft(event) => tagged(serializer, event, command),
-            Self::SeatListChanged(event) => tagged(serializer, event, command),
-            Self::Unknown(event) => event.body.serialize(serializer),
-            Self::Undecodable(event) => event.body.serialize(serializer),
-        }
-    }
+/// An event written with its command first.
+#[derive(Serialize)]
+struct Tagged<'a, T> {
+    #[serde(rename = "CallbackCommand")]
+    command: &'static str,
+    #[serde(flatten)]
+    event: &'a T,
 }
 
 /// Why a body is not a callback at all. The message never quotes the body.
@@ -570,81 +747,123 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
-/// Reads the body as the event of `command`, in one pass that also checks `CallbackCommand`.
-/// A body that cannot be read so is read again as a plain object, which tells a body that
-/// is no callback (an error) from one whose fields are unreadable ([`Event::Undecodable`]).
-fn typed<T: Record>(command: &str, body: &str, wrap: fn(T) -> Event) -> Result<Event, DecodeError> {
-    let mut deserializer = serde_json::Deserializer::from_str(body);
-    let read = deserializer
-        .deserialize_map(RecordVisitor::<T>::new(Some(command)))
-        .and_then(|event| deserializer.end().map(|()| event));
-    match read {
-        Ok(event) => Ok(wrap(event)),
-        Err(error) => {
-            let body = object(command, body)?;
+/// Reads the body as the event `T` of `command`. A body that cannot be read so is read again
+/// as a plain object, which tells a body that is no callback (an error) from one whose
+/// fields are unreadable ([`Event::Undecodable`], its reason naming the member).
+fn typed<T: DeserializeOwned>(
+    command: &str,
+    body_text: &str,
+    extra: fn(&mut T) -> &mut Extra,
+    wrap: fn(T) -> Event,
+) -> Result<Event, DecodeError> {
+    match serde_json::from_str::<T>(body_text) {
+        Ok(mut event) => {
+            check_command(
+                extra(&mut event).remove("CallbackCommand").as_ref(),
+                command,
+            )?;
+            Ok(wrap(event))
+        }
+        Err(_) => {
+            let body = object(command, body_text)?;
+            // Read once more, to name the member that failed: only on this rare path.
+            let reason = match serde_path_to_error::deserialize::<_, T>(
+                &mut serde_json::Deserializer::from_str(body_text),
+            ) {
+                Err(error) => format!("{}: {}", error.path(), error.inner()),
+                Ok(_) => "the body could not be read as this command's event".to_owned(),
+            };
             Ok(Event::Undecodable(UndecodableEvent {
                 command: command.to_owned(),
                 body,
-                reason: error.to_string(),
+                reason,
             }))
         }
+    }
+}
+
+/// A body's members, and whether `CallbackCommand` is among them more than once with
+/// different values: readers that keep the first and readers that keep the last would
+/// disagree on what it is. (A map keeps only the last.)
+struct Members {
+    members: Extra,
+    command_repeated: bool,
+}
+
+impl<'de> Deserialize<'de> for Members {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MembersVisitor;
+
+        impl<'de> Visitor<'de> for MembersVisitor {
+            type Value = Members;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
+                let mut members = Extra::new();
+                let mut command_repeated = false;
+                while let Some((name, value)) = map.next_entry::<String, Value>()? {
+                    if name == "CallbackCommand" {
+                        command_repeated |= members.get(&name).is_some_and(|first| *first != value);
+                    }
+                    members.insert(name, value);
+                }
+                Ok(Members {
+                    members,
+                    command_repeated,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(MembersVisitor)
+    }
+}
+
+/// The `extra` of an event: the members no field names. Read, `CallbackCommand` is among
+/// them for [`Event::decode`] to check and take out; written, it is left out, since
+/// [`Event`] writes its own first.
+mod body_members {
+    use serde::ser::SerializeMap;
+    use serde::{de, Deserialize, Deserializer, Serializer};
+
+    use super::{Extra, Members};
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Extra, D::Error> {
+        let read = Members::deserialize(deserializer)?;
+        if read.command_repeated {
+            // Read again by `object`, which says so.
+            return Err(de::Error::custom(
+                "CallbackCommand is repeated with another value",
+            ));
+        }
+        Ok(read.members)
+    }
+
+    pub(super) fn serialize<S: Serializer>(
+        extra: &Extra,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        for (name, value) in extra.iter().filter(|(name, _)| *name != "CallbackCommand") {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
     }
 }
 
 /// The body as a JSON object whose `CallbackCommand` is `command`, given once, or
 /// repeated with the same value.
 fn object(command: &str, body: &str) -> Result<Extra, DecodeError> {
-    let Object { members, repeated } =
-        serde_json::from_str(body).map_err(DecodeError::from_json)?;
-    if repeated {
+    let read: Members = serde_json::from_str(body).map_err(DecodeError::from_json)?;
+    if read.command_repeated {
         return Err(DecodeError::CommandRepeated);
     }
-    check_command(members.get("CallbackCommand"), command)?;
-    Ok(members)
-}
-
-/// A JSON object, and whether it has `CallbackCommand` more than once with different
-/// values (a map keeps only the last one).
-struct Object {
-    members: Extra,
-    repeated: bool,
-}
-
-impl<'de> Deserialize<'de> for Object {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = Object;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Object, A::Error> {
-                let mut members = Extra::new();
-                let mut first_command: Option<Value> = None;
-                let mut repeated = false;
-                while let Some(key) = map.next_key::<Key<'de>>()? {
-                    let value: Value = map.next_value()?;
-                    if key.as_str() == "CallbackCommand" {
-                        match &first_command {
-                            // The same command twice says one thing: not ambiguous.
-                            Some(first) => repeated |= *first != value,
-                            None => first_command = Some(value.clone()),
-                        }
-                    }
-                    members.insert(key.into_string(), value);
-                }
-                Ok(Object { members, repeated })
-            }
-        }
-
-        deserializer.deserialize_map(ObjectVisitor)
-    }
+    check_command(read.members.get("CallbackCommand"), command)?;
+    Ok(read.members)
 }
 
 fn check_command(found: Option<&Value>, expected: &str) -> Result<(), DecodeError> {

@@ -1,8 +1,6 @@
 //! [`ResponseFuture`], the future of [`RoomWebhook`](crate::RoomWebhook).
 
-use std::any::Any;
 use std::future::Future;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -91,35 +89,5 @@ impl<F, B, E> std::fmt::Debug for ResponseFuture<F, B, E> {
         f.debug_struct("ResponseFuture")
             .field("kind", &kind)
             .finish()
-    }
-}
-
-pin_project! {
-    /// Runs a future, turning a panic while it is made or polled into `Err`.
-    pub(crate) struct CatchUnwind<F> {
-        #[pin]
-        future: Option<F>,
-    }
-}
-
-impl<F: Future> CatchUnwind<F> {
-    pub(crate) fn new(make: impl FnOnce() -> F) -> Self {
-        // A handler written without `async` may panic before returning its future.
-        Self {
-            future: catch_unwind(AssertUnwindSafe(make)).ok(),
-        }
-    }
-}
-
-impl<F: Future> Future for CatchUnwind<F> {
-    type Output = Result<F::Output, Box<dyn Any + Send>>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.project().future.as_pin_mut() {
-            // The future's state after a panic is not looked at again: it is dropped
-            // with this one.
-            Some(future) => catch_unwind(AssertUnwindSafe(|| future.poll(cx)))?.map(Ok),
-            None => Poll::Ready(Err(Box::new("panicked while making the future"))),
-        }
     }
 }

@@ -33,9 +33,6 @@ use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll};
-
-use pin_project_lite::pin_project;
 
 use crate::answer::ErrorCode;
 use crate::event::{
@@ -113,33 +110,17 @@ pub trait RoomHandler: Send + Sync + 'static {
         event: Event,
         context: &CallbackContext,
     ) -> impl Future<Output = HandlerResult> + Send {
-        // Dispatched before the first poll, into a future of the chosen method alone: the
-        // event is moved once, not kept in a dispatching future as well.
-        match event {
-            Event::RoomCreated(event) => Dispatch::RoomCreated {
-                future: self.on_room_created(event, context),
-            },
-            Event::RoomDestroyed(event) => Dispatch::RoomDestroyed {
-                future: self.on_room_destroyed(event, context),
-            },
-            Event::RoomInfoUpdated(event) => Dispatch::RoomInfoUpdated {
-                future: self.on_room_info_updated(event, context),
-            },
-            Event::MemberEntered(event) => Dispatch::MemberEntered {
-                future: self.on_member_entered(event, context),
-            },
-            Event::MemberLeft(event) => Dispatch::MemberLeft {
-                future: self.on_member_left(event, context),
-            },
-            Event::SeatListChanged(event) => Dispatch::SeatListChanged {
-                future: self.on_seat_list_changed(event, context),
-            },
-            Event::Unknown(event) => Dispatch::Unknown {
-                future: self.on_unknown_command(event, context),
-            },
-            Event::Undecodable(event) => Dispatch::Undecodable {
-                future: self.on_undecodable(event, context),
-            },
+        async move {
+            match event {
+                Event::RoomCreated(event) => self.on_room_created(event, context).await,
+                Event::RoomDestroyed(event) => self.on_room_destroyed(event, context).await,
+                Event::RoomInfoUpdated(event) => self.on_room_info_updated(event, context).await,
+                Event::MemberEntered(event) => self.on_member_entered(event, context).await,
+                Event::MemberLeft(event) => self.on_member_left(event, context).await,
+                Event::SeatListChanged(event) => self.on_seat_list_changed(event, context).await,
+                Event::Unknown(event) => self.on_unknown_command(event, context).await,
+                Event::Undecodable(event) => self.on_undecodable(event, context).await,
+            }
         }
     }
 
@@ -231,49 +212,6 @@ pub trait RoomHandler: Send + Sync + 'static {
     }
 }
 
-pin_project! {
-    /// The future of the default [`RoomHandler::handle`]: the chosen method's.
-    #[project = DispatchProjection]
-    enum Dispatch<A, B, C, D, E, F, G, H> {
-        RoomCreated { #[pin] future: A },
-        RoomDestroyed { #[pin] future: B },
-        RoomInfoUpdated { #[pin] future: C },
-        MemberEntered { #[pin] future: D },
-        MemberLeft { #[pin] future: E },
-        SeatListChanged { #[pin] future: F },
-        Unknown { #[pin] future: G },
-        Undecodable { #[pin] future: H },
-    }
-}
-
-impl<A, B, C, D, E, F, G, H> Future for Dispatch<A, B, C, D, E, F, G, H>
-where
-    A: Future<Output = HandlerResult>,
-    B: Future<Output = HandlerResult>,
-    C: Future<Output = HandlerResult>,
-    D: Future<Output = HandlerResult>,
-    E: Future<Output = HandlerResult>,
-    F: Future<Output = HandlerResult>,
-    G: Future<Output = HandlerResult>,
-    H: Future<Output = HandlerResult>,
-{
-    type Output = HandlerResult;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<HandlerResult> {
-        match self.project() {
-            DispatchProjection::RoomCreated { future } => future.poll(cx),
-            DispatchProjection::RoomDestroyed { future } => future.poll(cx),
-            DispatchProjection::RoomInfoUpdated { future } => future.poll(cx),
-            DispatchProjection::MemberEntered { future } => future.poll(cx),
-            DispatchProjection::MemberLeft { future } => future.poll(cx),
-            DispatchProjection::SeatListChanged { future } => future.poll(cx),
-            DispatchProjection::Unknown { future } => future.poll(cx),
-            DispatchProjection::Undecodable { future } => future.poll(cx),
-        }
-    }
-}
-
-/// A shared handler handles as the handler it shares, method by method.
 impl<H: RoomHandler> RoomHandler for std::sync::Arc<H> {
     fn handle(
         &self,

@@ -1,165 +1,198 @@
 //! The lenient decoding rules of the protocol (section 2): Tencent's own samples send
 //! booleans as strings, user IDs as numbers and times as decimal strings, so each field
 //! type accepts the spellings seen in the wild. `null` reads as a missing field.
+//!
+//! The readers are serde `deserialize_with` functions; a value none of them can read is an
+//! error that names what was expected, never a clamped or guessed value.
 
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, Deserializer, Visitor};
+use compact_str::{CompactString, ToCompactString};
+use serde::de::{self, Deserializer, Unexpected, Visitor};
+use serde::Deserialize;
 
-use crate::id_text::IdText;
+/// Decimal digits only: no sign, no spaces, not empty, within `u64`. The one digit parser
+/// of the crate (`SdkAppid`, `RequestTime`, numbers sent as strings); `str::parse` alone
+/// would also take a leading `+`.
+pub(crate) fn digits(text: &str) -> Option<u64> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
 
 /// Text that may arrive as a JSON string or as a JSON integer (user and room IDs).
-pub(crate) fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<IdText, D::Error> {
+pub(crate) fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<CompactString, D::Error> {
     struct TextVisitor;
 
     impl Visitor<'_> for TextVisitor {
-        type Value = IdText;
+        type Value = CompactString;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("a string or an integer")
         }
 
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<IdText, E> {
-            Ok(IdText::from(v))
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(CompactString::from(v))
         }
 
-        fn visit_string<E: de::Error>(self, v: String) -> Result<IdText, E> {
-            Ok(IdText::from(v))
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok(CompactString::from(v))
         }
 
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<IdText, E> {
-            Ok(IdText::from_u64(v))
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(v.to_compact_string())
         }
 
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<IdText, E> {
-            Ok(IdText::from_i64(v))
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(v.to_compact_string())
         }
     }
 
     deserializer.deserialize_any(TextVisitor)
 }
 
-/// An unsigned integer that may arrive as a JSON integer or as a decimal string.
-pub(crate) fn integer<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+/// An unsigned integer that may arrive as a JSON integer, a whole JSON float or a decimal
+/// string; `null` is `None`. A value out of `T`'s range is an error, never clamped.
+pub(crate) fn number<'de, T, D>(deserializer: D) -> Result<Option<T>, D::Error>
 where
     T: TryFrom<u64>,
     D: Deserializer<'de>,
 {
-    struct IntegerVisitor<T>(PhantomData<T>);
+    struct NumberVisitor<T>(PhantomData<T>);
 
-    impl<T: TryFrom<u64>> Visitor<'_> for IntegerVisitor<T> {
-        type Value = T;
+    impl<T: TryFrom<u64>> Visitor<'_> for NumberVisitor<T> {
+        type Value = Option<T>;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("an unsigned integer, as a number or a decimal string")
+            f.write_str("an unsigned integer in range, as a number or a decimal string")
         }
 
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
-            T::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
         }
 
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
-            u64::try_from(v)
-                .map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
-                .and_then(|v| self.visit_u64(v))
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            T::try_from(v)
+                .map(Some)
+                .map_err(|_| E::invalid_value(Unexpected::Unsigned(v), &self))
         }
 
-        fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
-            // `1.670574414e12` is a whole number written as a float.
-            if v.fract() == 0.0 && (0.0..=u64::MAX as f64).contains(&v) {
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            let v = u64::try_from(v).map_err(|_| E::invalid_value(Unexpected::Signed(v), &self))?;
+            self.visit_u64(v)
+        }
+
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            // `1.670574414e12` is a whole number written as a float. `u64::MAX as f64` is
+            // 2^64 itself, one past the range: the bound is exclusive.
+            if v.fract() == 0.0 && (0.0..u64::MAX as f64).contains(&v) {
                 self.visit_u64(v as u64)
             } else {
-                Err(E::invalid_value(de::Unexpected::Float(v), &self))
+                Err(E::invalid_value(Unexpected::Float(v), &self))
             }
         }
 
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
-            let trimmed = v.trim();
-            if trimmed.is_empty() || !trimmed.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(E::invalid_value(de::Unexpected::Str(v), &self));
-            }
-            trimmed
-                .parse::<u64>()
-                .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
-                .and_then(|v| self.visit_u64(v))
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            let v = digits(v.trim()).ok_or_else(|| E::invalid_value(Unexpected::Str(v), &self))?;
+            self.visit_u64(v)
         }
     }
 
-    deserializer.deserialize_any(IntegerVisitor(PhantomData))
+    deserializer.deserialize_any(NumberVisitor(PhantomData))
 }
 
-/// A boolean that may arrive as `true`, `"true"` (any case), or `1` / `0`.
-fn boolean<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
-    struct BoolVisitor;
+/// A boolean that may arrive as `true`, `"true"` (any case), or `1` / `0`; `null` is `None`.
+pub(crate) fn flag<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<bool>, D::Error> {
+    struct FlagVisitor;
 
-    impl Visitor<'_> for BoolVisitor {
-        type Value = bool;
+    impl Visitor<'_> for FlagVisitor {
+        type Value = Option<bool>;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("a boolean, as true/false, \"true\"/\"false\" or 1/0")
         }
 
-        fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
-            Ok(v)
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
         }
 
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<bool, E> {
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            Ok(Some(v))
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
             match v {
-                0 => Ok(false),
-                1 => Ok(true),
-                _ => Err(E::invalid_value(de::Unexpected::Unsigned(v), &self)),
+                0 => Ok(Some(false)),
+                1 => Ok(Some(true)),
+                _ => Err(E::invalid_value(Unexpected::Unsigned(v), &self)),
             }
         }
 
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<bool, E> {
-            match v {
-                0 => Ok(false),
-                1 => Ok(true),
-                _ => Err(E::invalid_value(de::Unexpected::Signed(v), &self)),
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            match u64::try_from(v) {
+                Ok(v) => self.visit_u64(v),
+                Err(_) => Err(E::invalid_value(Unexpected::Signed(v), &self)),
             }
         }
 
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
             match v.trim() {
-                s if s.eq_ignore_ascii_case("true") || s == "1" => Ok(true),
-                s if s.eq_ignore_ascii_case("false") || s == "0" => Ok(false),
-                _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
+                s if s.eq_ignore_ascii_case("true") || s == "1" => Ok(Some(true)),
+                s if s.eq_ignore_ascii_case("false") || s == "0" => Ok(Some(false)),
+                _ => Err(E::invalid_value(Unexpected::Str(v), &self)),
             }
         }
     }
 
-    deserializer.deserialize_any(BoolVisitor)
+    deserializer.deserialize_any(FlagVisitor)
 }
-
-/// Wraps a field reader so that `null` reads as `None`.
-macro_rules! optional {
-    ($name:ident, $inner:path, $ty:ty) => {
-        pub(crate) fn $name<'de, D: Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Option<$ty>, D::Error> {
-            struct Present($ty);
-
-            impl<'de> serde::Deserialize<'de> for Present {
-                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    $inner(deserializer).map(Present)
-                }
-            }
-
-            Ok(<Option<Present> as serde::Deserialize>::deserialize(deserializer)?.map(|p| p.0))
-        }
-    };
-}
-
-optional!(opt_bool, boolean, bool);
-optional!(opt_u32, integer, u32);
-optional!(opt_u64, integer, u64);
 
 /// A list that may be missing or `null` (both read as empty).
 pub(crate) fn list<'de, T, D>(deserializer: D) -> Result<Vec<T>, D::Error>
 where
-    T: serde::Deserialize<'de>,
+    T: Deserialize<'de>,
     D: Deserializer<'de>,
 {
-    Ok(<Option<Vec<T>> as serde::Deserialize>::deserialize(deserializer)?.unwrap_or_default())
+    Ok(Option::<Vec<T>>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_number(json: &str) -> Result<Option<u64>, serde_json::Error> {
+        number(&mut serde_json::Deserializer::from_str(json))
+    }
+
+    #[test]
+    fn digits_are_decimal_digits_only() {
+        assert_eq!(digits("1400000000"), Some(1400000000));
+        assert_eq!(digits("0001"), Some(1));
+        for bad in ["", "+1", "-1", " 1", "1e3", "0x10", "18446744073709551616"] {
+            assert_eq!(digits(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_number_past_u64_is_refused_not_clamped() {
+        assert_eq!(read_number("18446744073709551615").unwrap(), Some(u64::MAX));
+        for past in [
+            "18446744073709551616",
+            "\"18446744073709551616\"",
+            "1.8446744073709552e19",
+        ] {
+            assert!(read_number(past).is_err(), "{past}");
+        }
+    }
+
+    #[test]
+    fn a_whole_float_and_a_padded_string_are_numbers() {
+        assert_eq!(read_number("1.670574414e12").unwrap(), Some(1670574414000));
+        assert_eq!(read_number("\" 42 \"").unwrap(), Some(42));
+        assert_eq!(read_number("null").unwrap(), None);
+        assert!(read_number("1.5").is_err());
+        assert!(read_number("-1").is_err());
+    }
 }

@@ -251,14 +251,14 @@
 #[macro_use]
 mod macros;
 mod background;
-mod deliver;
+mod callback;
 mod drift;
-mod id_text;
+mod error;
 mod lenient;
-mod members;
 
 pub mod answer;
 pub mod body;
+pub mod config;
 pub mod dedup;
 pub mod event;
 pub mod future;
@@ -274,14 +274,13 @@ pub mod verify;
 pub use answer::{Answer, ErrorCode};
 pub use background::Drain;
 pub use body::WebhookBody;
+pub use config::{AppConfig, ContentTypePolicy, OnDeadline};
+pub use error::{ConfigError, ConfigErrorKind};
 pub use event::Event;
 pub use handler::{HandlerError, HandlerResult, RoomHandler};
-pub use layer::{
-    AppConfig, ConfigError, ConfigErrorKind, ContentTypePolicy, OnDeadline, RoomWebhookBuilder,
-    RoomWebhookLayer, ToExtensions, ToHandler,
-};
+pub use layer::{RoomWebhookBuilder, RoomWebhookLayer};
 pub use query::{CallbackContext, OptPlatform, ParseSdkAppIdError, SdkAppId};
-pub use service::RoomWebhook;
+pub use service::{RoomWebhook, ToExtensions, ToHandler};
 
 // The README's Rust example compiles as a doc test.
 #[cfg(doctest)]

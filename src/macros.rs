@@ -84,9 +84,9 @@ macro_rules! id_type {
         $(#[$meta])*
         ///
         /// Decodes from a JSON string or a JSON integer (kept as its decimal text);
-        /// encodes as a string. Up to 22 bytes are kept inline, without an allocation.
+        /// encodes as a string. Up to 24 bytes are kept inline, without an allocation.
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-        pub struct $name(crate::id_text::IdText);
+        pub struct $name(compact_str::CompactString);
 
         impl $name {
             /// The identifier as text.
@@ -96,13 +96,13 @@ macro_rules! id_type {
 
             /// The identifier's text, owned.
             pub fn into_string(self) -> String {
-                self.0.into_string()
+                self.0.into()
             }
         }
 
         impl From<String> for $name {
             fn from(value: String) -> Self {
-                Self(value.into())
+                Self(compact_str::CompactString::from(value))
             }
         }
 
@@ -127,13 +127,13 @@ macro_rules! id_type {
 
         impl PartialEq<str> for $name {
             fn eq(&self, other: &str) -> bool {
-                self.0.as_bytes() == other.as_bytes()
+                self.as_str() == other
             }
         }
 
         impl PartialEq<&str> for $name {
             fn eq(&self, other: &&str) -> bool {
-                self.0.as_bytes() == other.as_bytes()
+                self.as_str() == *other
             }
         }
 
@@ -154,126 +154,5 @@ macro_rules! id_type {
                 crate::lenient::text(deserializer).map(Self)
             }
         }
-    };
-}
-
-/// An object of the protocol: a struct whose fields are Tencent's members, with a decoder
-/// that reads each member once, straight into its field (see `members`), and keeps the
-/// members it does not name in `extra`.
-///
-/// Each field names its member and, when the type's own `Deserialize` is not the lenient
-/// rule the protocol needs, the reader to use (`=> lenient::opt_u32`). Options and lists
-/// are left out when written if absent or empty.
-macro_rules! record {
-    (
-        $(#[$meta:meta])*
-        pub struct $name:ident {
-            $(
-                $(#[$fmeta:meta])*
-                pub $field:ident: $ty:ty = $wire:literal $(=> $reader:path)?,
-            )*
-        }
-        $(#[$xmeta:meta])*
-        extra;
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Default, PartialEq)]
-        #[non_exhaustive]
-        pub struct $name {
-            $( $(#[$fmeta])* pub $field: $ty, )*
-            $(#[$xmeta])*
-            pub extra: crate::event::Extra,
-        }
-
-        impl crate::members::Record for $name {
-            fn read_members<'de, A: serde::de::MapAccess<'de>>(
-                mut map: A,
-                command: Option<&str>,
-            ) -> Result<Self, A::Error> {
-                // `Some` once read: a member named twice cannot be resolved by first or
-                // last, so it is an error, as serde's derive makes it.
-                $( let mut $field: Option<$ty> = None; )*
-                let mut extra = crate::event::Extra::new();
-                let mut command_seen = false;
-                while let Some(key) = map.next_key::<crate::members::Key<'de>>()? {
-                    match (key.as_str(), command) {
-                        $(
-                            ($wire, _) => {
-                                if $field.is_some() {
-                                    return Err(<A::Error as serde::de::Error>::duplicate_field($wire));
-                                }
-                                struct Read($ty);
-                                impl<'a> serde::Deserialize<'a> for Read {
-                                    fn deserialize<D: serde::Deserializer<'a>>(
-                                        deserializer: D,
-                                    ) -> Result<Self, D::Error> {
-                                        field_reader!($($reader)?)(deserializer).map(Read)
-                                    }
-                                }
-                                $field = Some(map.next_value::<Read>()?.0);
-                            }
-                        )*
-                        ("CallbackCommand", Some(expected)) => {
-                            crate::members::expect_command(&mut map, expected)?;
-                            command_seen = true;
-                        }
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key.into_string(), value);
-                        }
-                    }
-                }
-                if command.is_some() && !command_seen {
-                    return Err(<A::Error as serde::de::Error>::missing_field("CallbackCommand"));
-                }
-                Ok(Self {
-                    $( $field: $field.unwrap_or_default(), )*
-                    extra,
-                })
-            }
-
-            fn write_members<M: serde::ser::SerializeMap>(
-                &self,
-                map: &mut M,
-                skip_command: bool,
-            ) -> Result<(), M::Error> {
-                $(
-                    if !crate::members::Absent::absent(&self.$field) {
-                        map.serialize_entry($wire, &self.$field)?;
-                    }
-                )*
-                for (name, value) in &self.extra {
-                    if !(skip_command && name == "CallbackCommand") {
-                        map.serialize_entry(name, value)?;
-                    }
-                }
-                Ok(())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserializer.deserialize_map(crate::members::RecordVisitor::new(None))
-            }
-        }
-
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                use serde::ser::SerializeMap as _;
-                let mut map = serializer.serialize_map(None)?;
-                crate::members::Record::write_members(self, &mut map, false)?;
-                map.end()
-            }
-        }
-    };
-}
-
-/// The reader of a `record!` field: the one it names, or the type's `Deserialize`.
-macro_rules! field_reader {
-    () => {
-        serde::Deserialize::deserialize
-    };
-    ($reader:path) => {
-        $reader
     };
 }

@@ -36,19 +36,7 @@ impl SdkAppId {
 
     /// Reads decimal digits only: no sign, no spaces, no empty value.
     pub(crate) fn parse(text: &str) -> Option<Self> {
-        if text.is_empty() {
-            return None;
-        }
-        // Digits only, accumulated with overflow checks: `str::parse` also takes a sign.
-        text.bytes()
-            .try_fold(0u64, |id, byte| {
-                let digit = byte.wrapping_sub(b'0');
-                if digit > 9 {
-                    return None;
-                }
-                id.checked_mul(10)?.checked_add(u64::from(digit))
-            })
-            .map(Self)
+        crate::lenient::digits(text).map(Self)
     }
 }
 
@@ -183,46 +171,33 @@ impl CallbackContext {
 pub(crate) enum Param<'a> {
     #[default]
     Absent,
-    /// Present once, percent-decoded.
+    /// Present once, percent-decoded (a broken escape or a byte that is not UTF-8 is kept
+    /// as text, which then fails whatever check the value is for).
     Value(Cow<'a, str>),
     /// Present more than once: refused, since first-wins and last-wins readers disagree.
     Repeated,
-    /// Present once but not valid percent-encoded UTF-8.
-    Malformed,
 }
 
 impl<'a> Param<'a> {
-    /// Records another occurrence whose value, compared without regard to case, may
-    /// repeat the first.
-    fn set_same(&mut self, raw: RawValue<'a>) {
-        if let Param::Value(first) = self {
-            if raw
-                .decode()
-                .is_some_and(|again| again.eq_ignore_ascii_case(first))
-            {
-                return;
-            }
-        }
-        self.set(raw);
-    }
-
-    fn set(&mut self, raw: RawValue<'a>) {
+    fn add(&mut self, value: Cow<'a, str>) {
         *self = match self {
-            Param::Absent => match raw.decode() {
-                Some(value) => Param::Value(value),
-                None => Param::Malformed,
-            },
+            Param::Absent => Param::Value(value),
             _ => Param::Repeated,
         };
     }
 
-    /// The value for an informational parameter: absent, repeated, malformed and empty
-    /// all read as "not sent".
-    pub(crate) fn informational(&self) -> Option<&str> {
+    /// The value once sent, as text the checks can read.
+    pub(crate) fn value(&self) -> Option<&str> {
         match self {
-            Param::Value(value) if !value.is_empty() => Some(value),
-            _ => None,
+            Param::Value(value) => Some(value),
+            Param::Absent | Param::Repeated => None,
         }
+    }
+
+    /// The value for an informational parameter: absent, repeated and empty all read as
+    /// "not sent".
+    pub(crate) fn informational(&self) -> Option<&str> {
+        self.value().filter(|value| !value.is_empty())
     }
 }
 
@@ -240,228 +215,39 @@ pub(crate) struct Query<'a> {
 }
 
 impl<'a> Query<'a> {
+    /// Reads the query as any form-urlencoded reader does (names are decoded too, so
+    /// `%53dkAppid` is `SdkAppid`), matching names without regard to case.
     pub(crate) fn parse(query: &'a str) -> Self {
         let mut parsed = Self::default();
-        let bytes = query.as_bytes();
-        // One forward scan over the query for its delimiters (`&`, `=`, the escapes),
-        // rather than a search for each in turn: the pairs are short, and a search's
-        // set-up costs more than it saves.
-        let mut pair_start = 0;
-        let mut equals = None;
-        let mut escaped_name = false;
-        let mut escaped_value = false;
-        let mut from = 0;
-        while let Some(at) = next_delimiter(bytes, from) {
-            from = at + 1;
-            match bytes[at] {
-                b'&' => {
-                    parsed.pair(query, pair_start, equals, at, escaped_name, escaped_value);
-                    pair_start = from;
-                    equals = None;
-                    escaped_name = false;
-                    escaped_value = false;
+        for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+            let is = |known: &str| name.eq_ignore_ascii_case(known);
+            let slot = if is("SdkAppid") {
+                &mut parsed.sdk_app_id
+            } else if is("CallbackCommand") {
+                &mut parsed.command
+            } else if is("contenttype") {
+                // A console URL may carry `contenttype=json` already, and Tencent adds its
+                // own: the same value twice is one value.
+                if let Param::Value(first) = &parsed.content_type {
+                    if first.eq_ignore_ascii_case(&value) {
+                        continue;
+                    }
                 }
-                b'=' if equals.is_none() => equals = Some(at),
-                b'=' => {}
-                // `%` or `+`
-                _ if equals.is_none() => escaped_name = true,
-                _ => escaped_value = true,
-            }
+                &mut parsed.content_type
+            } else if is("ClientIP") {
+                &mut parsed.client_ip
+            } else if is("OptPlatform") {
+                &mut parsed.platform
+            } else if is("Sign") {
+                &mut parsed.sign
+            } else if is("RequestTime") {
+                &mut parsed.request_time
+            } else {
+                continue;
+            };
+            slot.add(value);
         }
-        let end = bytes.len();
-        parsed.pair(query, pair_start, equals, end, escaped_name, escaped_value);
         parsed
-    }
-
-    /// Records the pair `query[start..end]`, whose first `=` is at `equals`.
-    fn pair(
-        &mut self,
-        query: &'a str,
-        start: usize,
-        equals: Option<usize>,
-        end: usize,
-        escaped_name: bool,
-        escaped_value: bool,
-    ) {
-        let (name, value) = match equals {
-            Some(at) => (&query[start..at], &query[at + 1..end]),
-            None => (&query[start..end], ""),
-        };
-        // Names are decoded as any query reader decodes them, so that `%53dkAppid`
-        // beside `SdkAppid` is seen as the repeat it is. Tencent's never need it.
-        let known = if escaped_name {
-            percent_decode(name).and_then(|name| Known::of(&name))
-        } else {
-            Known::of(name)
-        };
-        let Some(known) = known else { return };
-        let value = RawValue {
-            text: value,
-            escaped: escaped_value,
-        };
-        let slot = self.slot(known);
-        if known == Known::ContentType {
-            slot.set_same(value);
-        } else {
-            slot.set(value);
-        }
-    }
-
-    fn slot(&mut self, known: Known) -> &mut Param<'a> {
-        match known {
-            Known::Sign => &mut self.sign,
-            Known::SdkAppId => &mut self.sdk_app_id,
-            Known::ClientIp => &mut self.client_ip,
-            Known::ContentType => &mut self.content_type,
-            Known::Platform => &mut self.platform,
-            Known::RequestTime => &mut self.request_time,
-            Known::Command => &mut self.command,
-        }
-    }
-}
-
-/// The parameters the layer reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Known {
-    Sign,
-    SdkAppId,
-    ClientIp,
-    /// May repeat with the same value: a console URL may carry `contenttype=json`
-    /// already, and Tencent adds its own.
-    ContentType,
-    Platform,
-    RequestTime,
-    Command,
-}
-
-impl Known {
-    /// The parameter called `name`, in any case. The length and first letter pick the
-    /// candidate; one comparison confirms it.
-    fn of(name: &str) -> Option<Self> {
-        let first = name.as_bytes().first()?.to_ascii_lowercase();
-        let (expected, known) = match (name.len(), first) {
-            (4, b's') => ("Sign", Self::Sign),
-            (8, b's') => ("SdkAppid", Self::SdkAppId),
-            (8, b'c') => ("ClientIP", Self::ClientIp),
-            (11, b'c') => ("contenttype", Self::ContentType),
-            (11, b'o') => ("OptPlatform", Self::Platform),
-            (11, b'r') => ("RequestTime", Self::RequestTime),
-            (15, b'c') => ("CallbackCommand", Self::Command),
-            _ => return None,
-        };
-        letters_eq_ignore_case(name.as_bytes(), expected.as_bytes()).then_some(known)
-    }
-}
-
-/// `name.eq_ignore_ascii_case(expected)` for an `expected` of ASCII letters only; between
-/// 4 and 16 bytes (all of Tencent's names), a word or two at a time. With 0x20 set in every
-/// byte (the lower-case bit), a byte equals a lower-case letter only if it is that
-/// letter in either case: one comparison per word, whatever the case sent.
-fn letters_eq_ignore_case(name: &[u8], expected: &[u8]) -> bool {
-    debug_assert!(expected.iter().all(u8::is_ascii_alphabetic));
-    if name.len() != expected.len() {
-        return false;
-    }
-    if !(4..=16).contains(&expected.len()) {
-        return name.eq_ignore_ascii_case(expected);
-    }
-    fn word<const N: usize>(bytes: &[u8]) -> [u8; N] {
-        bytes.try_into().expect("a word's worth of bytes")
-    }
-    let len = name.len();
-    if len >= 8 {
-        let fold = |bytes: [u8; 8]| u64::from_le_bytes(bytes) | u64::from_le_bytes([0x20; 8]);
-        // The first eight bytes and the last eight, overlapping when shorter than 16.
-        fold(word(&name[..8])) == fold(word(&expected[..8]))
-            && fold(word(&name[len - 8..])) == fold(word(&expected[len - 8..]))
-    } else {
-        let fold = |bytes: [u8; 4]| u32::from_le_bytes(bytes) | u32::from_le_bytes([0x20; 4]);
-        fold(word(&name[..4])) == fold(word(&expected[..4]))
-            && fold(word(&name[len - 4..])) == fold(word(&expected[len - 4..]))
-    }
-}
-
-/// The position of the first `&`, `=`, `%` or `+` at or after `from`. Eight bytes at a
-/// time: a value of the query is mostly bytes that are none of them.
-fn next_delimiter(bytes: &[u8], from: usize) -> Option<usize> {
-    const fn splat(byte: u8) -> u64 {
-        u64::from_le_bytes([byte; 8])
-    }
-    // High bit set in each byte of `word` that is zero. A byte above a zero byte may be
-    // marked too (the borrow), but never one below the first: the lowest mark is right.
-    fn zero_bytes(word: u64) -> u64 {
-        word.wrapping_sub(splat(0x01)) & !word & splat(0x80)
-    }
-
-    let mut at = from;
-    while let Some(chunk) = bytes.get(at..at + 8) {
-        let word = u64::from_le_bytes(chunk.try_into().expect("a chunk of eight bytes"));
-        let found = zero_bytes(word ^ splat(b'&'))
-            | zero_bytes(word ^ splat(b'='))
-            | zero_bytes(word ^ splat(b'%'))
-            | zero_bytes(word ^ splat(b'+'));
-        if found != 0 {
-            // Little-endian: the first byte is the lowest.
-            return Some(at + (found.trailing_zeros() / 8) as usize);
-        }
-        at += 8;
-    }
-    let rest = bytes.get(at..)?;
-    rest.iter()
-        .position(|byte| matches!(byte, b'&' | b'=' | b'%' | b'+'))
-        .map(|offset| at + offset)
-}
-
-/// A value as it stands in the query, and whether it needs decoding.
-#[derive(Clone, Copy)]
-struct RawValue<'a> {
-    text: &'a str,
-    escaped: bool,
-}
-
-impl<'a> RawValue<'a> {
-    fn decode(self) -> Option<Cow<'a, str>> {
-        if self.escaped {
-            percent_decode(self.text)
-        } else {
-            Some(Cow::Borrowed(self.text))
-        }
-    }
-}
-
-/// Decodes `%XX` escapes and `+` (a space in query strings). `None` for a broken escape
-/// or a result that is not UTF-8.
-fn percent_decode(raw: &str) -> Option<Cow<'_, str>> {
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            b'%' => {
-                let high = hex_digit(*bytes.get(i + 1)?)?;
-                let low = hex_digit(*bytes.get(i + 2)?)?;
-                out.push(high << 4 | low);
-                i += 3;
-            }
-            byte => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).ok().map(Cow::Owned)
-}
-
-fn hex_digit(byte: u8) -> Option<u8> {
-    match byte {
-        b'0'..=b'9' => Some(byte - b'0'),
-        b'a'..=b'f' => Some(byte - b'a' + 10),
-        b'A'..=b'F' => Some(byte - b'A' + 10),
-        _ => None,
     }
 }
 
@@ -488,68 +274,26 @@ mod tests {
     }
 
     #[test]
-    fn names_match_in_any_case_and_only_as_letters() {
-        for name in [
-            "sign",
-            "SIGN",
-            "sDkApPiD",
-            "clientip",
-            "CONTENTTYPE",
-            "optplatform",
-            "requesttime",
-            "CALLBACKCOMMAND",
-            "callbackCommand",
-        ] {
-            assert!(Known::of(name).is_some(), "{name}");
-        }
-        // Bytes that differ from a letter by the 0x40 bit (equal to it once 0x20 is set,
-        // were 0x40 ignored too), and other lengths.
-        for name in [
-            "Sig\x0e",
-            "S\x04kAppid",
-            "SdkAppi\x04",
-            "Callback\x03ommand",
-            "ClientI\x10",
-            "contenttyp",
-            "contenttypes",
-            "Sdk_Appid",
-            "SdkAppid ",
-            "",
-        ] {
-            assert_eq!(Known::of(name), None, "{name:?}");
-        }
-    }
-
-    #[test]
-    fn the_word_search_finds_the_delimiter_a_byte_scan_finds() {
-        // Every length around the eight-byte words, each delimiter at every position,
-        // with plain ASCII, multi-byte UTF-8 and bytes near the delimiters around it.
-        let fillers: [&[u8]; 4] = [b"a", "长".as_bytes(), b"'", b"\xff"];
-        for len in 0..=20 {
-            for filler in fillers {
-                let plain: Vec<u8> = filler.iter().copied().cycle().take(len).collect();
-                assert_eq!(next_delimiter(&plain, 0), None, "{plain:?}");
-                for at in 0..len {
-                    for delimiter in [b'&', b'=', b'%', b'+'] {
-                        let mut bytes = plain.clone();
-                        bytes[at] = delimiter;
-                        for from in 0..=len {
-                            let expected = bytes[from..]
-                                .iter()
-                                .position(|b| b"&=%+".contains(b))
-                                .map(|offset| from + offset);
-                            assert_eq!(next_delimiter(&bytes, from), expected, "{bytes:?} {from}");
-                        }
-                    }
-                }
-            }
+    fn a_name_matches_in_any_case_but_only_whole() {
+        assert_eq!(
+            Query::parse("sDkApPiD=1").sdk_app_id,
+            Param::Value("1".into())
+        );
+        for other in ["Sdk_Appid=1", "SdkAppid%20=1", "SdkAppids=1", "dkAppid=1"] {
+            assert_eq!(Query::parse(other).sdk_app_id, Param::Absent, "{other}");
         }
     }
 
     #[test]
     fn a_repeated_parameter_is_marked_repeated() {
-        let q = Query::parse("SdkAppid=1&SdkAppid=1");
-        assert_eq!(q.sdk_app_id, Param::Repeated);
+        assert_eq!(
+            Query::parse("SdkAppid=1&SdkAppid=1").sdk_app_id,
+            Param::Repeated
+        );
+        assert_eq!(
+            Query::parse("SdkAppid=1&SdkAppid").sdk_app_id,
+            Param::Repeated
+        );
     }
 
     #[test]
@@ -580,10 +324,15 @@ mod tests {
     }
 
     #[test]
-    fn a_broken_escape_is_malformed() {
-        assert_eq!(Query::parse("SdkAppid=14%G0").sdk_app_id, Param::Malformed);
-        assert_eq!(Query::parse("SdkAppid=14%").sdk_app_id, Param::Malformed);
-        assert_eq!(Query::parse("SdkAppid=%FF").sdk_app_id, Param::Malformed);
+    fn a_broken_escape_is_no_sdk_app_id() {
+        for query in ["SdkAppid=14%G0", "SdkAppid=14%", "SdkAppid=%FF"] {
+            let q = Query::parse(query);
+            assert_eq!(
+                q.sdk_app_id.value().and_then(SdkAppId::parse),
+                None,
+                "{query}"
+            );
+        }
     }
 
     #[test]

@@ -80,7 +80,7 @@ impl CallbackRequest {
     /// built too).
     pub fn new(command: impl Into<String>, body: impl Into<Bytes>) -> Self {
         Self {
-            path: crate::layer::DEFAULT_PATH.to_owned(),
+            path: crate::config::DEFAULT_PATH.to_owned(),
             sdk_app_id: DEMO_SDK_APP_ID,
             command: command.into(),
             body: body.into(),

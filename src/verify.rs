@@ -34,7 +34,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use sha2::{Digest, Sha256};
 use subtle::{Choice, ConstantTimeEq};
 
-use crate::layer::ConfigError;
+use crate::error::ConfigError;
 
 /// The default time window: `RequestTime` may be at most this far from now, either way.
 pub const DEFAULT_TIME_WINDOW: Duration = Duration::from_secs(60);
@@ -68,37 +68,15 @@ where
 
 /// The `Sign` Tencent sends for `token` at `request_time` (Unix seconds), in lower-case hex.
 pub fn sign(token: &[u8], request_time: u64) -> String {
-    let digest = digest(token, request_time);
-    let mut out = String::with_capacity(64);
-    for byte in digest {
-        out.push(char::from(HEX[usize::from(byte >> 4)]));
-        out.push(char::from(HEX[usize::from(byte & 0xf)]));
-    }
-    out
+    hex::encode(digest(token, request_time))
 }
-
-const HEX: &[u8; 16] = b"0123456789abcdef";
 
 fn digest(token: &[u8], request_time: u64) -> [u8; 32] {
-    let mut digits = [0u8; 20];
     Sha256::new()
         .chain_update(token)
-        .chain_update(decimal(request_time, &mut digits))
+        .chain_update(request_time.to_string())
         .finalize()
         .into()
-}
-
-/// `value` in decimal, written into `buffer` without allocating.
-fn decimal(mut value: u64, buffer: &mut [u8; 20]) -> &[u8] {
-    let mut start = buffer.len();
-    loop {
-        start -= 1;
-        buffer[start] = b'0' + (value % 10) as u8;
-        value /= 10;
-        if value == 0 {
-            return &buffer[start..];
-        }
-    }
 }
 
 /// Why a callback failed authentication. The message never holds the token or `Sign`.
@@ -239,7 +217,8 @@ impl SignatureVerifier {
         let sign = sign.ok_or(AuthError::MissingSign)?;
         let request_time = request_time.ok_or(AuthError::MissingRequestTime)?;
         let given = parse_hex_digest(sign).ok_or(AuthError::MalformedSign)?;
-        let request_time = parse_seconds(request_time).ok_or(AuthError::MalformedRequestTime)?;
+        let request_time =
+            crate::lenient::digits(request_time).ok_or(AuthError::MalformedRequestTime)?;
 
         // Whole seconds, compared as integers: a `RequestTime` near `u64::MAX` must be
         // refused, not overflow a `SystemTime`.
@@ -265,41 +244,16 @@ impl SignatureVerifier {
     }
 }
 
+/// 64 hexadecimal digits, in either case.
 fn parse_hex_digest(text: &str) -> Option<[u8; 32]> {
-    let bytes = text.as_bytes();
-    if bytes.len() != 64 {
-        return None;
-    }
     let mut out = [0u8; 32];
-    for (slot, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
-        let high = char::from(pair[0]).to_digit(16)?;
-        let low = char::from(pair[1]).to_digit(16)?;
-        *slot = (high << 4 | low) as u8;
-    }
+    hex::decode_to_slice(text, &mut out).ok()?;
     Some(out)
-}
-
-fn parse_seconds(text: &str) -> Option<u64> {
-    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    text.parse().ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn decimal_writes_every_digit() {
-        let mut buffer = [0u8; 20];
-        assert_eq!(decimal(0, &mut buffer), b"0");
-        assert_eq!(decimal(1669872112, &mut buffer), b"1669872112");
-        assert_eq!(
-            decimal(u64::MAX, &mut buffer),
-            u64::MAX.to_string().as_bytes()
-        );
-    }
 
     #[test]
     fn hex_digest_needs_exactly_64_hex_digits() {

@@ -42,9 +42,11 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use futures_util::FutureExt;
 use sha2::{Digest, Sha256};
 
 use crate::query::SdkAppId;
+use crate::runtime::Runtime;
 
 #[cfg(feature = "redis")]
 pub use self::redis::RedisStore;
@@ -86,10 +88,8 @@ impl DeliveryKey {
 /// `SDKAPPID:COMMAND:HEX-DIGEST`, usable as a key in any store.
 impl fmt::Display for DeliveryKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:", self.sdk_app_id, self.command)?;
-        self.digest
-            .iter()
-            .try_for_each(|byte| write!(f, "{byte:02x}"))
+        let digest = hex::encode(self.digest);
+        write!(f, "{}:{}:{digest}", self.sdk_app_id, self.command)
     }
 }
 
@@ -270,29 +270,62 @@ impl fmt::Debug for Dedup {
     }
 }
 
-/// What claiming a delivery gave.
+/// What claiming a delivery found.
 pub(crate) enum Claimed {
-    /// Deliver; release the claim if the delivery fails.
+    /// Not seen before: deliver it, then settle the claim.
     New(Claim),
-    /// Already claimed: answer OK without delivering.
+    /// Claimed already: answer OK without delivering it again.
     Duplicate,
-    /// The store failed: deliver anyway.
+    /// The store failed: deliver it anyway (at least once beats at most once).
     Unknown,
 }
 
-/// A claim held for one delivery.
-#[derive(Clone)]
+/// A delivery claimed in the store. It releases itself unless the delivery is settled as
+/// done, so that Tencent's retry of a callback that was not handled is handled: settled
+/// as failed, it is released at once; dropped unsettled (the handler was cancelled at its
+/// deadline, the queue refused it, or the connection went away mid-handler), it is
+/// released in the background on the layer's runtime, or at once where the store's release
+/// does not wait (a [`MemoryStore`]).
 pub(crate) struct Claim {
     store: Arc<dyn DynStore>,
     key: DeliveryKey,
+    runtime: Option<Arc<dyn Runtime>>,
+    settled: bool,
 }
 
 impl Claim {
-    pub(crate) async fn release(self) {
-        if let Err(error) = self.store.release_boxed(&self.key).await {
-            tracing::warn!(%error, key = %self.key, "could not release a delivery claim; \
-                a retry of this callback will be taken for a duplicate until the claim expires");
+    /// Keeps the claim when the callback was handled, releases it otherwise.
+    pub(crate) async fn settle(mut self, handled: bool) {
+        self.settled = true;
+        if !handled {
+            release(Arc::clone(&self.store), self.key.clone()).await;
         }
+    }
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        if self.settled {
+            return;
+        }
+        let release = Box::pin(release(Arc::clone(&self.store), self.key.clone()));
+        match &self.runtime {
+            Some(runtime) => runtime.spawn(release),
+            None => {
+                if release.now_or_never().is_none() {
+                    tracing::warn!(key = %self.key, "a delivery claim could not be released \
+                        without a runtime: give the layer one with runtime(); a retry of this \
+                        callback will be taken for a duplicate until the claim expires");
+                }
+            }
+        }
+    }
+}
+
+async fn release(store: Arc<dyn DynStore>, key: DeliveryKey) {
+    if let Err(error) = store.release_boxed(&key).await {
+        tracing::warn!(%error, key = %key, "could not release a delivery claim; \
+            a retry of this callback will be taken for a duplicate until the claim expires");
     }
 }
 
@@ -304,11 +337,18 @@ impl Dedup {
         }
     }
 
-    pub(crate) async fn claim(&self, key: DeliveryKey) -> Claimed {
+    /// Claims `key`; a new claim releases itself on `runtime` if dropped unsettled.
+    pub(crate) async fn claim(
+        &self,
+        key: DeliveryKey,
+        runtime: Option<&Arc<dyn Runtime>>,
+    ) -> Claimed {
         match self.store.claim_boxed(&key, self.ttl).await {
             Ok(true) => Claimed::New(Claim {
                 store: Arc::clone(&self.store),
                 key,
+                runtime: runtime.cloned(),
+                settled: false,
             }),
             Ok(false) => Claimed::Duplicate,
             Err(error) => {

@@ -1,0 +1,446 @@
+//! The callback path, from the request to Tencent's answer.
+//!
+//! [`check`] runs the checks that need no body, in the order of the answer table, cheapest
+//! first: method (405), `SdkAppid` (403), `Sign` / `RequestTime` (401), content type (415),
+//! `CallbackCommand` in the query (400), `Content-Length` against the limit (413). Then
+//! [`receive`] reads the body, never past the limit (413), and decodes it (400). What follows
+//! is the mode's: [`to_handler`] runs the handler (at once, by a deadline, or queued) and
+//! answers from its outcome; [`to_extensions`] calls the application with the event in the
+//! request extensions and passes its answer on. Both claim the delivery first when
+//! de-duplication is on, and settle the claim once the outcome is known.
+
+use std::borrow::Cow;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures_util::future::{select, Either};
+use futures_util::FutureExt;
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use http::{Method, Request, Response, StatusCode};
+use http_body::Body;
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use tower_service::Service;
+use tracing::{Instrument, Span};
+
+use crate::answer::{Answer, ErrorCode, Rejection};
+use crate::background::Refused;
+use crate::body::WebhookBody;
+use crate::config::{Config, OnDeadline};
+use crate::dedup::{Claim, Claimed, DeliveryKey};
+use crate::event::Event;
+use crate::handler::RoomHandler;
+use crate::query::{CallbackContext, OptPlatform, Param, Query, SdkAppId};
+use crate::verify::AuthError;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Everything that can be checked before reading the body.
+pub(crate) fn check<B: Body>(
+    config: &Config,
+    request: &Request<B>,
+) -> Result<CallbackContext, Rejection> {
+    if request.method() != Method::POST {
+        return Err(Rejection::method_not_allowed());
+    }
+    let query = Query::parse(request.uri().query().unwrap_or_default());
+
+    let sdk_app_id = match &query.sdk_app_id {
+        Param::Value(value) => SdkAppId::parse(value).ok_or_else(|| {
+            Rejection::unknown_app("SdkAppid in the query is not a decimal SDKAppID")
+        })?,
+        Param::Absent => return Err(Rejection::unknown_app("SdkAppid is missing from the query")),
+        Param::Repeated => {
+            return Err(Rejection::unknown_app(
+                "SdkAppid appears more than once in the query",
+            ))
+        }
+    };
+    let app = config.app(sdk_app_id).ok_or_else(|| {
+        Rejection::unknown_app(format!(
+            "SdkAppid {sdk_app_id} is not an SDKAppID this endpoint is configured for"
+        ))
+    })?;
+
+    let request_time = match &app.verifier {
+        None => None,
+        Some(_) if query.sign == Param::Repeated || query.request_time == Param::Repeated => {
+            return Err(Rejection::unauthorized(AuthError::Repeated.to_string()))
+        }
+        Some(verifier) => Some(
+            verifier
+                .verify(query.sign.value(), query.request_time.value())
+                .map_err(|error| Rejection::unauthorized(error.to_string()))?,
+        ),
+    };
+
+    match &query.content_type {
+        Param::Absent => {}
+        Param::Value(value) if value.eq_ignore_ascii_case("json") => {}
+        Param::Repeated => {
+            return Err(Rejection::unsupported_media_type(
+                "contenttype appears more than once in the query, with different values",
+            ))
+        }
+        Param::Value(_) => {
+            return Err(Rejection::unsupported_media_type(
+                "contenttype in the query must be json",
+            ))
+        }
+    }
+    let mut headers = request.headers().get_all(CONTENT_TYPE).iter();
+    let header = headers.next();
+    if headers.next().is_some() {
+        return Err(Rejection::unsupported_media_type(
+            "the Content-Type header appears more than once",
+        ));
+    }
+    if !config.content_type.accepts(header) {
+        return Err(Rejection::unsupported_media_type(
+            "the Content-Type header is refused by the content-type policy: callbacks are JSON",
+        ));
+    }
+
+    let command = match &query.command {
+        Param::Value(value) if !value.is_empty() => match Event::known_command(value) {
+            Some(known) => Cow::Borrowed(known),
+            None => Cow::Owned(value.clone().into_owned()),
+        },
+        Param::Repeated => {
+            return Err(Rejection::bad_request(
+                "CallbackCommand appears more than once in the query",
+            ))
+        }
+        Param::Absent | Param::Value(_) => {
+            return Err(Rejection::bad_request(
+                "CallbackCommand is missing from the query",
+            ))
+        }
+    };
+
+    if let Some(length) = request.headers().get(CONTENT_LENGTH) {
+        let length = length
+            .to_str()
+            .ok()
+            .and_then(crate::lenient::digits)
+            .ok_or_else(|| Rejection::bad_request("Content-Length is not a number"))?;
+        if length > config.body_limit as u64 {
+            return Err(Rejection::payload_too_large(config.body_limit));
+        }
+    }
+    if request.body().size_hint().lower() > config.body_limit as u64 {
+        return Err(Rejection::payload_too_large(config.body_limit));
+    }
+
+    Ok(CallbackContext {
+        sdk_app_id,
+        command,
+        client_ip: query
+            .client_ip
+            .informational()
+            .and_then(|ip| ip.parse().ok()),
+        platform: query.platform.informational().map(OptPlatform::from),
+        request_time,
+    })
+}
+
+/// The answer to a request refused by [`check`], before any span exists.
+pub(crate) fn refused(rejection: Rejection) -> Response<Full<Bytes>> {
+    rejected(rejection, &Span::none())
+}
+
+/// Handler mode: reads and decodes the body, runs the handler, answers from its outcome.
+pub(crate) async fn to_handler<H, B>(
+    config: Arc<Config>,
+    handler: Arc<H>,
+    body: B,
+    context: CallbackContext,
+) -> Response<Full<Bytes>>
+where
+    H: RoomHandler,
+    B: Body,
+    B::Error: Into<BoxError>,
+{
+    let span = callback_span(&context);
+    async {
+        let (event, bytes) = match receive(&config, body, &context, &span).await {
+            Ok(received) => received,
+            Err(rejection) => return rejected(rejection, &span),
+        };
+        let claim = match claim(&config, &context, &bytes).await {
+            Ok(claim) => claim,
+            Err(()) => return answered_duplicate(&span),
+        };
+        // Owned, so that it can outlive the request when it goes to the background. The
+        // claim is settled here, once the outcome is known; dropped unsettled (cancelled,
+        // refused by the queue), it releases itself.
+        let work = async move {
+            let outcome = run(&*handler, event, &context).await;
+            if let Some(claim) = claim {
+                claim.settle(outcome.is_ok()).await;
+            }
+            outcome
+        };
+
+        if config.answer_first {
+            let background = config.background.as_ref().expect("checked by build()");
+            let job = work.map(|outcome| outcome.log_in_background());
+            return match background.submit(Box::pin(job.instrument(span.clone()))) {
+                Ok(()) => {
+                    record(&span, "queued");
+                    Answer::ok().into_http_response()
+                }
+                Err(refused) => {
+                    let rejection = match refused {
+                        Refused::Full => Rejection::queue_full(),
+                        Refused::Closed => Rejection::shutting_down(),
+                    };
+                    tracing::warn!(reason = %rejection.info, "room callback not taken");
+                    rejected(rejection, &span)
+                }
+            };
+        }
+
+        let Some((deadline, on_deadline)) = config.deadline else {
+            return work.await.into_response(&span);
+        };
+        let background = config.background.as_ref().expect("checked by build()");
+        let timer = background.runtime().sleep(deadline);
+        match (select(Box::pin(work), timer).await, on_deadline) {
+            (Either::Left((outcome, _)), _) => outcome.into_response(&span),
+            (Either::Right(((), work)), OnDeadline::Cancel) => {
+                drop(work);
+                record(&span, "cancelled");
+                tracing::warn!(?deadline, "room callback handler cancelled at its deadline");
+                Rejection::handler_timeout().into_response()
+            }
+            (Either::Right(((), work)), OnDeadline::Detach) => {
+                let rest = work.map(|outcome| outcome.log_in_background());
+                background.detach(Box::pin(rest.instrument(span.clone())));
+                record(&span, "detached");
+                tracing::info!(
+                    ?deadline,
+                    "room callback answered at its deadline; the handler goes on"
+                );
+                Answer::ok().into_http_response()
+            }
+        }
+    }
+    .instrument(span.clone())
+    .await
+}
+
+/// Extension mode: reads and decodes the body, then calls the application with the event
+/// and the context in the request extensions, and the body, read already, as its body.
+pub(crate) async fn to_extensions<S, ReqBody, ResBody>(
+    config: Arc<Config>,
+    mut inner: S,
+    request: Request<ReqBody>,
+    context: CallbackContext,
+) -> Result<Response<WebhookBody<ResBody>>, S::Error>
+where
+    S: Service<Request<WebhookBody<ReqBody>>, Response = Response<ResBody>>,
+    ReqBody: Body,
+    ReqBody::Error: Into<BoxError>,
+{
+    let span = callback_span(&context);
+    async {
+        let (parts, body) = request.into_parts();
+        let (event, bytes) = match receive(&config, body, &context, &span).await {
+            Ok(received) => received,
+            Err(rejection) => return Ok(rejected(rejection, &span).map(WebhookBody::full)),
+        };
+        let claim = match claim(&config, &context, &bytes).await {
+            Ok(claim) => claim,
+            Err(()) => return Ok(answered_duplicate(&span).map(WebhookBody::full)),
+        };
+        let mut request = Request::from_parts(parts, WebhookBody::full(Full::new(bytes)));
+        request.extensions_mut().insert(event);
+        request.extensions_mut().insert(context);
+        let response = match AssertUnwindSafe(async { inner.call(request).await })
+            .catch_unwind()
+            .await
+        {
+            Ok(response) => routed(response?, &span),
+            Err(_panic) => panicked(&span).map(WebhookBody::full),
+        };
+        // The application's own answer is opaque here: anything but a success status
+        // counts as not handled, so that a retry is.
+        if let Some(claim) = claim {
+            claim.settle(response.status().is_success()).await;
+        }
+        Ok(response)
+    }
+    .instrument(span.clone())
+    .await
+}
+
+/// One span per callback that passed [`check`]: the room and the outcome are recorded as
+/// they become known. Never the body, a token or `Sign`.
+fn callback_span(context: &CallbackContext) -> Span {
+    tracing::debug_span!(
+        "room_callback",
+        sdk_app_id = %context.sdk_app_id,
+        command = %context.command,
+        room_id = tracing::field::Empty,
+        outcome = tracing::field::Empty,
+    )
+}
+
+/// Records how the callback ended on its span.
+fn record(span: &Span, outcome: &'static str) {
+    span.record("outcome", outcome);
+}
+
+/// Reads the whole body, refused as soon as it passes the limit, and decodes it against the
+/// query's command; notes the room on the span and any protocol drift.
+async fn receive<B>(
+    config: &Config,
+    body: B,
+    context: &CallbackContext,
+    span: &Span,
+) -> Result<(Event, Bytes), Rejection>
+where
+    B: Body,
+    B::Error: Into<BoxError>,
+{
+    let bytes = match Limited::new(body, config.body_limit).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(error) if error.is::<LengthLimitError>() => {
+            return Err(Rejection::payload_too_large(config.body_limit))
+        }
+        Err(_) => {
+            return Err(Rejection::bad_request(
+                "the body could not be read to its end",
+            ))
+        }
+    };
+    let event = Event::decode(&context.command, &bytes)
+        .map_err(|error| Rejection::bad_request(error.to_string()))?;
+    if let Some(room) = event.room_id() {
+        span.record("room_id", room.as_str());
+    }
+    config.drift.note(&event);
+    Ok((event, bytes))
+}
+
+/// Claims the delivery when de-duplication is on. `Err` means a duplicate.
+async fn claim(
+    config: &Config,
+    context: &CallbackContext,
+    body: &Bytes,
+) -> Result<Option<Claim>, ()> {
+    let Some(dedup) = &config.dedup else {
+        return Ok(None);
+    };
+    let key = DeliveryKey::new(context.sdk_app_id, &context.command, body);
+    let runtime = config
+        .background
+        .as_ref()
+        .map(|background| background.runtime());
+    match dedup.claim(key, runtime).await {
+        Claimed::New(claim) => Ok(Some(claim)),
+        Claimed::Unknown => Ok(None),
+        Claimed::Duplicate => Err(()),
+    }
+}
+
+fn answered_duplicate(span: &Span) -> Response<Full<Bytes>> {
+    record(span, "duplicate");
+    tracing::debug!("a delivery already claimed: answered OK, not handled again");
+    Answer::ok().into_http_response()
+}
+
+/// How a handler ended.
+enum Outcome {
+    Ok,
+    Fail(ErrorCode, Cow<'static, str>),
+    Panicked,
+}
+
+/// Runs the handler, catching a panic (also one raised before its future is made).
+async fn run<H: RoomHandler>(handler: &H, event: Event, context: &CallbackContext) -> Outcome {
+    match AssertUnwindSafe(async { handler.handle(event, context).await })
+        .catch_unwind()
+        .await
+    {
+        Ok(Ok(())) => Outcome::Ok,
+        Ok(Err(error)) => {
+            let (code, info) = error.into_parts();
+            Outcome::Fail(code, info)
+        }
+        Err(_panic) => Outcome::Panicked,
+    }
+}
+
+impl Outcome {
+    fn is_ok(&self) -> bool {
+        matches!(self, Self::Ok)
+    }
+
+    /// The answer to Tencent, the outcome recorded on the callback's span.
+    fn into_response(self, span: &Span) -> Response<Full<Bytes>> {
+        match self {
+            Self::Ok => {
+                record(span, "ok");
+                Answer::ok().into_http_response()
+            }
+            Self::Fail(code, info) => {
+                record(span, "fail");
+                tracing::debug!(code = code.get(), "room callback handler answered FAIL");
+                Answer::fail(code, info).into_http_response()
+            }
+            Self::Panicked => panicked(span),
+        }
+    }
+
+    /// After the answer, nobody hears of the outcome but the logs.
+    fn log_in_background(self) {
+        match self {
+            Self::Ok => tracing::debug!("room callback handled in the background"),
+            Self::Fail(code, info) => tracing::warn!(
+                code = code.get(),
+                info = %info,
+                "room callback handler failed in the background, after the answer"
+            ),
+            Self::Panicked => tracing::error!("room callback handler panicked in the background"),
+        }
+    }
+}
+
+fn panicked(span: &Span) -> Response<Full<Bytes>> {
+    record(span, "panicked");
+    // The panic hook has already printed the message; the payload may hold anything, so
+    // it is not logged again here.
+    tracing::error!("room callback handler panicked; answered 500");
+    Rejection::handler_panicked().into_response()
+}
+
+fn rejected(rejection: Rejection, span: &Span) -> Response<Full<Bytes>> {
+    record(span, "refused");
+    tracing::debug!(
+        status = rejection.status.as_u16(),
+        code = rejection.code.get(),
+        reason = %rejection.info,
+        "room callback refused"
+    );
+    rejection.into_response()
+}
+
+/// The application's answer to a callback. A 404 or 405 means no route took the callback
+/// path: the event reached no one, so that is said, loudly, rather than passing Tencent a
+/// body it cannot read.
+fn routed<B>(response: Response<B>, span: &Span) -> Response<WebhookBody<B>> {
+    let status = response.status();
+    if status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED {
+        tracing::error!(
+            status = status.as_u16(),
+            "no route took the callback path: in extension mode the application needs a POST \
+             route on it (or give the layer a handler); answered 500"
+        );
+        record(span, "no_route");
+        return Rejection::no_route().into_response().map(WebhookBody::full);
+    }
+    record(span, "delivered");
+    response.map(WebhookBody::wrap)
+}

@@ -1,0 +1,77 @@
+//! [`ConfigError`]: what is wrong with a configuration, and what to change.
+
+use std::fmt;
+
+/// A configuration mistake found by [`RoomWebhookBuilder::build`](crate::RoomWebhookBuilder::build)
+/// or [`SignatureVerifier::new`](crate::verify::SignatureVerifier::new). The message says what
+/// to change; it never holds a token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    kind: ConfigErrorKind,
+    message: String,
+}
+
+/// Which mistake a [`ConfigError`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigErrorKind {
+    /// No SDKAppID was configured.
+    NoSdkAppId,
+    /// The same SDKAppID was configured twice.
+    DuplicateSdkAppId,
+    /// A token is empty.
+    EmptyToken,
+    /// A verifier was made from no token at all.
+    NoToken,
+    /// The callback path does not start with `/`.
+    InvalidPath,
+    /// The body limit is 0.
+    ZeroBodyLimit,
+    /// A deadline or the answer-first mode was asked for without a runtime.
+    NoRuntime,
+}
+
+impl ConfigError {
+    pub(crate) fn new(kind: ConfigErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// Which mistake this is.
+    pub fn kind(&self) -> ConfigErrorKind {
+        self.kind
+    }
+
+    pub(crate) fn empty_token(index: usize) -> Self {
+        Self::new(
+            ConfigErrorKind::EmptyToken,
+            format!(
+                "authentication token #{} is empty: an empty token would make the Sign check \
+             meaningless; set the token shown in the console, or configure no token to turn \
+             authentication off",
+                index + 1
+            ),
+        )
+    }
+
+    pub(crate) fn for_app(self, id: crate::SdkAppId) -> Self {
+        Self::new(self.kind, format!("SDKAppID {id}: {}", self.message))
+    }
+
+    pub(crate) fn no_token() -> Self {
+        Self::new(
+            ConfigErrorKind::NoToken,
+            "no authentication token given: pass at least one token",
+        )
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
