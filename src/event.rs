@@ -141,107 +141,58 @@ open_enum! {
 }
 
 /// `RoomInfo`: a room's settings, in full after a creation and in part after an update.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct RoomInfo {
     /// `RoomId`.
-    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
     pub room_id: Option<RoomId>,
     /// `RoomName`.
-    #[serde(rename = "RoomName", skip_serializing_if = "Option::is_none")]
     pub room_name: Option<String>,
     /// `RoomType`.
-    #[serde(rename = "RoomType", skip_serializing_if = "Option::is_none")]
     pub room_type: Option<RoomType>,
     /// `Owner_Account`: the room's owner.
-    #[serde(rename = "Owner_Account", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Owner_Account")]
     pub owner_account: Option<UserId>,
     /// `MaxMemberCount`.
-    #[serde(
-        rename = "MaxMemberCount",
-        deserialize_with = "lenient::number",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::number")]
     pub max_member_count: Option<u32>,
     /// `MaxSeatCount`.
-    #[serde(
-        rename = "MaxSeatCount",
-        deserialize_with = "lenient::number",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::number")]
     pub max_seat_count: Option<u32>,
     /// `IsVideoDisabled`.
-    #[serde(
-        rename = "IsVideoDisabled",
-        deserialize_with = "lenient::flag",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::flag")]
     pub is_video_disabled: Option<bool>,
     /// `IsAudioDisabled`.
-    #[serde(
-        rename = "IsAudioDisabled",
-        deserialize_with = "lenient::flag",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::flag")]
     pub is_audio_disabled: Option<bool>,
     /// `IsMessageDisabled`.
-    #[serde(
-        rename = "IsMessageDisabled",
-        deserialize_with = "lenient::flag",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::flag")]
     pub is_message_disabled: Option<bool>,
     /// `IsScreenSharingDisabled`.
-    #[serde(
-        rename = "IsScreenSharingDisabled",
-        deserialize_with = "lenient::flag",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::flag")]
     pub is_screen_sharing_disabled: Option<bool>,
     /// `IsCloudRecordingDisabled`.
-    #[serde(
-        rename = "IsCloudRecordingDisabled",
-        deserialize_with = "lenient::flag",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::flag")]
     pub is_cloud_recording_disabled: Option<bool>,
     /// `IsSeatEnabled`.
-    #[serde(
-        rename = "IsSeatEnabled",
-        deserialize_with = "lenient::flag",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::flag")]
     pub is_seat_enabled: Option<bool>,
     /// `CustomInfo`: the app's own text.
-    #[serde(rename = "CustomInfo", skip_serializing_if = "Option::is_none")]
     pub custom_info: Option<String>,
     /// `ScheduleStartTime`, in seconds since the Unix epoch.
-    #[serde(
-        rename = "ScheduleStartTime",
-        deserialize_with = "lenient::number",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::number")]
     pub schedule_start_time: Option<u64>,
     /// `ScheduleEndTime`, in seconds since the Unix epoch.
-    #[serde(
-        rename = "ScheduleEndTime",
-        deserialize_with = "lenient::number",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::number")]
     pub schedule_end_time: Option<u64>,
     /// `CreateTime`, in seconds since the Unix epoch.
-    #[serde(
-        rename = "CreateTime",
-        deserialize_with = "lenient::number",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::number")]
     pub create_time: Option<u64>,
     /// `RoomStatus`.
-    #[serde(rename = "RoomStatus", skip_serializing_if = "Option::is_none")]
     pub room_status: Option<RoomStatus>,
     /// `TakeSeatMode`.
-    #[serde(rename = "TakeSeatMode", skip_serializing_if = "Option::is_none")]
     pub take_seat_mode: Option<TakeSeatMode>,
     /// Members of `RoomInfo` this crate does not name.
     #[serde(flatten)]
@@ -249,40 +200,25 @@ pub struct RoomInfo {
 }
 
 /// One seat of `SeatList`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct Seat {
     /// `Index`: the seat's position.
-    #[serde(
-        rename = "Index",
-        deserialize_with = "lenient::number",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::number")]
     pub index: Option<u32>,
     /// `Member_Account`: the user on the seat; missing or empty when the seat is free.
-    #[serde(rename = "Member_Account", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Member_Account")]
     pub member_account: Option<UserId>,
     /// `IsTakenDisabled`: the seat is locked.
-    #[serde(
-        rename = "IsTakenDisabled",
-        deserialize_with = "lenient::flag",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::flag")]
     pub is_taken_disabled: Option<bool>,
     /// `IsVideoDisabled`.
-    #[serde(
-        rename = "IsVideoDisabled",
-        deserialize_with = "lenient::flag",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::flag")]
     pub is_video_disabled: Option<bool>,
     /// `IsAudioDisabled`.
-    #[serde(
-        rename = "IsAudioDisabled",
-        deserialize_with = "lenient::flag",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::flag")]
     pub is_audio_disabled: Option<bool>,
     /// Members of the seat this crate does not name.
     #[serde(flatten)]
@@ -298,22 +234,23 @@ impl Seat {
     }
 }
 
-// The events. Each is a plain serde struct: a field is one attribute line (Tencent's name,
-// the lenient reader when the type's own `Deserialize` is not enough) and one declaration.
+// The events. Each is a plain serde struct: Tencent's names are the fields' in PascalCase
+// unless renamed, an absent member is left out when written, and a field whose type's own
+// `Deserialize` is not lenient enough names its reader.
 // `extra` reads through `body_members`, which keeps `CallbackCommand` for `Event::decode` to
 // check and take out. A new event is its struct, its `impl` with `COMMAND`, and one line in
 // `events!` below.
 
 /// `Room.CallbackAfterCreateRoom`: a room was created, by a client or through the REST API.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct RoomCreated {
     /// `Operator_Account`: who created the room.
-    #[serde(rename = "Operator_Account", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Operator_Account")]
     pub operator_account: Option<UserId>,
     /// `RoomInfo`: the new room's settings.
-    #[serde(rename = "RoomInfo", skip_serializing_if = "Option::is_none")]
     pub room_info: Option<RoomInfo>,
     /// `ScheduleInviteeList_Account`: users invited to a scheduled room (may repeat).
     #[serde(
@@ -323,7 +260,6 @@ pub struct RoomCreated {
     )]
     pub schedule_invitee_list_account: Vec<UserId>,
     /// `EventTime`: when the event happened.
-    #[serde(rename = "EventTime", skip_serializing_if = "Option::is_none")]
     pub event_time: Option<EventTime>,
     /// Body members this crate does not name, kept as sent. See [`RoomDestroyed::extra`].
     #[serde(flatten, with = "body_members")]
@@ -341,18 +277,17 @@ impl RoomCreated {
 }
 
 /// `Room.CallbackAfterDestroyRoom`: a room was destroyed.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct RoomDestroyed {
     /// `Operator_Account`: who destroyed the room.
-    #[serde(rename = "Operator_Account", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Operator_Account")]
     pub operator_account: Option<UserId>,
     /// `RoomId`.
-    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
     pub room_id: Option<RoomId>,
     /// `EventTime`: when the event happened.
-    #[serde(rename = "EventTime", skip_serializing_if = "Option::is_none")]
     pub event_time: Option<EventTime>,
     /// Body members this crate does not name (for example the `EventType` that Tencent's
     /// Live product adds), kept as sent. [`Event::decode`] and [`Event::from_json`] check
@@ -373,18 +308,17 @@ impl RoomDestroyed {
 }
 
 /// `Room.CallbackAfterUpdateRoomInfo`: a room's settings were updated.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct RoomInfoUpdated {
     /// `Operator_Account`: who updated the room.
-    #[serde(rename = "Operator_Account", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Operator_Account")]
     pub operator_account: Option<UserId>,
     /// `RoomInfo`: the room ID and the members that changed.
-    #[serde(rename = "RoomInfo", skip_serializing_if = "Option::is_none")]
     pub room_info: Option<RoomInfo>,
     /// `EventTime`: when the event happened.
-    #[serde(rename = "EventTime", skip_serializing_if = "Option::is_none")]
     pub event_time: Option<EventTime>,
     /// Body members this crate does not name, kept as sent. See [`RoomDestroyed::extra`].
     #[serde(flatten, with = "body_members")]
@@ -402,25 +336,21 @@ impl RoomInfoUpdated {
 }
 
 /// `Room.CallbackAfterMemberEnter`: users joined a room.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct MemberEntered {
     /// `Operator_Account`.
-    #[serde(rename = "Operator_Account", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Operator_Account")]
     pub operator_account: Option<UserId>,
     /// `RoomId`.
-    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
     pub room_id: Option<RoomId>,
     /// `MemberCount`: the number of members after the event.
-    #[serde(
-        rename = "MemberCount",
-        deserialize_with = "lenient::number",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::number")]
     pub member_count: Option<u32>,
     /// `Type`: `Enter`.
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Type")]
     pub change_type: Option<MemberChangeType>,
     /// `MemberList_Account`: the users who joined.
     #[serde(
@@ -430,7 +360,6 @@ pub struct MemberEntered {
     )]
     pub member_list_account: Vec<UserId>,
     /// `EventTime`: when the event happened.
-    #[serde(rename = "EventTime", skip_serializing_if = "Option::is_none")]
     pub event_time: Option<EventTime>,
     /// Body members this crate does not name, kept as sent. See [`RoomDestroyed::extra`].
     #[serde(flatten, with = "body_members")]
@@ -449,25 +378,21 @@ impl MemberEntered {
 
 /// `Room.CallbackAfterMemberLeave`: users left a room, by themselves, kicked out, or
 /// because their heartbeat expired.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct MemberLeft {
     /// `Operator_Account`.
-    #[serde(rename = "Operator_Account", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Operator_Account")]
     pub operator_account: Option<UserId>,
     /// `RoomId`.
-    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
     pub room_id: Option<RoomId>,
     /// `MemberCount`: the number of members after the event.
-    #[serde(
-        rename = "MemberCount",
-        deserialize_with = "lenient::number",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::number")]
     pub member_count: Option<u32>,
     /// `Type`: `Leave`, `Kicked` or `Expired`.
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Type")]
     pub change_type: Option<MemberChangeType>,
     /// `MemberList_Account`: the users who left.
     #[serde(
@@ -477,10 +402,8 @@ pub struct MemberLeft {
     )]
     pub member_list_account: Vec<UserId>,
     /// `Reason`: free text.
-    #[serde(rename = "Reason", skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// `EventTime`: when the event happened.
-    #[serde(rename = "EventTime", skip_serializing_if = "Option::is_none")]
     pub event_time: Option<EventTime>,
     /// Body members this crate does not name, kept as sent. See [`RoomDestroyed::extra`].
     #[serde(flatten, with = "body_members")]
@@ -498,25 +421,23 @@ impl MemberLeft {
 }
 
 /// `Mic.CallbackAfterSeatInfoChanged`: a room's seat list changed.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct SeatListChanged {
     /// `Operator_Account`.
-    #[serde(rename = "Operator_Account", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Operator_Account")]
     pub operator_account: Option<UserId>,
     /// `RoomId`.
-    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
     pub room_id: Option<RoomId>,
     /// `SeatList`: every seat after the change.
     #[serde(
-        rename = "SeatList",
         deserialize_with = "lenient::list",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub seat_list: Vec<Seat>,
     /// `EventTime`: when the event happened.
-    #[serde(rename = "EventTime", skip_serializing_if = "Option::is_none")]
     pub event_time: Option<EventTime>,
     /// Body members this crate does not name, kept as sent. See [`RoomDestroyed::extra`].
     #[serde(flatten, with = "body_members")]
