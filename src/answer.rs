@@ -267,7 +267,12 @@ pub(crate) struct Rejection {
 }
 
 impl Rejection {
-    fn new(status: StatusCode, code: ErrorCode, info: impl Into<Cow<'static, str>>) -> Self {
+    /// A refusal with `code`, whose hundreds are its HTTP status.
+    pub(crate) fn new(code: ErrorCode, info: impl Into<Cow<'static, str>>) -> Self {
+        let status = u16::try_from(code.get() / 100)
+            .ok()
+            .and_then(|status| StatusCode::from_u16(status).ok())
+            .expect("the layer's own codes are an HTTP status times 100");
         Self {
             status,
             code,
@@ -275,79 +280,10 @@ impl Rejection {
         }
     }
 
-    pub(crate) fn bad_request(info: impl Into<Cow<'static, str>>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, ErrorCode::BAD_REQUEST, info)
-    }
-
-    pub(crate) fn unauthorized(info: impl Into<Cow<'static, str>>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, ErrorCode::UNAUTHORIZED, info)
-    }
-
-    pub(crate) fn unknown_app(info: impl Into<Cow<'static, str>>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, ErrorCode::UNKNOWN_APP, info)
-    }
-
-    pub(crate) fn method_not_allowed() -> Self {
-        Self::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            ErrorCode::METHOD_NOT_ALLOWED,
-            "callbacks are sent with POST",
-        )
-    }
-
     pub(crate) fn payload_too_large(limit: usize) -> Self {
         Self::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::PAYLOAD_TOO_LARGE,
             format!("body is larger than the limit of {limit} bytes"),
-        )
-    }
-
-    pub(crate) fn unsupported_media_type(info: impl Into<Cow<'static, str>>) -> Self {
-        Self::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ErrorCode::UNSUPPORTED_MEDIA_TYPE,
-            info,
-        )
-    }
-
-    pub(crate) fn handler_panicked() -> Self {
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            ErrorCode::HANDLER_PANICKED,
-            "the callback handler panicked",
-        )
-    }
-
-    pub(crate) fn no_route() -> Self {
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            ErrorCode::NO_ROUTE,
-            "the application has no route for the callback path",
-        )
-    }
-
-    pub(crate) fn queue_full() -> Self {
-        Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            ErrorCode::QUEUE_FULL,
-            "the callback queue is full; the callback was not taken",
-        )
-    }
-
-    pub(crate) fn shutting_down() -> Self {
-        Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            ErrorCode::SHUTTING_DOWN,
-            "the server is shutting down; the callback was not taken",
-        )
-    }
-
-    pub(crate) fn handler_timeout() -> Self {
-        Self::new(
-            StatusCode::GATEWAY_TIMEOUT,
-            ErrorCode::HANDLER_TIMEOUT,
-            "the callback handler did not finish by its deadline and was cancelled",
         )
     }
 

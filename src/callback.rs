@@ -41,36 +41,52 @@ pub(crate) fn check<B: Body>(
     request: &Request<B>,
 ) -> Result<CallbackContext, Rejection> {
     if request.method() != Method::POST {
-        return Err(Rejection::method_not_allowed());
+        return Err(Rejection::new(
+            ErrorCode::METHOD_NOT_ALLOWED,
+            "callbacks are sent with POST",
+        ));
     }
     let query = Query::parse(request.uri().query().unwrap_or_default());
 
     let sdk_app_id = match &query.sdk_app_id {
         Param::Value(value) => SdkAppId::parse(value).ok_or_else(|| {
-            Rejection::unknown_app("SdkAppid in the query is not a decimal SDKAppID")
+            Rejection::new(
+                ErrorCode::UNKNOWN_APP,
+                "SdkAppid in the query is not a decimal SDKAppID",
+            )
         })?,
-        Param::Absent => return Err(Rejection::unknown_app("SdkAppid is missing from the query")),
+        Param::Absent => {
+            return Err(Rejection::new(
+                ErrorCode::UNKNOWN_APP,
+                "SdkAppid is missing from the query",
+            ))
+        }
         Param::Repeated => {
-            return Err(Rejection::unknown_app(
+            return Err(Rejection::new(
+                ErrorCode::UNKNOWN_APP,
                 "SdkAppid appears more than once in the query",
             ))
         }
     };
     let app = config.app(sdk_app_id).ok_or_else(|| {
-        Rejection::unknown_app(format!(
-            "SdkAppid {sdk_app_id} is not an SDKAppID this endpoint is configured for"
-        ))
+        Rejection::new(
+            ErrorCode::UNKNOWN_APP,
+            format!("SdkAppid {sdk_app_id} is not an SDKAppID this endpoint is configured for"),
+        )
     })?;
 
     let request_time = match &app.verifier {
         None => None,
         Some(_) if query.sign == Param::Repeated || query.request_time == Param::Repeated => {
-            return Err(Rejection::unauthorized(AuthError::Repeated.to_string()))
+            return Err(Rejection::new(
+                ErrorCode::UNAUTHORIZED,
+                AuthError::Repeated.to_string(),
+            ))
         }
         Some(verifier) => Some(
             verifier
                 .verify(query.sign.value(), query.request_time.value())
-                .map_err(|error| Rejection::unauthorized(error.to_string()))?,
+                .map_err(|error| Rejection::new(ErrorCode::UNAUTHORIZED, error.to_string()))?,
         ),
     };
 
@@ -78,12 +94,14 @@ pub(crate) fn check<B: Body>(
         Param::Absent => {}
         Param::Value(value) if value.eq_ignore_ascii_case("json") => {}
         Param::Repeated => {
-            return Err(Rejection::unsupported_media_type(
+            return Err(Rejection::new(
+                ErrorCode::UNSUPPORTED_MEDIA_TYPE,
                 "contenttype appears more than once in the query, with different values",
             ))
         }
         Param::Value(_) => {
-            return Err(Rejection::unsupported_media_type(
+            return Err(Rejection::new(
+                ErrorCode::UNSUPPORTED_MEDIA_TYPE,
                 "contenttype in the query must be json",
             ))
         }
@@ -91,12 +109,14 @@ pub(crate) fn check<B: Body>(
     let mut headers = request.headers().get_all(CONTENT_TYPE).iter();
     let header = headers.next();
     if headers.next().is_some() {
-        return Err(Rejection::unsupported_media_type(
+        return Err(Rejection::new(
+            ErrorCode::UNSUPPORTED_MEDIA_TYPE,
             "the Content-Type header appears more than once",
         ));
     }
     if !config.content_type.accepts(header) {
-        return Err(Rejection::unsupported_media_type(
+        return Err(Rejection::new(
+            ErrorCode::UNSUPPORTED_MEDIA_TYPE,
             "the Content-Type header is refused by the content-type policy: callbacks are JSON",
         ));
     }
@@ -107,12 +127,14 @@ pub(crate) fn check<B: Body>(
             None => Cow::Owned(value.clone().into_owned()),
         },
         Param::Repeated => {
-            return Err(Rejection::bad_request(
+            return Err(Rejection::new(
+                ErrorCode::BAD_REQUEST,
                 "CallbackCommand appears more than once in the query",
             ))
         }
         Param::Absent | Param::Value(_) => {
-            return Err(Rejection::bad_request(
+            return Err(Rejection::new(
+                ErrorCode::BAD_REQUEST,
                 "CallbackCommand is missing from the query",
             ))
         }
@@ -123,7 +145,9 @@ pub(crate) fn check<B: Body>(
             .to_str()
             .ok()
             .and_then(crate::lenient::digits)
-            .ok_or_else(|| Rejection::bad_request("Content-Length is not a number"))?;
+            .ok_or_else(|| {
+                Rejection::new(ErrorCode::BAD_REQUEST, "Content-Length is not a number")
+            })?;
         if length > config.body_limit as u64 {
             return Err(Rejection::payload_too_large(config.body_limit));
         }
@@ -192,8 +216,14 @@ where
                 }
                 Err(refused) => {
                     let rejection = match refused {
-                        Refused::Full => Rejection::queue_full(),
-                        Refused::Closed => Rejection::shutting_down(),
+                        Refused::Full => Rejection::new(
+                            ErrorCode::QUEUE_FULL,
+                            "the callback queue is full; the callback was not taken",
+                        ),
+                        Refused::Closed => Rejection::new(
+                            ErrorCode::SHUTTING_DOWN,
+                            "the server is shutting down; the callback was not taken",
+                        ),
                     };
                     tracing::warn!(reason = %rejection.info, "room callback not taken");
                     rejected(rejection, &span)
@@ -212,7 +242,11 @@ where
                 drop(work);
                 record(&span, "cancelled");
                 tracing::warn!(?deadline, "room callback handler cancelled at its deadline");
-                Rejection::handler_timeout().into_response()
+                Rejection::new(
+                    ErrorCode::HANDLER_TIMEOUT,
+                    "the callback handler did not finish by its deadline and was cancelled",
+                )
+                .into_response()
             }
             (Either::Right(((), work)), OnDeadline::Detach) => {
                 let rest = work.map(|outcome| outcome.log_in_background());
@@ -310,13 +344,14 @@ where
             return Err(Rejection::payload_too_large(config.body_limit))
         }
         Err(_) => {
-            return Err(Rejection::bad_request(
+            return Err(Rejection::new(
+                ErrorCode::BAD_REQUEST,
                 "the body could not be read to its end",
             ))
         }
     };
     let event = Event::decode(&context.command, &bytes)
-        .map_err(|error| Rejection::bad_request(error.to_string()))?;
+        .map_err(|error| Rejection::new(ErrorCode::BAD_REQUEST, error.to_string()))?;
     if let Some(room) = event.room_id() {
         span.record("room_id", room.as_str());
     }
@@ -413,7 +448,7 @@ fn panicked(span: &Span) -> Response<Full<Bytes>> {
     // The panic hook has already printed the message; the payload may hold anything, so
     // it is not logged again here.
     tracing::error!("room callback handler panicked; answered 500");
-    Rejection::handler_panicked().into_response()
+    Rejection::new(ErrorCode::HANDLER_PANICKED, "the callback handler panicked").into_response()
 }
 
 fn rejected(rejection: Rejection, span: &Span) -> Response<Full<Bytes>> {
@@ -439,7 +474,12 @@ fn routed<B>(response: Response<B>, span: &Span) -> Response<WebhookBody<B>> {
              route on it (or give the layer a handler); answered 500"
         );
         record(span, "no_route");
-        return Rejection::no_route().into_response().map(WebhookBody::full);
+        return Rejection::new(
+            ErrorCode::NO_ROUTE,
+            "the application has no route for the callback path",
+        )
+        .into_response()
+        .map(WebhookBody::full);
     }
     record(span, "delivered");
     response.map(WebhookBody::wrap)

@@ -1,5 +1,5 @@
 //! The layer's configuration: what [`RoomWebhookBuilder`](crate::RoomWebhookBuilder) takes
-//! and checks, and the [`Config`] every service of the layer shares.
+//! and checks: the apps, their tokens, the limits and the delivery options.
 
 use std::fmt;
 use std::sync::Arc;

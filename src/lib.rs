@@ -100,9 +100,10 @@
 //!
 //! Every answer on the callback path is JSON with `Content-Type: application/json` and
 //! the three fields. The table of HTTP statuses and stable error codes is in the
-//! [`answer`] module: 200 OK, or FAIL with 400, 401, 403, 405, 413, 415 or 500 and a code
-//! whose hundreds are the status. Refusals never contain a token, a `Sign` or the body,
-//! and are logged at `debug`. Requests off the path are the inner service's business.
+//! [`answer`] module: 200 OK, or FAIL with 400, 401, 403, 405, 413, 415 or 500, with 503
+//! when the answer-first queue is full or draining, and 504 when a handler is cancelled at
+//! its deadline; each with a code whose hundreds are the status. Refusals never contain a
+//! token, a `Sign` or the body, and are logged at `debug`. Requests off the path are the inner service's business.
 //!
 //! # Authentication
 //!
@@ -206,9 +207,10 @@
 //!
 //! # Several replicas
 //!
-//! The layer keeps no state between callbacks (but for the once-only drift warnings),
-//! so any number of replicas can serve the callback URL behind a load balancer. Two
-//! things need care: the clocks (keep them in sync with NTP, or `RequestTime` falls out
+//! Without de-duplication and the answer-first mode, the layer keeps no state between
+//! callbacks (but for the once-only drift warnings), so any number of replicas can serve
+//! the callback URL behind a load balancer. (The answer-first queue lives in one process;
+//! [`dedup::MemoryStore`] too.) Two things need care: the clocks (keep them in sync with NTP, or `RequestTime` falls out
 //! of the window), and duplicates: Tencent retries an after-callback that timed out (when
 //! the app enabled retries) with no delivery ID, possibly to another replica. Make the
 //! handler's effects idempotent, or let the layer de-duplicate with a store all replicas
@@ -238,11 +240,27 @@
 //!
 //! # Modules
 //!
-//! One concern each: [`layer`] (the layer and its builder), [`service`] (the service and
-//! its checks), [`future`], [`body`], [`event`] (the typed events), [`query`] (the query
-//! and the context), [`verify`] (the signature), [`answer`] (Tencent's answer and the
-//! error codes), [`handler`] (the handler trait and [`handler::PerApp`]), [`dedup`]
-//! (repeated deliveries), [`runtime`] (what background work needs from a runtime).
+//! One concern each. A callback goes [`layer`] (the layer and its builder, which checks
+//! the [`config`]) → [`service`] (the `Service`, in one of two modes) → `callback` (the
+//! private callback path: the checks, reading, decoding, delivery) → [`answer`]; off the
+//! path, [`service`] → [`future`] and [`body`] pass the inner service's response through.
+//! The callback path uses [`query`] (the query and the [`CallbackContext`]), [`verify`]
+//! (the signature), [`event`] (the typed events), [`handler`] (the handler trait and
+//! [`handler::PerApp`]), [`dedup`] (repeated deliveries) and [`runtime`] (what background
+//! work needs). Every arrow points down this list; none back:
+//!
+//! ```text
+//! layer    → service, config, handler, dedup, verify, runtime
+//! service  → callback, future, body, config, handler
+//! callback → config, query, verify, event, handler, dedup, answer, body
+//! config   → verify, dedup, query          future → body
+//! handler  → event, query, answer          dedup  → query, runtime
+//! verify   → (the private `error`)         event, query, answer, body, runtime → nothing
+//! ```
+//!
+//! (Private modules not drawn: `background`, the answer-first queue and the detached
+//! handlers, under `runtime`; `drift`, the once-only warnings, over `event`; `lenient`,
+//! the lenient readers, under `event`, `query` and `verify`.)
 
 #![deny(missing_docs, unreachable_pub)]
 #![forbid(unsafe_code)]
