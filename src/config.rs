@@ -62,7 +62,7 @@ impl ContentTypePolicy {
 }
 
 /// What happens to a handler still running at its deadline
-/// ([`RoomWebhookBuilder::deadline`]).
+/// ([`RoomWebhookBuilder::deadline`](crate::RoomWebhookBuilder::deadline)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum OnDeadline {
@@ -71,7 +71,7 @@ pub enum OnDeadline {
     /// de-duplication claim is released, so that Tencent's retry is handled.
     Cancel,
     /// Answer OK and let the handler finish in the background, on the runtime; its
-    /// outcome is logged, and [`Drain`] waits for it at shutdown. Tencent's advice is to
+    /// outcome is logged, and [`Drain`](crate::Drain) waits for it at shutdown. Tencent's advice is to
     /// answer first and work after: this is that, for the slow callbacks only.
     Detach,
 }
