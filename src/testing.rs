@@ -277,17 +277,9 @@ impl From<CallbackRequest> for Request<Full<Bytes>> {
     }
 }
 
-/// Percent-encodes what is not unreserved in a query value.
+/// Percent-encodes a query value.
 fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            let _ = write!(out, "%{byte:02X}");
-        }
-    }
-    out
+    form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
 /// An answer read back from a response, checked for Tencent's form.
