@@ -100,61 +100,49 @@ impl CallbackRequest {
 
     /// `Room.CallbackAfterCreateRoom` with the sample body of Tencent's documentation.
     pub fn room_created() -> Self {
-        Self::new(RoomCreated::COMMAND, samples::CREATE_ROOM)
+        Self::sample(RoomCreated::COMMAND)
     }
 
     /// `Room.CallbackAfterDestroyRoom` with the sample body of Tencent's documentation.
     pub fn room_destroyed() -> Self {
-        Self::new(RoomDestroyed::COMMAND, samples::DESTROY_ROOM)
+        Self::sample(RoomDestroyed::COMMAND)
     }
 
     /// `Room.CallbackAfterUpdateRoomInfo` with the sample body of Tencent's documentation.
     pub fn room_info_updated() -> Self {
-        Self::new(RoomInfoUpdated::COMMAND, samples::UPDATE_ROOM_INFO)
+        Self::sample(RoomInfoUpdated::COMMAND)
     }
 
     /// `Room.CallbackAfterMemberEnter` with the sample body of Tencent's documentation.
     pub fn member_entered() -> Self {
-        Self::new(MemberEntered::COMMAND, samples::MEMBER_ENTER)
+        Self::sample(MemberEntered::COMMAND)
     }
 
     /// `Room.CallbackAfterMemberLeave` with the sample body of Tencent's documentation.
     pub fn member_left() -> Self {
-        Self::new(MemberLeft::COMMAND, samples::MEMBER_LEAVE)
+        Self::sample(MemberLeft::COMMAND)
     }
 
     /// `Mic.CallbackAfterSeatInfoChanged` with the sample body of Tencent's documentation.
     pub fn seat_list_changed() -> Self {
-        Self::new(SeatListChanged::COMMAND, samples::SEAT_INFO_CHANGED)
+        Self::sample(SeatListChanged::COMMAND)
     }
 
     /// The sample request of a known command, or a minimal body (`CallbackCommand` only)
     /// for any other.
     pub fn sample(command: &str) -> Self {
-        match command {
-            RoomCreated::COMMAND => Self::room_created(),
-            RoomDestroyed::COMMAND => Self::room_destroyed(),
-            RoomInfoUpdated::COMMAND => Self::room_info_updated(),
-            MemberEntered::COMMAND => Self::member_entered(),
-            MemberLeft::COMMAND => Self::member_left(),
-            SeatListChanged::COMMAND => Self::seat_list_changed(),
-            other => {
-                let body = serde_json::json!({ "CallbackCommand": other }).to_string();
-                Self::new(other, body)
+        match SAMPLES.iter().find(|(known, _)| *known == command) {
+            Some((known, body)) => Self::new(*known, *body),
+            None => {
+                let body = serde_json::json!({ "CallbackCommand": command }).to_string();
+                Self::new(command, body)
             }
         }
     }
 
     /// The six known commands, each with its sample body.
     pub fn all_samples() -> [Self; 6] {
-        [
-            Self::room_created(),
-            Self::room_destroyed(),
-            Self::room_info_updated(),
-            Self::member_entered(),
-            Self::member_left(),
-            Self::seat_list_changed(),
-        ]
+        SAMPLES.map(|(command, body)| Self::new(command, body))
     }
 
     /// Sent for this app (default [`DEMO_SDK_APP_ID`]).
@@ -404,17 +392,29 @@ impl<B> Service<Request<B>> for NotFound {
 }
 
 /// The sample bodies of Tencent's documentation, as kept in the crate's fixtures.
-mod samples {
-    pub(super) const CREATE_ROOM: &str =
-        include_str!("../tests/fixtures/room/after_create_room.json");
-    pub(super) const DESTROY_ROOM: &str =
-        include_str!("../tests/fixtures/room/after_destroy_room.json");
-    pub(super) const UPDATE_ROOM_INFO: &str =
-        include_str!("../tests/fixtures/room/after_update_room_info.json");
-    pub(super) const MEMBER_ENTER: &str =
-        include_str!("../tests/fixtures/room/after_member_enter.json");
-    pub(super) const MEMBER_LEAVE: &str =
-        include_str!("../tests/fixtures/room/after_member_leave.json");
-    pub(super) const SEAT_INFO_CHANGED: &str =
-        include_str!("../tests/fixtures/room/after_seat_info_changed.json");
-}
+const SAMPLES: [(&str, &str); 6] = [
+    (
+        RoomCreated::COMMAND,
+        include_str!("../tests/fixtures/room/after_create_room.json"),
+    ),
+    (
+        RoomDestroyed::COMMAND,
+        include_str!("../tests/fixtures/room/after_destroy_room.json"),
+    ),
+    (
+        RoomInfoUpdated::COMMAND,
+        include_str!("../tests/fixtures/room/after_update_room_info.json"),
+    ),
+    (
+        MemberEntered::COMMAND,
+        include_str!("../tests/fixtures/room/after_member_enter.json"),
+    ),
+    (
+        MemberLeft::COMMAND,
+        include_str!("../tests/fixtures/room/after_member_leave.json"),
+    ),
+    (
+        SeatListChanged::COMMAND,
+        include_str!("../tests/fixtures/room/after_seat_info_changed.json"),
+    ),
+];
