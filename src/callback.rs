@@ -140,15 +140,23 @@ pub(crate) fn check<B: Body>(
         }
     };
 
-    if let Some(length) = request.headers().get(CONTENT_LENGTH) {
-        let length = length
-            .to_str()
-            .ok()
-            .and_then(crate::lenient::digits)
-            .ok_or_else(|| {
-                Rejection::new(ErrorCode::BAD_REQUEST, "Content-Length is not a number")
-            })?;
-        if length > config.body_limit as u64 {
+    let mut lengths = request.headers().get_all(CONTENT_LENGTH).iter();
+    if let Some(length) = lengths.next() {
+        if lengths.any(|other| other != length) {
+            return Err(Rejection::new(
+                ErrorCode::BAD_REQUEST,
+                "Content-Length appears more than once, with different values",
+            ));
+        }
+        // RFC 9110: `1*DIGIT`, no sign; a numeral past `u64` is a length past any limit.
+        let length = length.to_str().unwrap_or_default();
+        if length.is_empty() || !length.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Rejection::new(
+                ErrorCode::BAD_REQUEST,
+                "Content-Length is not a number",
+            ));
+        }
+        if length.parse().unwrap_or(u64::MAX) > config.body_limit as u64 {
             return Err(Rejection::payload_too_large(config.body_limit));
         }
     }
@@ -174,144 +182,138 @@ pub(crate) fn refused(rejection: Rejection) -> Response<Full<Bytes>> {
 }
 
 /// Handler mode: reads and decodes the body, runs the handler, answers from its outcome.
+/// Runs inside `span` ([`span`]).
 pub(crate) async fn to_handler<H, B>(
     config: Arc<Config>,
     handler: Arc<H>,
     body: B,
     context: CallbackContext,
+    span: Span,
 ) -> Response<Full<Bytes>>
 where
     H: RoomHandler,
     B: Body,
     B::Error: Into<BoxError>,
 {
-    let span = callback_span(&context);
-    async {
-        let (event, bytes) = match receive(&config, body, &context, &span).await {
-            Ok(received) => received,
-            Err(rejection) => return rejected(rejection, &span),
-        };
-        let claim = match claim(&config, &context, &bytes).await {
-            Ok(claim) => claim,
-            Err(()) => return answered_duplicate(&span),
-        };
-        // Owned, so that it can outlive the request when it goes to the background. The
-        // claim is settled here, once the outcome is known; dropped unsettled (cancelled,
-        // refused by the queue), it releases itself.
-        let work = async move {
-            let outcome = run(&*handler, event, &context).await;
-            if let Some(claim) = claim {
-                claim.settle(outcome.is_ok()).await;
-            }
-            outcome
-        };
-
-        if config.answer_first {
-            let background = config.background.as_ref().expect("checked by build()");
-            let job = work.map(|outcome| outcome.log_in_background());
-            return match background.submit(Box::pin(job.instrument(span.clone()))) {
-                Ok(()) => {
-                    record(&span, "queued");
-                    Answer::ok().into_http_response()
-                }
-                Err(refused) => {
-                    let rejection = match refused {
-                        Refused::Full => Rejection::new(
-                            ErrorCode::QUEUE_FULL,
-                            "the callback queue is full; the callback was not taken",
-                        ),
-                        Refused::Closed => Rejection::new(
-                            ErrorCode::SHUTTING_DOWN,
-                            "the server is shutting down; the callback was not taken",
-                        ),
-                    };
-                    tracing::warn!(reason = %rejection.info, "room callback not taken");
-                    rejected(rejection, &span)
-                }
-            };
+    let (event, bytes) = match receive(&config, body, &context, &span).await {
+        Ok(received) => received,
+        Err(rejection) => return rejected(rejection, &span),
+    };
+    let claim = match claim(&config, &context, &bytes).await {
+        Ok(claim) => claim,
+        Err(()) => return answered_duplicate(&span),
+    };
+    // Owned, so that it can outlive the request when it goes to the background. The
+    // claim is settled here, once the outcome is known; dropped unsettled (cancelled,
+    // refused by the queue), it releases itself.
+    let work = async move {
+        let outcome = run(&*handler, event, &context).await;
+        if let Some(claim) = claim {
+            claim.settle(outcome.is_ok()).await;
         }
+        outcome
+    };
 
-        let Some((deadline, on_deadline)) = config.deadline else {
-            return work.await.into_response(&span);
-        };
+    if config.answer_first {
         let background = config.background.as_ref().expect("checked by build()");
-        let timer = background.runtime().sleep(deadline);
-        match (select(Box::pin(work), timer).await, on_deadline) {
-            (Either::Left((outcome, _)), _) => outcome.into_response(&span),
-            (Either::Right(((), work)), OnDeadline::Cancel) => {
-                drop(work);
-                record(&span, "cancelled");
-                tracing::warn!(?deadline, "room callback handler cancelled at its deadline");
-                Rejection::new(
-                    ErrorCode::HANDLER_TIMEOUT,
-                    "the callback handler did not finish by its deadline and was cancelled",
-                )
-                .into_response()
-            }
-            (Either::Right(((), work)), OnDeadline::Detach) => {
-                let rest = work.map(|outcome| outcome.log_in_background());
-                background.detach(Box::pin(rest.instrument(span.clone())));
-                record(&span, "detached");
-                tracing::info!(
-                    ?deadline,
-                    "room callback answered at its deadline; the handler goes on"
-                );
+        let job = work.map(|outcome| outcome.log_in_background());
+        return match background.submit(Box::pin(job.instrument(span.clone()))) {
+            Ok(()) => {
+                record(&span, "queued");
                 Answer::ok().into_http_response()
             }
+            Err(refused) => {
+                let rejection = match refused {
+                    Refused::Full => Rejection::new(
+                        ErrorCode::QUEUE_FULL,
+                        "the callback queue is full; the callback was not taken",
+                    ),
+                    Refused::Closed => Rejection::new(
+                        ErrorCode::SHUTTING_DOWN,
+                        "the server is shutting down; the callback was not taken",
+                    ),
+                };
+                tracing::warn!(reason = %rejection.info, "room callback not taken");
+                rejected(rejection, &span)
+            }
+        };
+    }
+
+    let Some((deadline, on_deadline)) = config.deadline else {
+        return work.await.into_response(&span);
+    };
+    let background = config.background.as_ref().expect("checked by build()");
+    let timer = background.runtime().sleep(deadline);
+    match (select(Box::pin(work), timer).await, on_deadline) {
+        (Either::Left((outcome, _)), _) => outcome.into_response(&span),
+        (Either::Right(((), work)), OnDeadline::Cancel) => {
+            drop(work);
+            record(&span, "cancelled");
+            tracing::warn!(?deadline, "room callback handler cancelled at its deadline");
+            Rejection::new(
+                ErrorCode::HANDLER_TIMEOUT,
+                "the callback handler did not finish by its deadline and was cancelled",
+            )
+            .into_response()
+        }
+        (Either::Right(((), work)), OnDeadline::Detach) => {
+            let rest = work.map(|outcome| outcome.log_in_background());
+            background.detach(Box::pin(rest.instrument(span.clone())));
+            record(&span, "detached");
+            tracing::info!(
+                ?deadline,
+                "room callback answered at its deadline; the handler goes on"
+            );
+            Answer::ok().into_http_response()
         }
     }
-    .instrument(span.clone())
-    .await
 }
 
 /// Extension mode: reads and decodes the body, then calls the application with the event
 /// and the context in the request extensions, and the body, read already, as its body.
+/// Runs inside `span` ([`span`]).
 pub(crate) async fn to_extensions<S, ReqBody, ResBody>(
     config: Arc<Config>,
     mut inner: S,
     request: Request<ReqBody>,
     context: CallbackContext,
+    span: Span,
 ) -> Result<Response<WebhookBody<ResBody>>, S::Error>
 where
     S: Service<Request<WebhookBody<ReqBody>>, Response = Response<ResBody>>,
     ReqBody: Body,
     ReqBody::Error: Into<BoxError>,
 {
-    let span = callback_span(&context);
-    async {
-        let (parts, body) = request.into_parts();
-        let (event, bytes) = match receive(&config, body, &context, &span).await {
-            Ok(received) => received,
-            Err(rejection) => return Ok(rejected(rejection, &span).map(WebhookBody::full)),
-        };
-        let claim = match claim(&config, &context, &bytes).await {
-            Ok(claim) => claim,
-            Err(()) => return Ok(answered_duplicate(&span).map(WebhookBody::full)),
-        };
-        let mut request = Request::from_parts(parts, WebhookBody::full(Full::new(bytes)));
-        request.extensions_mut().insert(event);
-        request.extensions_mut().insert(context);
-        let response = match AssertUnwindSafe(async { inner.call(request).await })
-            .catch_unwind()
-            .await
-        {
-            Ok(response) => routed(response?, &span),
-            Err(_panic) => panicked(&span).map(WebhookBody::full),
-        };
-        // The application's own answer is opaque here: anything but a success status
-        // counts as not handled, so that a retry is.
-        if let Some(claim) = claim {
-            claim.settle(response.status().is_success()).await;
-        }
-        Ok(response)
+    let (parts, body) = request.into_parts();
+    let (event, bytes) = match receive(&config, body, &context, &span).await {
+        Ok(received) => received,
+        Err(rejection) => return Ok(rejected(rejection, &span).map(WebhookBody::full)),
+    };
+    let claim = match claim(&config, &context, &bytes).await {
+        Ok(claim) => claim,
+        Err(()) => return Ok(answered_duplicate(&span).map(WebhookBody::full)),
+    };
+    let mut request = Request::from_parts(parts, WebhookBody::full(Full::new(bytes)));
+    request.extensions_mut().insert(event);
+    request.extensions_mut().insert(context);
+    let response = match AssertUnwindSafe(async { inner.call(request).await })
+        .catch_unwind()
+        .await
+    {
+        Ok(response) => routed(response?, &span),
+        Err(_panic) => panicked(&span).map(WebhookBody::full),
+    };
+    // The application's own answer is opaque here: anything but a success status
+    // counts as not handled, so that a retry is.
+    if let Some(claim) = claim {
+        claim.settle(response.status().is_success()).await;
     }
-    .instrument(span.clone())
-    .await
+    Ok(response)
 }
 
 /// One span per callback that passed [`check`]: the room and the outcome are recorded as
 /// they become known. Never the body, a token or `Sign`.
-fn callback_span(context: &CallbackContext) -> Span {
+pub(crate) fn span(context: &CallbackContext) -> Span {
     tracing::debug_span!(
         "room_callback",
         sdk_app_id = %context.sdk_app_id,
@@ -323,7 +325,11 @@ fn callback_span(context: &CallbackContext) -> Span {
 
 /// Records how the callback ended on its span.
 fn record(span: &Span, outcome: &'static str) {
-    span.record("outcome", outcome);
+    // A disabled span still reaches for the `log` crate when tracing's `log` feature is on
+    // somewhere in the build.
+    if !span.is_disabled() {
+        span.record("outcome", outcome);
+    }
 }
 
 /// Reads the whole body, refused as soon as it passes the limit, and decodes it against the
@@ -352,7 +358,7 @@ where
     };
     let event = Event::decode(&context.command, &bytes)
         .map_err(|error| Rejection::new(ErrorCode::BAD_REQUEST, error.to_string()))?;
-    if let Some(room) = event.room_id() {
+    if let Some(room) = event.room_id().filter(|_| !span.is_disabled()) {
         span.record("room_id", room.as_str());
     }
     config.drift.note(&event);

@@ -16,9 +16,11 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
+use futures_util::FutureExt;
 use http::{Request, Response};
 use http_body::Body;
 use tower_service::Service;
+use tracing::Instrument;
 
 use crate::body::WebhookBody;
 use crate::callback;
@@ -133,15 +135,16 @@ where
             Ok(context) => context,
             Err(rejection) => return ResponseFuture::refused(callback::refused(rejection)),
         };
+        let span = callback::span(&context);
         let answer = callback::to_handler(
             Arc::clone(&self.config),
             Arc::clone(&self.mode.0),
             request.into_body(),
             context,
+            span.clone(),
         );
-        ResponseFuture::callback(Box::pin(
-            async move { Ok(answer.await.map(WebhookBody::full)) },
-        ))
+        let answer = answer.map(|answer| Ok(answer.map(WebhookBody::full)));
+        ResponseFuture::callback(Box::pin(answer.instrument(span)))
     }
 }
 
@@ -176,11 +179,14 @@ where
         // The service that was driven to readiness is the one to call; its clone stays.
         let clone = self.inner.clone();
         let inner = std::mem::replace(&mut self.inner, clone);
-        ResponseFuture::callback(Box::pin(callback::to_extensions(
+        let span = callback::span(&context);
+        let delivered = callback::to_extensions(
             Arc::clone(&self.config),
             inner,
             request,
             context,
-        )))
+            span.clone(),
+        );
+        ResponseFuture::callback(Box::pin(delivered.instrument(span)))
     }
 }
