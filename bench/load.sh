@@ -19,17 +19,19 @@
 #              (-> /dev/null), as shipped (RUST_LOG unset = info).
 #   reference_warn  the same with RUST_LOG=warn: no log line per callback (so
 #              reference/reference_warn is the log line's cost, the rest the event line's).
-#   noop       examples/noop_server.rs: the layer with a no-op handler, served by the same
-#              hyper loop as bare_hyper (so noop/bare is the layer's cost alone).
-#   noop_axum  examples/noop_server.rs --axum: the layer with a no-op handler around an
-#              axum Router, as the reference server has it, served by the same loop (so
+#   noop       bench/src/bin/noop_server.rs: the layer with a no-op handler, served by the
+#              same hyper loop as bare_hyper (so noop/bare is the layer's cost alone).
+#   noop_axum  noop_server --axum: the layer with a no-op handler around an axum Router,
+#              as the reference server has it, served by the same loop (so
 #              reference/noop_axum is the handler's cost, and the serve loop's).
-#   bare       examples/bare_hyper.rs: hyper 1, reads the body, answers the fixed body.
+#   bare       bench/src/bin/bare_hyper.rs: hyper 1, reads the body, answers the fixed body.
 #
-# To compare with an earlier build under the very same load, copy that build's
-# release/examples/{server,noop_server,bare_hyper} to a directory, set LOAD_BEFORE_BIN to
-# it, and add the servers with the suffix _before (e.g. noop_before reference_before):
-# they run the earlier binaries the same way, alternating with the others.
+# To compare with an earlier build under the very same load, copy that build's server
+# binaries (server, noop_server, bare_hyper: from release/examples before they moved to
+# the bench crate, from release/examples and release after) into one directory, set
+# LOAD_BEFORE_BIN to it, and add the servers with the suffix _before (e.g. noop_before
+# reference_before): they run the earlier binaries the same way, alternating with the
+# others.
 #
 #   LOAD_BEFORE_BIN=/tmp/before-bins LOAD_SERVERS="reference reference_before noop \
 #     noop_before bare" bash bench/load.sh
@@ -47,7 +49,8 @@ THREADS=${LOAD_THREADS:-1}
 SERVERS=${LOAD_SERVERS:-"reference reference_warn noop_axum noop bare"}
 BASE_PORT=${LOAD_BASE_PORT:-18080}
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
-BIN="$TARGET_DIR/release/examples"
+EXAMPLES="$TARGET_DIR/release/examples"
+BIN="$TARGET_DIR/release"
 BEFORE_BIN=${LOAD_BEFORE_BIN:-}
 OK_BODY='{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}'
 
@@ -57,9 +60,8 @@ say() { printf '%s\n' "$*" >&2; }
 need_tools wrk curl
 
 # --- build -----------------------------------------------------------------------------
-say "building the release examples (target dir: $TARGET_DIR)"
-timeout 1200 cargo build --release --quiet \
-  --example server --example noop_server --example bare_hyper
+say "building the release servers (target dir: $TARGET_DIR)"
+build_servers
 
 WORK=$(mktemp -d)
 PIDS=()
@@ -83,15 +85,17 @@ port=$BASE_PORT
 for server in $SERVERS; do
   PORT[$server]=$port
   addr="127.0.0.1:$port"
+  examples=$EXAMPLES
   bin=$BIN
   kind=$server
   if [[ $server == *_before ]]; then
     [ -n "$BEFORE_BIN" ] || { say "$server needs LOAD_BEFORE_BIN"; exit 2; }
+    examples=$BEFORE_BIN
     bin=$BEFORE_BIN
     kind=${server%_before}
   fi
   # (The reference server's log goes to /dev/null: run it by hand to see why it failed.)
-  start_server "$kind" "$bin" "$addr" "$WORK/$server.err" || exit 2
+  start_server "$kind" "$examples" "$bin" "$addr" "$WORK/$server.err" || exit 2
   PID[$server]=$!
   PIDS+=("$!")
   port=$((port + 1))
