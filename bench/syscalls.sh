@@ -35,7 +35,7 @@ write_post_lua "$WORK/post.lua"
 
 echo "| server | requests | syscalls per request (the largest) |"
 echo "| --- | ---: | --- |"
-for server in reference reference_warn noop_axum noop bare; do
+for server in reference reference_warn axum_hand_written noop_axum noop floor bare; do
   addr="127.0.0.1:$PORT"
   start_server "$server" "$EXAMPLES" "$BIN" "$addr"
   SERVER=$!

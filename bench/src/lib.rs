@@ -1,6 +1,7 @@
-//! What the loopback servers of `bench/load.sh` here share (`bare_hyper`, `noop_server`):
-//! the address from the command line, Tencent's fixed OK answer, and one serve loop, so
-//! that they differ only in what they do per request.
+//! What the loopback servers of `bench/load.sh` here share (`bare_hyper`, `noop_server`,
+//! `floor_server`; `axum_hand_written` has the reference server's loop instead): the
+//! address from the command line, Tencent's fixed OK answer, and one serve loop, so that
+//! they differ only in what they do per request.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;

@@ -7,10 +7,12 @@
 //! ```
 //!
 //! By default the layer is in front of a `service_fn`, served by the loop that
-//! `bare_hyper` uses too (`bench/src/lib.rs`), so that the ratio to `bare_hyper` is the
-//! layer's cost alone: checks, body, decode, answer. With `--axum` it is the layer around
-//! an axum `Router`, as the reference server has it (served by the same loop), so that
-//! the ratio to the reference server is its handler's cost and its serve loop's.
+//! `floor_server` and `bare_hyper` use too (`bench/src/lib.rs`), so that the ratio to
+//! `floor_server` is what the layer costs beyond the least a typed receiver does, and the
+//! ratio to `bare_hyper` the layer's whole cost: checks, body, decode, answer. With
+//! `--axum` it is the layer around an axum `Router`, as the reference server has it
+//! (served by the same loop), so that the ratio to the reference server is its handler's
+//! cost and its serve loop's.
 //!
 //! It listens on the loopback address given (default `127.0.0.1:18081`), refuses any
 //! other, and runs until it is killed.
