@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Instructions per request (Ir), counted by callgrind: repeatable on a noisy machine,
-# where times are not. Runs `examples/alloc_count.rs` in loop mode for each contender
+# where times are not. Runs `alloc_count` (bench/src/bin) in loop mode for each contender
 # (the member-leave fixture unless said otherwise), counting only the loop
 # (`alloc_count::measured`), and prints Ir per request, the target ratios in Ir, and the
 # top functions of the layer's profile, inclusive, per request. `decode_str`,
 # `growth_decode_str` and `growth_decode_borrowed` measure alternatives to the current
-# decode (see examples/alloc_count.rs).
+# decode (see bench/src/bin/alloc_count.rs).
 #
 #   bash bench/callgrind.sh                 # ~1 minute
 #   CALLGRIND_N=2000 bash bench/callgrind.sh
@@ -24,14 +24,14 @@ N=${CALLGRIND_N:-10000}
 N_GROWTH=${CALLGRIND_N_GROWTH:-100}
 OUT=${CALLGRIND_OUT:-/tmp/callgrind-room-webhook}
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
-BIN="$TARGET_DIR/release/examples/alloc_count"
+BIN="$TARGET_DIR/release/alloc_count"
 
 if ! command -v valgrind >/dev/null 2>&1; then
   echo "valgrind is missing: installing it with apt-get" >&2
   timeout 300 apt-get update -qq
   DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y -qq valgrind >/dev/null
 fi
-timeout 1200 cargo build --release --quiet --example alloc_count
+timeout 1200 cargo build --release --quiet -p tencent-room-webhook-bench --bin alloc_count
 mkdir -p "$OUT"
 
 declare -A IR

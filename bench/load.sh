@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Loopback load run: the reference server, the layer with a no-op handler, and a bare
-# hyper 1 server, alternated round by round under the same wrk load (same connections,
-# same body, same query), on 127.0.0.1 only. Prints one line per run and a summary table
-# with requests per second, latency percentiles, server CPU per request, the ratios to
-# bare hyper, and the reference server's peak resident memory (VmHWM).
+# Loopback load run: the reference server against a hand-written axum server, the layer
+# with a no-op handler against the floor server, and a bare hyper 1 server, alternated
+# round by round under the same wrk load (same connections, same body, same query), on
+# 127.0.0.1 only. Prints one line per run, a summary table with requests per second,
+# latency percentiles, server CPU per request and the ratios to bare hyper, the two
+# targets (reference / axum_hand_written >= 1.0, noop / floor >= 0.95), and each
+# server's peak resident memory (VmHWM).
 #
 #   bash bench/load.sh                        # 3 rounds x 5 servers x 10 s, ~3 minutes
 #   LOAD_ROUNDS=1 LOAD_SECONDS=3 bash bench/load.sh    # a quick look
 #
 # Settings (environment): LOAD_ROUNDS (3), LOAD_SECONDS (10), LOAD_CONNECTIONS (16),
 # LOAD_THREADS (wrk threads, 1), LOAD_SERVERS (space-separated subset of
-# "reference reference_warn noop_axum noop bare"), LOAD_BASE_PORT (18080),
+# "reference reference_warn axum_hand_written noop_axum noop floor bare", default
+# "reference axum_hand_written noop floor bare"), LOAD_BASE_PORT (18080),
 # CARGO_TARGET_DIR (target).
 #
 # The servers:
@@ -19,17 +22,27 @@
 #              (-> /dev/null), as shipped (RUST_LOG unset = info).
 #   reference_warn  the same with RUST_LOG=warn: no log line per callback (so
 #              reference/reference_warn is the log line's cost, the rest the event line's).
-#   noop       examples/noop_server.rs: the layer with a no-op handler, served by the same
-#              hyper loop as bare_hyper (so noop/bare is the layer's cost alone).
-#   noop_axum  examples/noop_server.rs --axum: the layer with a no-op handler around an
-#              axum Router, as the reference server has it, served by the same loop (so
+#   axum_hand_written  bench/src/bin/axum_hand_written.rs: axum Query + Json<Value> +
+#              json! answer, the SdkAppid checked, the event line written as the
+#              reference server writes it (-> /dev/null), with the reference server's
+#              serve loop and logging (so reference/axum_hand_written is the layer
+#              against hand-written code).
+#   noop       bench/src/bin/noop_server.rs: the layer with a no-op handler, served by the
+#              same hyper loop as bare_hyper (so noop/bare is the layer's cost alone).
+#   noop_axum  noop_server --axum: the layer with a no-op handler around an axum Router,
+#              as the reference server has it, served by the same loop (so
 #              reference/noop_axum is the handler's cost, and the serve loop's).
-#   bare       examples/bare_hyper.rs: hyper 1, reads the body, answers the fixed body.
+#   floor      bench/src/bin/floor_server.rs: hyper 1, reads the body, decodes it into
+#              event::MemberLeft, answers the fixed body, served by noop's loop (so
+#              noop/floor is what the layer costs beyond the least a typed receiver does).
+#   bare       bench/src/bin/bare_hyper.rs: hyper 1, reads the body, answers the fixed body.
 #
-# To compare with an earlier build under the very same load, copy that build's
-# release/examples/{server,noop_server,bare_hyper} to a directory, set LOAD_BEFORE_BIN to
-# it, and add the servers with the suffix _before (e.g. noop_before reference_before):
-# they run the earlier binaries the same way, alternating with the others.
+# To compare with an earlier build under the very same load, copy that build's server
+# binaries (server, and noop_server, bare_hyper, ...: from release/examples before they
+# moved to the bench crate, from release after) into one directory, set
+# LOAD_BEFORE_BIN to it, and add the servers with the suffix _before (e.g. noop_before
+# reference_before): they run the earlier binaries the same way, alternating with the
+# others.
 #
 #   LOAD_BEFORE_BIN=/tmp/before-bins LOAD_SERVERS="reference reference_before noop \
 #     noop_before bare" bash bench/load.sh
@@ -44,12 +57,12 @@ ROUNDS=${LOAD_ROUNDS:-3}
 SECONDS_PER_RUN=${LOAD_SECONDS:-10}
 CONNECTIONS=${LOAD_CONNECTIONS:-16}
 THREADS=${LOAD_THREADS:-1}
-SERVERS=${LOAD_SERVERS:-"reference reference_warn noop_axum noop bare"}
+SERVERS=${LOAD_SERVERS:-"reference axum_hand_written noop floor bare"}
 BASE_PORT=${LOAD_BASE_PORT:-18080}
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
-BIN="$TARGET_DIR/release/examples"
+EXAMPLES="$TARGET_DIR/release/examples"
+BIN="$TARGET_DIR/release"
 BEFORE_BIN=${LOAD_BEFORE_BIN:-}
-OK_BODY='{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}'
 
 say() { printf '%s\n' "$*" >&2; }
 
@@ -57,9 +70,8 @@ say() { printf '%s\n' "$*" >&2; }
 need_tools wrk curl
 
 # --- build -----------------------------------------------------------------------------
-say "building the release examples (target dir: $TARGET_DIR)"
-timeout 1200 cargo build --release --quiet \
-  --example server --example noop_server --example bare_hyper
+say "building the release servers (target dir: $TARGET_DIR)"
+build_servers
 
 WORK=$(mktemp -d)
 PIDS=()
@@ -83,15 +95,17 @@ port=$BASE_PORT
 for server in $SERVERS; do
   PORT[$server]=$port
   addr="127.0.0.1:$port"
+  examples=$EXAMPLES
   bin=$BIN
   kind=$server
   if [[ $server == *_before ]]; then
     [ -n "$BEFORE_BIN" ] || { say "$server needs LOAD_BEFORE_BIN"; exit 2; }
+    examples=$BEFORE_BIN
     bin=$BEFORE_BIN
     kind=${server%_before}
   fi
   # (The reference server's log goes to /dev/null: run it by hand to see why it failed.)
-  start_server "$kind" "$bin" "$addr" "$WORK/$server.err" || exit 2
+  start_server "$kind" "$examples" "$bin" "$addr" "$WORK/$server.err" || exit 2
   PID[$server]=$!
   PIDS+=("$!")
   port=$((port + 1))
@@ -108,7 +122,9 @@ for server in $SERVERS; do
       say "$server exited before answering"; cat "$WORK/$server.err" >&2 2>/dev/null || true; exit 1; }
     sleep 0.1
   done
-  if [ "$(tr -d ' \n' <<<"$answer")" != "$OK_BODY" ]; then
+  # In any key order: axum_hand_written's json! answer has its keys sorted.
+  answer=$(tr -d ' \n' <<<"$answer")
+  if [[ $answer != *'"ActionStatus":"OK"'* || $answer != *'"ErrorCode":0'[,}]* ]]; then
     say "$server did not answer OK: $answer"; exit 1
   fi
 done
@@ -190,5 +206,21 @@ awk -F'\t' -v servers="$SERVERS" '
         paired = sprintf("%.3f", median(list))
       }
       printf "| %s | %.0f | %.0f | %.0f | %.2f | %d | %s | %s |\n", k, r, median(p50[k]), median(p99[k]), median(cpu[k]), err[k], ratio, paired
+    }
+    # The targets: server, its baseline, the least ratio of req/s (same run, alternating).
+    m = split("reference axum_hand_written 1.00 noop floor 0.95", t, " ")
+    header = 0
+    for (i = 1; i <= m; i += 3) {
+      a = t[i]; b = t[i + 1]
+      if (!index(" " servers " ", " " a " ") || !index(" " servers " ", " " b " ")) continue
+      if (!header++) {
+        print ""
+        print "| target | at least | req/s ratio (medians) | median of per-round | met? |"
+        print "| --- | ---: | ---: | ---: | --- |"
+      }
+      ratio = median(rps[a]) / median(rps[b])
+      list = ""
+      for (round in rounds) list = list " " by[round, a] / by[round, b]
+      printf "| %s / %s | %s | %.3f | %.3f | %s |\n", a, b, t[i + 2], ratio, median(list), (ratio >= t[i + 2] ? "yes" : "no")
     }
   }' "$RESULTS"

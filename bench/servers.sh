@@ -31,17 +31,28 @@ wrk.headers["Content-Type"] = "application/json"
 LUA
 }
 
-# Starts server kind $1 (reference, reference_warn, noop_axum, noop, bare) from the binaries
-# in $2, listening on $3, its standard error to $4 (default /dev/null), in the background:
-# its pid is then in $!. The reference server's event lines and logs go to /dev/null (a file
-# would add the page cache's cost).
+# Builds the release binaries of the servers in $CARGO_TARGET_DIR (default target): the
+# reference server, an example of the crate, in release/examples; the others, binaries of
+# the bench crate (bench/), in release.
+build_servers() {
+  timeout 1200 cargo build --release --quiet --example server
+  timeout 1200 cargo build --release --quiet -p tencent-room-webhook-bench --bins
+}
+
+# Starts server kind $1 (reference, reference_warn, axum_hand_written, noop_axum, noop,
+# floor, bare), the reference server from directory $2 and the others from $3, listening
+# on $4, its standard error to $5 (default /dev/null), in the background: its pid is then
+# in $!. The event lines and logs of the reference and hand-written servers go to
+# /dev/null (a file would add the page cache's cost).
 start_server() {
-  local kind=$1 bin=$2 addr=$3 err=${4:-/dev/null}
+  local kind=$1 examples=$2 bin=$3 addr=$4 err=${5:-/dev/null}
   case $kind in
-    reference) ROOM_WEBHOOK_ADDR=$addr "$bin/server" >/dev/null 2>/dev/null & ;;
-    reference_warn) RUST_LOG=warn ROOM_WEBHOOK_ADDR=$addr "$bin/server" >/dev/null 2>/dev/null & ;;
+    reference) ROOM_WEBHOOK_ADDR=$addr "$examples/server" >/dev/null 2>/dev/null & ;;
+    reference_warn) RUST_LOG=warn ROOM_WEBHOOK_ADDR=$addr "$examples/server" >/dev/null 2>/dev/null & ;;
+    axum_hand_written) "$bin/axum_hand_written" "$addr" >/dev/null 2>/dev/null & ;;
     noop_axum) "$bin/noop_server" "$addr" --axum 2>"$err" & ;;
     noop) "$bin/noop_server" "$addr" 2>"$err" & ;;
+    floor) "$bin/floor_server" "$addr" 2>"$err" & ;;
     bare) "$bin/bare_hyper" "$addr" 2>"$err" & ;;
     *) echo "unknown server $kind" >&2; return 2 ;;
   esac

@@ -14,12 +14,12 @@ source bench/servers.sh
 SECONDS_PER_RUN=${SYSCALLS_SECONDS:-3}
 PORT=${SYSCALLS_PORT:-18095}
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
-BIN="$TARGET_DIR/release/examples"
+EXAMPLES="$TARGET_DIR/release/examples"
+BIN="$TARGET_DIR/release"
 URL="http://127.0.0.1:$PORT/callback?$QUERY"
 
 need_tools strace wrk curl
-timeout 1200 cargo build --release --quiet \
-  --example server --example noop_server --example bare_hyper
+build_servers
 
 WORK=$(mktemp -d)
 SERVER=""
@@ -35,9 +35,9 @@ write_post_lua "$WORK/post.lua"
 
 echo "| server | requests | syscalls per request (the largest) |"
 echo "| --- | ---: | --- |"
-for server in reference reference_warn noop_axum noop bare; do
+for server in reference reference_warn axum_hand_written noop_axum noop floor bare; do
   addr="127.0.0.1:$PORT"
-  start_server "$server" "$BIN" "$addr"
+  start_server "$server" "$EXAMPLES" "$BIN" "$addr"
   SERVER=$!
   for _ in $(seq 50); do
     curl -s --max-time 1 -o /dev/null -X POST "$URL" --data-binary "@$FIXTURE" && break

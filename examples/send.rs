@@ -45,11 +45,14 @@ use std::fmt::Write as _;
 use std::io::{IsTerminal, Read, Write};
 use std::pin::pin;
 use std::process::ExitCode;
+use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use clap::error::ErrorKind;
+use clap::{CommandFactory, Parser};
 use http::{Request, StatusCode, Uri};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -59,42 +62,8 @@ use serde_json::Value;
 use tencent_room_webhook::event::{
     MemberEntered, MemberLeft, RoomCreated, RoomDestroyed, RoomInfoUpdated, SeatListChanged,
 };
-use tencent_room_webhook::testing::CallbackRequest;
+use tencent_room_webhook::testing::{CallbackRequest, DEMO_SDK_APP_ID};
 use tencent_room_webhook::{Answer, SdkAppId};
-
-const USAGE: &str = "\
-Post Tencent Cloud Chat Room callbacks to a receiver, as Tencent would.
-
-Usage: cargo run --example send -- [OPTIONS]
-
-Options:
-  --url URL          the callback URL: its path is the callback path; a query of its own is
-                     kept and Tencent's parameters are appended
-                     [default: http://127.0.0.1:8080/callback]
-  --command NAME     the command: create, destroy, update, enter, leave, seat, or a full
-                     name like Room.CallbackAfterMemberLeave (another full name is sent with
-                     a body holding only its CallbackCommand) [default: destroy]
-  --file PATH        send this JSON body (- reads standard input); its CallbackCommand is
-                     the command unless --command is given
-  --all              send each of the six commands once, with Tencent's sample bodies
-  --sdkappid N       the SdkAppid sent [default: 1400000000]
-  --token T          sign with this token at the current time
-                     [default: $ROOM_WEBHOOK_TOKEN when set]
-  --no-token         do not sign, even when ROOM_WEBHOOK_TOKEN is set
-  --count N          send N requests, each with its own room ID, and print a summary
-                     instead of one line per request (when N is above 1) [default: 1]
-  --concurrency C    requests in flight at once, at most N [default: 1]
-  --timeout SECS     how long to wait for an answer (Tencent waits 2 s) [default: 2]
-  -h, --help         print this help
-
-Exit status: 0 when every answer was 200 with ActionStatus OK; 1 when any was not (FAIL,
-another status, not an answer, no answer); 2 on bad options; 130 when interrupted.
-
-Examples:
-  cargo run --example send -- --all
-  cargo run --example send -- --command leave --token \"$ROOM_WEBHOOK_TOKEN\"
-  cargo run --release --example send -- --count 10000 --concurrency 64
-";
 
 const DEFAULT_URL: &str = "http://127.0.0.1:8080/callback";
 const TOKEN_VARIABLE: &str = "ROOM_WEBHOOK_TOKEN";
@@ -117,19 +86,15 @@ const ALIASES: [(&str, &str); 6] = [
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let options = match Options::from_args(std::env::args().skip(1)) {
-        Ok(Parsed::Run(options)) => options,
-        Ok(Parsed::Help) => {
-            print!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(message) => return usage_error(&message),
+    let options = match Options::from_args() {
+        Ok(options) => options,
+        Err(error) => return bad_options(error),
     };
     let sender = Arc::new(Sender::new(&options));
     // A URL that parsed may still not take the parameters (it never should): say so
     // now rather than once per request.
     if let Err(message) = sender.request(options.messages[0].request.clone()) {
-        return usage_error(&message);
+        return bad_options(Args::command().error(ErrorKind::ValueValidation, message));
     }
     if options.count > 1 {
         repeat(sender, &options).await
@@ -138,20 +103,91 @@ async fn main() -> ExitCode {
     }
 }
 
-fn usage_error(message: &str) -> ExitCode {
-    eprintln!("send: {message}");
-    eprintln!("Try `cargo run --example send -- --help`.");
+/// `--help` on standard output with status 0; an error on standard error, after the
+/// program's name, with status 2.
+fn bad_options(error: clap::Error) -> ExitCode {
+    if !error.use_stderr() {
+        let _ = error.print();
+        return ExitCode::SUCCESS;
+    }
+    eprint!("send: {}", error.render());
     ExitCode::from(2)
 }
 
 // ---------------------------------------------------------------------------------------
 // Options
 
-enum Parsed {
-    Run(Options),
-    Help,
+/// Post Tencent Cloud Chat Room callbacks to a receiver, as Tencent would.
+// (The doc comment above is the help's first line.) Not `Debug`: it holds the token.
+#[derive(Parser)]
+#[command(
+    name = "send",
+    override_usage = "cargo run --example send -- [OPTIONS]",
+    after_help = AFTER_HELP
+)]
+struct Args {
+    /// The callback URL: its path is the callback path; a query of its own is kept and
+    /// Tencent's parameters are appended
+    #[arg(long, value_name = "URL", default_value = DEFAULT_URL, value_parser = Target::parse)]
+    url: Target,
+
+    /// The command: create, destroy, update, enter, leave, seat, or a full name like
+    /// Room.CallbackAfterMemberLeave (another full name is sent with a body holding only
+    /// its CallbackCommand) [default: destroy]
+    #[arg(long, value_name = "NAME", value_parser = resolve_command)]
+    command: Option<String>,
+
+    /// Send this JSON body (- reads standard input); its CallbackCommand is the command
+    /// unless --command is given
+    #[arg(long, value_name = "PATH")]
+    file: Option<String>,
+
+    /// Send each of the six commands once, with Tencent's sample bodies
+    #[arg(long, conflicts_with_all = ["command", "file"])]
+    all: bool,
+
+    /// The SdkAppid sent
+    #[arg(
+        long = "sdkappid",
+        value_name = "N",
+        default_value_t = SdkAppId::new(DEMO_SDK_APP_ID),
+        // So that `-1` is refused as an SDKAppID, not taken for an option.
+        allow_negative_numbers = true
+    )]
+    sdk_app_id: SdkAppId,
+
+    /// Sign with this token at the current time [default: $ROOM_WEBHOOK_TOKEN when set]
+    #[arg(long, value_name = "T")]
+    token: Option<String>,
+
+    /// Do not sign, even when ROOM_WEBHOOK_TOKEN is set
+    #[arg(long, conflicts_with = "token")]
+    no_token: bool,
+
+    /// Send N requests, each with its own room ID, and print a summary instead of one
+    /// line per request (when N is above 1)
+    #[arg(long, value_name = "N", default_value = "1", value_parser = above_zero::<u64>)]
+    count: u64,
+
+    /// Requests in flight at once, at most N
+    #[arg(long, value_name = "C", default_value = "1", value_parser = above_zero::<usize>)]
+    concurrency: usize,
+
+    /// How long to wait for an answer, in seconds (Tencent waits 2 s)
+    #[arg(long, value_name = "SECS", default_value = "2", value_parser = seconds_above_zero)]
+    timeout: Duration,
 }
 
+const AFTER_HELP: &str = "\
+Exit status: 0 when every answer was 200 with ActionStatus OK; 1 when any was not (FAIL,
+another status, not an answer, no answer); 2 on bad options; 130 when interrupted.
+
+Examples:
+  cargo run --example send -- --all
+  cargo run --example send -- --command leave --token \"$ROOM_WEBHOOK_TOKEN\"
+  cargo run --release --example send -- --count 10000 --concurrency 64";
+
+/// The options, checked against each other, and the messages they make.
 struct Options {
     target: Target,
     /// One message, or the six with `--all`.
@@ -165,6 +201,7 @@ struct Options {
 }
 
 /// Where requests go: `http://authority`, the path, and the URL's own query.
+#[derive(Clone)]
 struct Target {
     base: String,
     path: String,
@@ -182,159 +219,49 @@ struct Message {
     json: Option<Value>,
 }
 
-/// Options as given, before they are checked against each other.
-#[derive(Default)]
-struct Raw {
-    url: Option<String>,
-    command: Option<String>,
-    file: Option<String>,
-    all: bool,
-    sdk_app_id: Option<String>,
-    token: Option<String>,
-    no_token: bool,
-    count: Option<String>,
-    concurrency: Option<String>,
-    timeout: Option<String>,
-}
-
 impl Options {
-    fn from_args(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
-        let mut raw = Raw::default();
-        let mut args = args.into_iter();
-        while let Some(arg) = args.next() {
-            if arg == "-h" || arg == "--help" {
-                return Ok(Parsed::Help);
-            }
-            // `--name value` or `--name=value`.
-            let (name, inline) = match arg.split_once('=') {
-                Some((name, value)) if name.starts_with("--") => (name, Some(value.to_owned())),
-                _ => (arg.as_str(), None),
-            };
-            let slot = match name {
-                "--url" => &mut raw.url,
-                "--command" => &mut raw.command,
-                "--file" => &mut raw.file,
-                "--sdkappid" => &mut raw.sdk_app_id,
-                "--token" => &mut raw.token,
-                "--count" => &mut raw.count,
-                "--concurrency" => &mut raw.concurrency,
-                "--timeout" => &mut raw.timeout,
-                "--all" | "--no-token" => {
-                    if inline.is_some() {
-                        return Err(format!("{name} takes no value"));
-                    }
-                    let flag = if name == "--all" {
-                        &mut raw.all
-                    } else {
-                        &mut raw.no_token
-                    };
-                    *flag = true;
-                    continue;
-                }
-                _ if arg.starts_with('-') => return Err(format!("unknown option `{arg}`")),
-                _ => {
-                    return Err(format!(
-                        "unexpected argument `{arg}`: options start with --"
-                    ))
-                }
-            };
-            let value = match inline {
-                Some(value) => value,
-                None => args.next().ok_or_else(|| format!("{name} needs a value"))?,
-            };
-            if slot.is_some() {
-                return Err(format!("{name} is given twice"));
-            }
-            *slot = Some(value);
+    fn from_args() -> Result<Self, clap::Error> {
+        let args = Args::try_parse()?;
+        let invalid = |message: String| Args::command().error(ErrorKind::ValueValidation, message);
+        if args.all && args.count > 1 {
+            return Err(Args::command().error(
+                ErrorKind::ArgumentConflict,
+                "--all sends each command once: --count repeats a single command",
+            ));
         }
-        raw.check().map(Parsed::Run)
-    }
-}
-
-impl Raw {
-    fn check(self) -> Result<Options, String> {
-        let target = Target::parse(self.url.as_deref().unwrap_or(DEFAULT_URL))?;
-        let count = match &self.count {
-            Some(text) => match text.parse::<u64>() {
-                Ok(count) if count > 0 => count,
-                _ => return Err(format!("--count {text:?}: expected a whole number above 0")),
-            },
-            None => 1,
-        };
-        let concurrency = match &self.concurrency {
-            Some(text) => match text.parse::<usize>() {
-                Ok(concurrency) if concurrency > 0 => concurrency,
-                _ => {
-                    return Err(format!(
-                        "--concurrency {text:?}: expected a whole number above 0"
-                    ))
-                }
-            },
-            None => 1,
-        };
-        // More workers than requests would have nothing to do.
-        let concurrency = concurrency.min(usize::try_from(count).unwrap_or(usize::MAX));
-        let timeout = match &self.timeout {
-            Some(text) => text
-                .parse::<f64>()
-                .ok()
-                .filter(|secs| *secs > 0.0)
-                .and_then(|secs| Duration::try_from_secs_f64(secs).ok())
-                .ok_or_else(|| {
-                    format!("--timeout {text:?}: expected seconds above 0, like 2 or 0.5")
-                })?,
-            None => Duration::from_secs(2),
-        };
-        let sdk_app_id = match &self.sdk_app_id {
-            Some(text) => text
-                .parse::<SdkAppId>()
-                .map_err(|error| format!("--sdkappid {text:?}: {error}"))?,
-            None => SdkAppId::new(tencent_room_webhook::testing::DEMO_SDK_APP_ID),
-        };
-        let token = self.token()?;
-
-        let messages = if self.all {
-            if self.command.is_some() || self.file.is_some() {
-                return Err(
-                    "--all sends the six sample bodies: it takes neither --command \
-                            nor --file"
-                        .to_owned(),
-                );
-            }
-            if count > 1 {
-                return Err(
-                    "--all sends each command once: --count repeats a single command".to_owned(),
-                );
-            }
+        let token = args.token().map_err(invalid)?;
+        let messages = if args.all {
             ALIASES
                 .iter()
                 .map(|(_, command)| Message::sample(command))
                 .collect()
         } else {
-            let command = self.command.as_deref().map(resolve_command).transpose()?;
-            let message = match &self.file {
-                Some(path) => Message::from_file(path, command)?,
-                None => Message::sample(command.as_deref().unwrap_or(RoomDestroyed::COMMAND)),
+            let message = match &args.file {
+                Some(path) => Message::from_file(path, args.command).map_err(invalid)?,
+                None => Message::sample(args.command.as_deref().unwrap_or(RoomDestroyed::COMMAND)),
             };
             vec![message]
         };
-        Ok(Options {
-            target,
+        // More workers than requests would have nothing to do.
+        let concurrency = args
+            .concurrency
+            .min(usize::try_from(args.count).unwrap_or(usize::MAX));
+        Ok(Self {
+            target: args.url,
             messages,
-            sdk_app_id,
+            sdk_app_id: args.sdk_app_id,
             token,
-            count,
+            count: args.count,
             concurrency,
-            timeout,
+            timeout: args.timeout,
         })
     }
+}
 
+impl Args {
     /// `--token`, else the environment's, unless `--no-token`.
     fn token(&self) -> Result<Option<String>, String> {
         if self.no_token {
-            if self.token.is_some() {
-                return Err("--token and --no-token contradict each other".to_owned());
-            }
             return Ok(None);
         }
         let token = match &self.token {
@@ -357,6 +284,23 @@ impl Raw {
     }
 }
 
+/// A whole number above 0, for `--count` and `--concurrency`.
+fn above_zero<T: FromStr + Default + PartialOrd>(text: &str) -> Result<T, String> {
+    match text.parse::<T>() {
+        Ok(n) if n > T::default() => Ok(n),
+        _ => Err("expected a whole number above 0".to_owned()),
+    }
+}
+
+/// Seconds above 0, whole or not, for `--timeout`.
+fn seconds_above_zero(text: &str) -> Result<Duration, String> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|secs| *secs > 0.0)
+        .and_then(|secs| Duration::try_from_secs_f64(secs).ok())
+        .ok_or_else(|| "expected seconds above 0, like 2 or 0.5".to_owned())
+}
+
 /// A full command name, from an alias or as given when it looks like one.
 fn resolve_command(name: &str) -> Result<String, String> {
     if let Some((_, command)) = ALIASES
@@ -371,7 +315,7 @@ fn resolve_command(name: &str) -> Result<String, String> {
     }
     let aliases: Vec<&str> = ALIASES.iter().map(|(alias, _)| *alias).collect();
     Err(format!(
-        "--command {name:?}: expected one of {} or a full name like {}",
+        "expected one of {} or a full name like {}",
         aliases.join(", "),
         MemberLeft::COMMAND
     ))
@@ -382,20 +326,21 @@ impl Target {
         let expected = "expected http://HOST:PORT/PATH, like http://127.0.0.1:8080/callback";
         let uri: Uri = text
             .parse()
-            .map_err(|error| format!("--url {text:?}: {error}: {expected}"))?;
+            .map_err(|error| format!("{error}: {expected}"))?;
         match uri.scheme_str() {
             Some("http") => {}
             Some("https") => {
-                return Err(format!(
-                    "--url {text:?}: https is not supported (this example has no TLS client): \
-                     send to the receiver's plain HTTP address"
-                ))
+                return Err(
+                    "https is not supported (this example has no TLS client): send \
+                            to the receiver's plain HTTP address"
+                        .to_owned(),
+                )
             }
-            _ => return Err(format!("--url {text:?}: {expected}")),
+            _ => return Err(expected.to_owned()),
         }
         let authority = uri
             .authority()
-            .ok_or_else(|| format!("--url {text:?}: no host: {expected}"))?;
+            .ok_or_else(|| format!("no host: {expected}"))?;
         let path = match uri.path() {
             "" => "/",
             path => path,

@@ -1,5 +1,5 @@
 //! What the benchmark (`benches/callback.rs`) and the allocation counter
-//! (`examples/alloc_count.rs`) share: the requests, the three contenders (the layer, the
+//! (`bench/src/bin/alloc_count.rs`) share: the requests, the three contenders (the layer, the
 //! floor, the hand-written axum route) and a driver that runs a service to its answer
 //! without a runtime.
 //!
@@ -70,9 +70,13 @@ pub const MEMBER_LEAVE: &str = "after_member_leave.json";
 
 /// A Room fixture's bytes.
 pub fn fixture(file: &str) -> Bytes {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/room")
-        .join(file);
+    // This file is built into `bench/`'s `alloc_count` too, whose manifest is a folder
+    // below the one that holds the fixtures.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .find(|dir| dir.join("tests/fixtures/room").is_dir())
+        .expect("tests/fixtures/room in the crate's folder or above");
+    let path = root.join("tests/fixtures/room").join(file);
     std::fs::read(&path)
         .unwrap_or_else(|error| panic!("{}: {error}", path.display()))
         .into()
@@ -177,7 +181,7 @@ where
 
 /// The body's bytes, read frame by frame: a body of one frame (every answer here) is
 /// returned as it is, without the allocation `BodyExt::collect` makes, so that the
-/// harness adds no allocation of its own to the counts of `examples/alloc_count.rs`.
+/// harness adds no allocation of its own to the counts of `alloc_count`.
 #[inline]
 pub fn read_body<B>(body: B) -> Bytes
 where

@@ -3,7 +3,8 @@
 //! output, and a shutdown on Ctrl-C or SIGTERM. Each example declares `mod support;` and
 //! keeps only how it builds its layer and serves its app.
 
-// Each example uses only part of this: `extensions` has no `Recorder`, `hyper` no axum.
+// Each user takes only part of this: `extensions` has no `Recorder`, `hyper` no axum, and
+// bench/'s `axum_hand_written` only the logging, the serve loop and the event writer.
 #![allow(dead_code)]
 
 use std::convert::Infallible;
@@ -22,6 +23,7 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
+use serde::Serialize;
 use tencent_room_webhook::{
     CallbackContext, ErrorCode, Event, HandlerError, HandlerResult, RoomHandler,
     RoomWebhookBuilder, RoomWebhookLayer, SdkAppId,
@@ -223,7 +225,7 @@ impl EventWriter {
         }
     }
 
-    pub fn write(&self, event: &Event) -> io::Result<()> {
+    pub fn write(&self, event: &impl Serialize) -> io::Result<()> {
         // Serialized before locking: the lock is held only for the write, and a failed
         // serialization cannot leave half a line behind.
         let mut line = serde_json::to_vec(event)?;
@@ -378,7 +380,7 @@ fn config_error(message: impl Display) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn init_logging() {
+pub fn init_logging() {
     use std::io::IsTerminal;
 
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));

@@ -3,16 +3,16 @@
 //! mode that runs one contender N times, for `valgrind --tool=callgrind`.
 //!
 //! ```text
-//! cargo run --release --example alloc_count              # the tables of BENCHMARKS.md
-//! cargo run --release --example alloc_count -- sizes     # each allocation's size, in order
-//! cargo run --release --example alloc_count -- loop layer 10000
+//! cargo run --release -p tencent-room-webhook-bench --bin alloc_count            # the tables of BENCHMARKS.md
+//! cargo run --release -p tencent-room-webhook-bench --bin alloc_count -- sizes   # each allocation's size, in order
+//! cargo run --release -p tencent-room-webhook-bench --bin alloc_count -- loop layer 10000
 //! ```
 //!
 //! In loop mode the work is done inside `measured`, so that callgrind can count it alone:
 //!
 //! ```text
 //! valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*alloc_count*measured*' \
-//!     target/release/examples/alloc_count loop layer 10000
+//!     target/release/alloc_count loop layer 10000
 //! ```
 //!
 //! Loop variants: `layer`, `layer_signed`, `extensions`, `floor`, `axum`, `decode`
@@ -26,7 +26,7 @@
 //! `measured` runs; it does what the benchmark times: `poll_ready`, `call`, the response
 //! future, the answer body read to its end.
 
-#[path = "../benches/support/mod.rs"]
+#[path = "../../../benches/support/mod.rs"]
 mod bench_support;
 
 use std::alloc::{GlobalAlloc, Layout, System};
