@@ -47,6 +47,11 @@
 #   LOAD_BEFORE_BIN=/tmp/before-bins LOAD_SERVERS="reference reference_before noop \
 #     noop_before bare" bash bench/load.sh
 #
+# A build from before the bench crate (e.g. c9271ac) has server and noop_server side by
+# side in release/examples, so LOAD_BEFORE_BIN can name that directory directly. The
+# target table then also gives reference_before / axum_hand_written and noop_before /
+# floor, against this build's baselines in the same run.
+#
 # Everything it starts it stops (trap on exit); every wait is bounded.
 
 set -euo pipefail
@@ -208,7 +213,9 @@ awk -F'\t' -v servers="$SERVERS" '
       printf "| %s | %.0f | %.0f | %.0f | %.2f | %d | %s | %s |\n", k, r, median(p50[k]), median(p99[k]), median(cpu[k]), err[k], ratio, paired
     }
     # The targets: server, its baseline, the least ratio of req/s (same run, alternating).
-    m = split("reference axum_hand_written 1.00 noop floor 0.95", t, " ")
+    # The _before servers (LOAD_BEFORE_BIN) against the same baselines, when they ran.
+    m = split("reference axum_hand_written 1.00 noop floor 0.95 " \
+      "reference_before axum_hand_written 1.00 noop_before floor 0.95", t, " ")
     header = 0
     for (i = 1; i <= m; i += 3) {
       a = t[i]; b = t[i + 1]
