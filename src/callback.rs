@@ -10,6 +10,7 @@
 //! de-duplication is on, and settle the claim once the outcome is known.
 
 use std::borrow::Cow;
+use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
@@ -400,17 +401,27 @@ enum Outcome {
 }
 
 /// Runs the handler, catching a panic (also one raised before its future is made).
-async fn run<H: RoomHandler>(handler: &H, event: Event, context: &CallbackContext) -> Outcome {
-    match AssertUnwindSafe(async { handler.handle(event, context).await })
-        .catch_unwind()
-        .await
-    {
-        Ok(Ok(())) => Outcome::Ok,
-        Ok(Err(error)) => {
-            let (code, info) = error.into_parts();
-            Outcome::Fail(code, info)
+///
+/// Not an `async fn`: its arguments would stay in its state beside the handler's future,
+/// and an event is a few hundred bytes; made here, the handler's future is the only copy.
+fn run<'a, H: RoomHandler>(
+    handler: &'a H,
+    event: Event,
+    context: &'a CallbackContext,
+) -> impl Future<Output = Outcome> + Send + 'a {
+    let made = std::panic::catch_unwind(AssertUnwindSafe(|| handler.handle(event, context)));
+    async move {
+        let Ok(handled) = made else {
+            return Outcome::Panicked;
+        };
+        match AssertUnwindSafe(handled).catch_unwind().await {
+            Ok(Ok(())) => Outcome::Ok,
+            Ok(Err(error)) => {
+                let (code, info) = error.into_parts();
+                Outcome::Fail(code, info)
+            }
+            Err(_panic) => Outcome::Panicked,
         }
-        Err(_panic) => Outcome::Panicked,
     }
 }
 

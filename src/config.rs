@@ -46,16 +46,24 @@ impl ContentTypePolicy {
         // A header that is not visible ASCII names no JSON type.
         let essence = header.to_str().unwrap_or_default();
         let essence = essence.split(';').next().unwrap_or_default().trim();
-        let essence = essence.to_ascii_lowercase();
+        let is = |name: &str| essence.eq_ignore_ascii_case(name);
+        let starts = |prefix: &str| {
+            essence
+                .get(..prefix.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+        };
+        let ends = |suffix: &str| {
+            (essence.len().checked_sub(suffix.len()))
+                .and_then(|start| essence.get(start..))
+                .is_some_and(|tail| tail.eq_ignore_ascii_case(suffix))
+        };
         match self {
             Self::Any => true,
-            Self::Lenient => {
-                essence != "application/x-www-form-urlencoded" && !essence.starts_with("multipart/")
-            }
+            Self::Lenient => !(is("application/x-www-form-urlencoded") || starts("multipart/")),
             Self::Strict => {
-                essence == "application/json"
-                    || essence == "text/plain"
-                    || (essence.starts_with("application/") && essence.ends_with("+json"))
+                is("application/json")
+                    || is("text/plain")
+                    || (starts("application/") && ends("+json"))
             }
         }
     }

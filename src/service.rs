@@ -12,6 +12,7 @@
 //! such layers inside this one (between it and the app) to spare the callbacks.
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
@@ -25,7 +26,7 @@ use tracing::Instrument;
 use crate::body::WebhookBody;
 use crate::callback;
 use crate::config::Config;
-use crate::future::ResponseFuture;
+use crate::future::{CallbackFuture, ResponseFuture};
 use crate::handler::RoomHandler;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -144,7 +145,7 @@ where
             span.clone(),
         );
         let answer = answer.map(|answer| Ok(answer.map(WebhookBody::full)));
-        ResponseFuture::callback(Box::pin(answer.instrument(span)))
+        ResponseFuture::callback(instrumented(answer, span))
     }
 }
 
@@ -187,6 +188,19 @@ where
             context,
             span.clone(),
         );
-        ResponseFuture::callback(Box::pin(delivered.instrument(span)))
+        ResponseFuture::callback(instrumented(delivered, span))
+    }
+}
+
+/// The callback's future, in its span when anything listens: entering a disabled span on
+/// every poll still costs a call into the `log` crate when tracing's `log` feature is on.
+fn instrumented<F, B, E>(future: F, span: tracing::Span) -> CallbackFuture<B, E>
+where
+    F: Future<Output = Result<Response<WebhookBody<B>>, E>> + Send + 'static,
+{
+    if span.is_disabled() {
+        Box::pin(future)
+    } else {
+        Box::pin(future.instrument(span))
     }
 }
