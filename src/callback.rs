@@ -30,7 +30,7 @@ use crate::body::WebhookBody;
 use crate::config::{Config, OnDeadline};
 use crate::dedup::{Claim, Claimed, DeliveryKey};
 use crate::event::Event;
-use crate::handler::RoomHandler;
+use crate::handler::{HandlerResult, RoomHandler};
 use crate::query::{CallbackContext, OptPlatform, Param, Query, SdkAppId};
 use crate::verify::AuthError;
 
@@ -204,15 +204,17 @@ where
         Ok(claim) => claim,
         Err(()) => return answered_duplicate(&span),
     };
-    // Owned, so that it can outlive the request when it goes to the background. The
-    // claim is settled here, once the outcome is known; dropped unsettled (cancelled,
-    // refused by the queue), it releases itself.
+    // Without the queue or a deadline, the handler runs right here, borrowing the context:
+    // its future is then the only copy of the event in this one's state.
+    if !config.answer_first && config.deadline.is_none() {
+        let outcome = run(&*handler, event, &context).await;
+        return settled(claim, outcome).await.into_response(&span);
+    }
+    // Owned, so that it can outlive the request in the background. Dropped before it ends
+    // (cancelled, or refused by the queue), its claim releases itself.
     let work = async move {
         let outcome = run(&*handler, event, &context).await;
-        if let Some(claim) = claim {
-            claim.settle(outcome.is_ok()).await;
-        }
-        outcome
+        settled(claim, outcome).await
     };
 
     if config.answer_first {
@@ -241,7 +243,7 @@ where
     }
 
     let Some((deadline, on_deadline)) = config.deadline else {
-        return work.await.into_response(&span);
+        unreachable!("the plain path returned above");
     };
     let background = config.background.as_ref().expect("checked by build()");
     let timer = background.runtime().sleep(deadline);
@@ -402,27 +404,33 @@ enum Outcome {
 
 /// Runs the handler, catching a panic (also one raised before its future is made).
 ///
-/// Not an `async fn`: its arguments would stay in its state beside the handler's future,
-/// and an event is a few hundred bytes; made here, the handler's future is the only copy.
+/// Not an `async fn` nor an `async` block: either would keep the event (or the handler's
+/// future) in its state beside the handler's future; an event is a few hundred bytes.
 fn run<'a, H: RoomHandler>(
     handler: &'a H,
     event: Event,
     context: &'a CallbackContext,
 ) -> impl Future<Output = Outcome> + Send + 'a {
-    let made = std::panic::catch_unwind(AssertUnwindSafe(|| handler.handle(event, context)));
-    async move {
-        let Ok(handled) = made else {
-            return Outcome::Panicked;
-        };
-        match AssertUnwindSafe(handled).catch_unwind().await {
-            Ok(Ok(())) => Outcome::Ok,
-            Ok(Err(error)) => {
-                let (code, info) = error.into_parts();
-                Outcome::Fail(code, info)
-            }
-            Err(_panic) => Outcome::Panicked,
+    let outcome = |caught: Result<HandlerResult, _>| match caught {
+        Ok(Ok(())) => Outcome::Ok,
+        Ok(Err(error)) => {
+            let (code, info) = error.into_parts();
+            Outcome::Fail(code, info)
         }
+        Err(_panic) => Outcome::Panicked,
+    };
+    match std::panic::catch_unwind(AssertUnwindSafe(|| handler.handle(event, context))) {
+        Ok(handled) => Either::Left(AssertUnwindSafe(handled).catch_unwind().map(outcome)),
+        Err(_panic) => Either::Right(std::future::ready(Outcome::Panicked)),
     }
+}
+
+/// Keeps the claim when the callback was handled, releases it otherwise.
+async fn settled(claim: Option<Claim>, outcome: Outcome) -> Outcome {
+    if let Some(claim) = claim {
+        claim.settle(outcome.is_ok()).await;
+    }
+    outcome
 }
 
 impl Outcome {
