@@ -264,7 +264,9 @@
 
 #![deny(missing_docs, unreachable_pub)]
 #![forbid(unsafe_code)]
-#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+// docs.rs documents with `--cfg docsrs` on nightly; `doc_cfg` labels the feature-gated
+// items (it took `doc_auto_cfg` over in Rust 1.92).
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[macro_use]
 mod macros;
