@@ -21,12 +21,21 @@ pub enum ConfigErrorKind {
     DuplicateSdkAppId,
     /// A token is empty.
     EmptyToken,
+    /// A token starts or ends with whitespace (a newline read from a file, say): the
+    /// console's tokens never do, so no `Sign` would match.
+    TokenWhitespace,
     /// A verifier was made from no token at all.
     NoToken,
-    /// The callback path does not start with `/`.
+    /// The callback path does not start with `/`, or holds a query (`?`), a fragment
+    /// (`#`) or route parameters (`{id}`, `:id`, `*rest`): it is matched literally.
     InvalidPath,
     /// The body limit is 0.
     ZeroBodyLimit,
+    /// The time window is under a second: `RequestTime` is in whole seconds, so almost
+    /// every callback would be refused.
+    ZeroTimeWindow,
+    /// An SDKAppID is 0, which no app has.
+    ZeroSdkAppId,
     /// A deadline or the answer-first mode was asked for without a runtime.
     NoRuntime,
 }
@@ -51,6 +60,18 @@ impl ConfigError {
                 "authentication token #{} is empty: an empty token would make the Sign check \
              meaningless; set the token shown in the console, or configure no token to turn \
              authentication off",
+                index + 1
+            ),
+        )
+    }
+
+    pub(crate) fn token_whitespace(index: usize) -> Self {
+        Self::new(
+            ConfigErrorKind::TokenWhitespace,
+            format!(
+                "authentication token #{} starts or ends with whitespace (a newline read from a \
+                 file or an environment variable?): console tokens never do, so no Sign would \
+                 match; trim it",
                 index + 1
             ),
         )

@@ -249,6 +249,12 @@ impl<M> RoomWebhookBuilder<M> {
 
     /// Deliver callbacks to `handler` and answer from its result, instead of passing
     /// them to the inner service.
+    ///
+    /// In handler mode the layer answers the callback path itself: a route of the
+    /// application on that path never runs (without a handler, in extension mode, it
+    /// receives the callbacks). On axum, add the layer with `Router::layer`, not
+    /// `route_layer`: `route_layer` runs only for paths that have a route, and the
+    /// callback path has none, so callbacks would get axum's empty 404.
     pub fn handler<H: RoomHandler>(self, handler: H) -> RoomWebhookBuilder<ToHandler<H>> {
         RoomWebhookBuilder {
             path: self.path,
@@ -268,8 +274,12 @@ impl<M> RoomWebhookBuilder<M> {
 
     /// Checks the configuration and builds the layer.
     ///
-    /// Fails without an SDKAppID, with an empty token, a path that does not start with
-    /// `/`, or a body limit of 0.
+    /// Fails, with a [`ConfigErrorKind`] and a message saying what to change, without an
+    /// SDKAppID, with SDKAppID 0 or one given twice, with an empty token or one that
+    /// starts or ends with whitespace, with a path that does not start with `/` or holds a
+    /// query, a fragment or route parameters (`{id}`, `:id`, `*rest`), a body limit of 0,
+    /// a time window under a second, or a deadline or the answer-first mode without a
+    /// runtime.
     pub fn build(self) -> Result<RoomWebhookLayer<M>, ConfigError> {
         if self.apps.is_empty() {
             return Err(ConfigError::new(
@@ -278,21 +288,30 @@ impl<M> RoomWebhookBuilder<M> {
                  Tencent Cloud Chat console",
             ));
         }
-        if !self.path.starts_with('/') {
+        if self.apps.iter().any(|app| app.id.get() == 0) {
             return Err(ConfigError::new(
-                ConfigErrorKind::InvalidPath,
-                format!(
-                "the callback path {:?} must start with '/', like the path of the callback URL \
-                 set in the console",
-                self.path
-            ),
+                ConfigErrorKind::ZeroSdkAppId,
+                "SDKAppID 0 is no app's: give the SDKAppID shown in the Tencent Cloud Chat \
+                 console (a number like 1400000000)",
             ));
         }
+        check_path(&self.path)?;
         if self.body_limit == 0 {
             return Err(ConfigError::new(
                 ConfigErrorKind::ZeroBodyLimit,
                 "a body limit of 0 bytes would refuse every callback: set at least a few \
                  kilobytes (the default is 1 MiB)",
+            ));
+        }
+        if self.time_window.as_secs() == 0 {
+            return Err(ConfigError::new(
+                ConfigErrorKind::ZeroTimeWindow,
+                format!(
+                    "a time window of {:?} would refuse almost every signed callback \
+                     (RequestTime is in whole seconds and a little late): set at least a few \
+                     seconds (the default is 60 s)",
+                    self.time_window
+                ),
             ));
         }
         if (self.deadline.is_some() || self.answer_first.is_some()) && self.runtime.is_none() {
@@ -371,6 +390,32 @@ impl<H: RoomHandler> RoomWebhookBuilder<ToHandler<H>> {
         self.answer_first = Some((concurrency.max(1), queue));
         self
     }
+}
+
+/// The path is compared with the request's path literally: refuse what would never be
+/// equal to it, or would be read as a pattern by a router in front.
+fn check_path(path: &str) -> Result<(), ConfigError> {
+    let problem = if !path.starts_with('/') {
+        "must start with '/', like the path of the callback URL set in the console"
+    } else if path.contains('?') {
+        "holds a query ('?'): the layer compares the path alone; give the path without the \
+         query (Tencent adds its own parameters to it)"
+    } else if path.contains('#') {
+        "holds a fragment ('#'), which no client sends: give the path without it"
+    } else if path.contains(['{', '}'])
+        || path
+            .split('/')
+            .any(|segment| segment.starts_with([':', '*']))
+    {
+        "holds a route parameter ('{name}', ':name' or '*rest'): the layer compares the path \
+         literally, so give the exact path of the callback URL set in the console"
+    } else {
+        return Ok(());
+    };
+    Err(ConfigError::new(
+        ConfigErrorKind::InvalidPath,
+        format!("the callback path {path:?} {problem}"),
+    ))
 }
 
 #[cfg(test)]

@@ -140,6 +140,12 @@ impl fmt::Debug for Token {
     }
 }
 
+/// Whether a token starts or ends with whitespace.
+fn padded(token: &[u8]) -> bool {
+    let space = |byte: &u8| byte.is_ascii_whitespace();
+    token.first().is_some_and(space) || token.last().is_some_and(space)
+}
+
 /// Checks `Sign` and `RequestTime` against one or several tokens (several while a token
 /// is being rotated) and a time window.
 #[derive(Clone)]
@@ -163,7 +169,8 @@ impl SignatureVerifier {
     /// [`DEFAULT_TIME_WINDOW`] of the system clock.
     ///
     /// No token at all, or an empty one, is an error: an empty token would make the
-    /// check meaningless, and silently skipping it would be worse.
+    /// check meaningless, and silently skipping it would be worse. So is a token that
+    /// starts or ends with whitespace, which no `Sign` from Tencent would match.
     pub fn new<I, T>(tokens: I) -> Result<Self, ConfigError>
     where
         I: IntoIterator<Item = T>,
@@ -174,6 +181,7 @@ impl SignatureVerifier {
             .enumerate()
             .map(|(index, token)| match token.as_ref() {
                 [] => Err(ConfigError::empty_token(index)),
+                bytes if padded(bytes) => Err(ConfigError::token_whitespace(index)),
                 bytes => Ok(Token(bytes.into())),
             })
             .collect::<Result<Vec<_>, _>>()?;

@@ -97,3 +97,106 @@ fn configuration_errors_never_show_a_token() {
         }
     }
 }
+
+fn path_error(path: &str) -> tencent_room_webhook::ConfigError {
+    RoomWebhookLayer::builder()
+        .sdk_app_id(1400000000_u64)
+        .path(path)
+        .build()
+        .unwrap_err()
+}
+
+#[test]
+fn a_path_with_a_query_does_not_build() {
+    let error = path_error("/cb?tenant=a");
+    assert_eq!(error.kind(), ConfigErrorKind::InvalidPath);
+    assert!(error.to_string().contains("holds a query"), "{error}");
+    assert!(error.to_string().contains("without the query"), "{error}");
+}
+
+#[test]
+fn a_path_with_a_fragment_does_not_build() {
+    let error = path_error("/cb#top");
+    assert_eq!(error.kind(), ConfigErrorKind::InvalidPath);
+    assert!(error.to_string().contains("fragment"), "{error}");
+}
+
+#[test]
+fn a_path_with_route_parameters_does_not_build() {
+    for path in ["/cb/{tenant}", "/cb/:tenant", "/cb/*rest", "/{*rest}"] {
+        let error = path_error(path);
+        assert_eq!(error.kind(), ConfigErrorKind::InvalidPath, "{path}");
+        assert!(error.to_string().contains("route parameter"), "{error}");
+        assert!(error.to_string().contains("literally"), "{error}");
+    }
+    // A colon or a star inside a segment is an ordinary character.
+    for path in ["/tencent:room/callback", "/cb*"] {
+        let layer = RoomWebhookLayer::builder()
+            .sdk_app_id(1400000000_u64)
+            .path(path)
+            .build();
+        assert!(layer.is_ok(), "{path}");
+    }
+}
+
+#[test]
+fn a_token_with_surrounding_whitespace_does_not_build() {
+    for token in ["from-a-file\n", " leading", "trailing\t", "\r\n"] {
+        let error = RoomWebhookLayer::builder()
+            .sdk_app_id(1400000000_u64)
+            .tokens(["good", token])
+            .build()
+            .unwrap_err();
+        assert_eq!(error.kind(), ConfigErrorKind::TokenWhitespace, "{token:?}");
+        let message = error.to_string();
+        assert!(
+            message.contains("#2 starts or ends with whitespace"),
+            "{message}"
+        );
+        assert!(message.contains("trim it"), "{message}");
+        assert!(!message.contains(token), "never the token: {message}");
+    }
+}
+
+#[test]
+fn an_app_token_with_surrounding_whitespace_does_not_build() {
+    let error = RoomWebhookLayer::builder()
+        .app(tencent_room_webhook::AppConfig::new(1400000000_u64).token("app-token\n"))
+        .build()
+        .unwrap_err();
+    assert_eq!(error.kind(), ConfigErrorKind::TokenWhitespace);
+    assert!(
+        error.to_string().starts_with("SDKAppID 1400000000: "),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_time_window_under_a_second_does_not_build() {
+    for window in [Duration::ZERO, Duration::from_millis(999)] {
+        let error = RoomWebhookLayer::builder()
+            .sdk_app_id(1400000000_u64)
+            .token("token")
+            .time_window(window)
+            .build()
+            .unwrap_err();
+        assert_eq!(error.kind(), ConfigErrorKind::ZeroTimeWindow, "{window:?}");
+        assert!(
+            error.to_string().contains("at least a few seconds"),
+            "{error}"
+        );
+    }
+}
+
+#[test]
+fn sdkappid_zero_does_not_build() {
+    for builder in [
+        RoomWebhookLayer::builder().sdk_app_id(0_u64),
+        RoomWebhookLayer::builder().sdk_app_ids([1400000000_u64, 0]),
+        RoomWebhookLayer::builder().app(tencent_room_webhook::AppConfig::new(0_u64)),
+    ] {
+        let error = builder.build().unwrap_err();
+        assert_eq!(error.kind(), ConfigErrorKind::ZeroSdkAppId);
+        assert!(error.to_string().contains("console"), "{error}");
+    }
+}
