@@ -30,7 +30,7 @@ use crate::body::WebhookBody;
 use crate::config::{Config, OnDeadline};
 use crate::dedup::{Claim, Claimed, DeliveryKey};
 use crate::event::Event;
-use crate::handler::{HandlerResult, RoomHandler};
+use crate::handler::{HandlerError, HandlerResult, RoomHandler};
 use crate::query::{CallbackContext, OptPlatform, Param, Query, SdkAppId};
 use crate::verify::AuthError;
 
@@ -398,7 +398,7 @@ fn answered_duplicate(span: &Span) -> Response<Full<Bytes>> {
 /// How a handler ended.
 enum Outcome {
     Ok,
-    Fail(ErrorCode, Cow<'static, str>),
+    Fail(HandlerError),
     Panicked,
 }
 
@@ -413,10 +413,7 @@ fn run<'a, H: RoomHandler>(
 ) -> impl Future<Output = Outcome> + Send + 'a {
     let outcome = |caught: Result<HandlerResult, _>| match caught {
         Ok(Ok(())) => Outcome::Ok,
-        Ok(Err(error)) => {
-            let (code, info) = error.into_parts();
-            Outcome::Fail(code, info)
-        }
+        Ok(Err(error)) => Outcome::Fail(error),
         Err(_panic) => Outcome::Panicked,
     };
     match std::panic::catch_unwind(AssertUnwindSafe(|| handler.handle(event, context))) {
@@ -445,10 +442,15 @@ impl Outcome {
                 record(span, "ok");
                 Answer::ok().into_http_response()
             }
-            Self::Fail(code, info) => {
+            Self::Fail(error) => {
                 record(span, "fail");
-                tracing::debug!(code = code.get(), "room callback handler answered FAIL");
-                Answer::fail(code, info).into_http_response()
+                tracing::warn!(
+                    code = error.code().get(),
+                    info = error.info(),
+                    error = error.source().map(tracing::field::display),
+                    "room callback handler answered FAIL"
+                );
+                error.into_answer().into_http_response()
             }
             Self::Panicked => panicked(span),
         }
@@ -458,9 +460,10 @@ impl Outcome {
     fn log_in_background(self) {
         match self {
             Self::Ok => tracing::debug!("room callback handled in the background"),
-            Self::Fail(code, info) => tracing::warn!(
-                code = code.get(),
-                info = %info,
+            Self::Fail(error) => tracing::warn!(
+                code = error.code().get(),
+                info = error.info(),
+                error = error.source().map(tracing::field::display),
                 "room callback handler failed in the background, after the answer"
             ),
             Self::Panicked => tracing::error!("room callback handler panicked in the background"),

@@ -2,30 +2,39 @@
 //!
 //! Implement the methods for the commands you care about; the others answer OK, as
 //! Tencent expects of every after-callback. Return `Err(HandlerError)` to answer FAIL
-//! with your own code and message. A panic is caught and answered with HTTP 500 and
-//! [`ErrorCode::HANDLER_PANICKED`]; the server and its other connections carry on.
+//! with your own code and message, or use `?` on any error: it becomes a FAIL with
+//! [`ErrorCode::HANDLER_FAILED`] and the fixed message "the callback handler failed",
+//! and the error itself is logged, never sent to Tencent. A panic is caught and answered
+//! with HTTP 500 and [`ErrorCode::HANDLER_PANICKED`]; the server and its other
+//! connections carry on.
 //!
 //! The methods are written with `async fn` in the impl; the trait itself names their
 //! futures as `impl Future + Send`, so the layer calls them with static dispatch and
 //! no boxing of your code, and any runtime can drive them.
 //!
 //! ```
-//! use tencent_room_webhook::handler::{HandlerError, RoomHandler};
+//! use tencent_room_webhook::handler::{HandlerError, HandlerResult, RoomHandler};
 //! use tencent_room_webhook::event::MemberLeft;
 //! use tencent_room_webhook::CallbackContext;
 //!
 //! struct Presence;
 //!
 //! impl RoomHandler for Presence {
-//!     async fn on_member_left(
-//!         &self,
-//!         event: MemberLeft,
-//!         context: &CallbackContext,
-//!     ) -> Result<(), HandlerError> {
+//!     async fn on_member_left(&self, event: MemberLeft, context: &CallbackContext) -> HandlerResult {
+//!         // Your own code and message: answered as they are.
 //!         let room = event.room_id.ok_or_else(|| HandlerError::new(1, "no RoomId"))?;
-//!         println!("app {}: {} left {room}", context.sdk_app_id, event.member_list_account.len());
+//!         // Any error: FAIL 50001 "the callback handler failed", the error logged.
+//!         save(room.as_str(), event.member_list_account.len())?;
+//!         // Any error, with a code of yours.
+//!         save(room.as_str(), 0).map_err(|error| HandlerError::from(error).with_code(1002))?;
+//!         println!("app {}: someone left {room}", context.sdk_app_id);
 //!         Ok(())
 //!     }
+//! }
+//!
+//! fn save(room: &str, left: usize) -> std::io::Result<()> {
+//!     let _ = (room, left);
+//!     Ok(())
 //! }
 //! ```
 
@@ -34,7 +43,7 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 
-use crate::answer::ErrorCode;
+use crate::answer::{Answer, ErrorCode};
 use crate::event::{
     Event, MemberEntered, MemberLeft, RoomCreated, RoomDestroyed, RoomInfoUpdated, SeatListChanged,
     UndecodableEvent, UnknownEvent,
@@ -47,28 +56,51 @@ pub type HandlerResult = Result<(), HandlerError>;
 /// A handler's failure, answered to Tencent as `FAIL` with HTTP 200 and this code and
 /// message.
 ///
+/// Made by [`HandlerError::new`] with a code and a message of yours, or converted by `?`
+/// (or `From`) from any error: then the code is [`ErrorCode::HANDLER_FAILED`] (change it
+/// with [`with_code`](Self::with_code)) and the message a fixed "the callback handler
+/// failed" (change it with [`with_info`](Self::with_info)), so that the error's own text,
+/// which may say more than Tencent should see, is only logged, at `warn`.
+///
+/// Like `anyhow::Error`, it does not implement `std::error::Error` itself: that is what
+/// lets it convert from every error.
+///
 /// Tencent ignores the `ErrorCode` of after-callbacks, so a failure does not undo or
 /// retry anything; it shows in Tencent's callback logs. Keep secrets and the body out of
 /// the message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct HandlerError {
     code: ErrorCode,
     info: Cow<'static, str>,
+    source: Option<BoxError>,
 }
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The `ErrorInfo` of an error converted with `?`: the error's own text stays in the logs.
+const CONVERTED_INFO: &str = "the callback handler failed";
 
 impl HandlerError {
     /// A failure with `code` (0 is replaced by [`ErrorCode::HANDLER_FAILED`], since 0 means
     /// success) and the message `info`.
     pub fn new(code: impl Into<ErrorCode>, info: impl Into<Cow<'static, str>>) -> Self {
-        let code = code.into();
         Self {
-            code: if code == ErrorCode::OK {
-                ErrorCode::HANDLER_FAILED
-            } else {
-                code
-            },
+            code: failure_code(code.into()),
             info: info.into(),
+            source: None,
         }
+    }
+
+    /// With `code` answered instead (0 is replaced by [`ErrorCode::HANDLER_FAILED`]).
+    pub fn with_code(mut self, code: impl Into<ErrorCode>) -> Self {
+        self.code = failure_code(code.into());
+        self
+    }
+
+    /// With `info` answered as `ErrorInfo` instead.
+    pub fn with_info(mut self, info: impl Into<Cow<'static, str>>) -> Self {
+        self.info = info.into();
+        self
     }
 
     /// The `ErrorCode` answered.
@@ -81,8 +113,33 @@ impl HandlerError {
         &self.info
     }
 
-    pub(crate) fn into_parts(self) -> (ErrorCode, Cow<'static, str>) {
-        (self.code, self.info)
+    /// The error this one was converted from, if any: logged, never answered.
+    pub fn source(&self) -> Option<&(dyn std::error::Error + Send + Sync + 'static)> {
+        self.source.as_deref()
+    }
+
+    pub(crate) fn into_answer(self) -> Answer {
+        Answer::fail(self.code, self.info)
+    }
+}
+
+fn failure_code(code: ErrorCode) -> ErrorCode {
+    if code == ErrorCode::OK {
+        ErrorCode::HANDLER_FAILED
+    } else {
+        code
+    }
+}
+
+/// `?` on any error in a handler: FAIL [`ErrorCode::HANDLER_FAILED`], "the callback handler
+/// failed", the error kept for the logs.
+impl<E: Into<BoxError>> From<E> for HandlerError {
+    fn from(error: E) -> Self {
+        Self {
+            code: ErrorCode::HANDLER_FAILED,
+            info: Cow::Borrowed(CONVERTED_INFO),
+            source: Some(error.into()),
+        }
     }
 }
 
@@ -92,11 +149,13 @@ impl fmt::Display for HandlerError {
             f,
             "callback handler failed with code {}: {}",
             self.code, self.info
-        )
+        )?;
+        match &self.source {
+            Some(source) => write!(f, " (caused by: {source})"),
+            None => Ok(()),
+        }
     }
 }
-
-impl std::error::Error for HandlerError {}
 
 /// Receives decoded Room callbacks.
 ///

@@ -197,3 +197,59 @@ async fn no_log_line_holds_the_token_the_sign_or_the_body() {
         assert!(!logs.contains(secret), "logs hold {secret}: {logs}");
     }
 }
+
+struct FailsOnStore;
+
+impl tencent_room_webhook::RoomHandler for FailsOnStore {
+    async fn handle(
+        &self,
+        _: tencent_room_webhook::Event,
+        _: &tencent_room_webhook::CallbackContext,
+    ) -> tencent_room_webhook::HandlerResult {
+        Err(std::io::Error::other("member store unavailable"))?
+    }
+}
+
+#[tokio::test]
+async fn a_handler_fail_is_warned_about_with_its_code_and_message() {
+    let (logs, _guard) = capture();
+    let layer = RoomWebhookLayer::builder()
+        .sdk_app_id(APP)
+        .handler(FailsWith)
+        .build()
+        .unwrap();
+    let request = fixture_request("room/after_destroy_room.json");
+    answered(layer.layer(inner_app()).oneshot(request).await.unwrap())
+        .await
+        .assert_fail(200, 9);
+    let logs = logs.text();
+    assert!(
+        logs.lines().any(|l| l.contains("WARN")
+            && l.contains("answered FAIL")
+            && l.contains("code=9")
+            && l.contains("info=\"nope\"")),
+        "{logs}"
+    );
+}
+
+#[tokio::test]
+async fn a_handler_error_converted_by_question_mark_is_warned_about_with_the_error() {
+    let (logs, _guard) = capture();
+    let layer = RoomWebhookLayer::builder()
+        .sdk_app_id(APP)
+        .handler(FailsOnStore)
+        .build()
+        .unwrap();
+    let request = fixture_request("room/after_destroy_room.json");
+    let answer = answered(layer.layer(inner_app()).oneshot(request).await.unwrap()).await;
+    answer.assert_fail(200, 50001);
+    assert_eq!(answer.info, "the callback handler failed");
+    let logs = logs.text();
+    assert!(
+        logs.lines().any(|l| l.contains("WARN")
+            && l.contains("answered FAIL")
+            && l.contains("code=50001")
+            && l.contains("error=member store unavailable")),
+        "{logs}"
+    );
+}
