@@ -1,28 +1,93 @@
 //! A kit for testing your own callback handling without Tencent (feature `testing`).
 //!
+//! Add it for your tests only:
+//!
+//! ```sh
+//! cargo add --dev tencent-room-webhook --features testing
+//! ```
+//!
 //! [`CallbackRequest`] builds the `http::Request` Tencent would send for any command,
 //! signed when asked, with sample bodies from Tencent's documentation; [`send`] runs it
-//! through any tower service and reads the answer; [`TestAnswer`] asserts on it.
+//! through any tower service and reads the answer; [`TestAnswer`] asserts on it, and says
+//! what was expected and what came. [`service`] is the layer in handler mode around
+//! [`NotFound`], configured for [`DEMO_SDK_APP_ID`], the app the requests are sent for;
+//! [`service_with`] puts a layer of your own configuration around [`NotFound`].
 //!
 //! ```
-//! use tencent_room_webhook::testing::{self, CallbackRequest, NotFound};
-//! use tencent_room_webhook::{RoomHandler, RoomWebhookLayer};
-//! use tower_layer::Layer;
+//! use tencent_room_webhook::testing::{self, CallbackRequest};
+//! use tencent_room_webhook::RoomHandler;
 //!
 //! struct MyHandler;
 //! impl RoomHandler for MyHandler {}
 //!
-//! # async fn test() {
-//! let layer = RoomWebhookLayer::builder().sdk_app_id(1400000000).handler(MyHandler).build().unwrap();
-//! let answer = testing::send(layer.layer(NotFound), CallbackRequest::member_left()).await;
-//! answer.assert_ok();
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let service = testing::service(MyHandler);
+//! testing::send(service, CallbackRequest::member_left()).await.assert_ok();
 //! # }
-//! # fn main() {
-//! #     let waker = std::task::Waker::noop();
-//! #     let mut future = std::pin::pin!(test());
-//! #     assert!(future.as_mut().poll(&mut std::task::Context::from_waker(waker)).is_ready());
+//! ```
+//!
+//! A handler's tests, in your crate. Through the layer, a request is sent as Tencent
+//! sends it; a handler can also be called directly, with an event built from a sample
+//! (`MemberLeft::sample()`, and so on for every event; or `Default::default()`) and
+//! [`context`]. The events are `#[non_exhaustive]`: build one that way, then set its
+//! fields.
+//!
+//! ```
+//! use tencent_room_webhook::event::{MemberChangeType, MemberLeft};
+//! use tencent_room_webhook::testing::{self, CallbackRequest};
+//! use tencent_room_webhook::{CallbackContext, HandlerError, HandlerResult, RoomHandler};
+//!
+//! struct RefusesKicks;
+//!
+//! impl RoomHandler for RefusesKicks {
+//!     async fn on_member_left(&self, event: MemberLeft, _: &CallbackContext) -> HandlerResult {
+//!         match event.change_type {
+//!             Some(MemberChangeType::Kicked) => Err(HandlerError::new(7, "no kicks here")),
+//!             _ => Ok(()),
+//!         }
+//!     }
+//! }
+//!
+//! #[tokio::test]
+//! async fn a_member_leaving_is_answered_ok() {
+//!     let service = testing::service(RefusesKicks);
+//!     testing::send(service, CallbackRequest::member_left()).await.assert_ok();
+//! }
+//!
+//! #[tokio::test]
+//! async fn a_kick_is_refused() {
+//!     let mut event = MemberLeft::sample();
+//!     event.change_type = Some(MemberChangeType::Kicked);
+//!     let context = testing::context(MemberLeft::COMMAND);
+//!     let error = RefusesKicks.on_member_left(event, &context).await.unwrap_err();
+//!     assert_eq!(error.code().get(), 7);
+//! }
+//! # fn main() {}
+//! ```
+//!
+//! With a configuration of your own (a token, say), [`service_with`] takes the layer:
+//!
+//! ```
+//! use tencent_room_webhook::testing::{self, CallbackRequest};
+//! use tencent_room_webhook::{RoomHandler, RoomWebhookLayer};
+//!
+//! struct MyHandler;
+//! impl RoomHandler for MyHandler {}
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), tencent_room_webhook::ConfigError> {
+//! let layer = RoomWebhookLayer::builder()
+//!     .sdk_app_id(testing::DEMO_SDK_APP_ID)
+//!     .token("the token")
+//!     .handler(MyHandler)
+//!     .build()?;
+//! let signed = CallbackRequest::room_destroyed().signed_now("the token");
+//! testing::send(testing::service_with(&layer), signed).await.assert_ok();
+//! let unsigned = CallbackRequest::room_destroyed();
+//! testing::send(testing::service_with(&layer), unsigned).await.assert_fail(401, 40100);
+//! # Ok(())
 //! # }
-//! # use std::future::Future;
 //! ```
 //!
 //! The bad cases have builders too:
@@ -30,14 +95,15 @@
 //! ```
 //! use tencent_room_webhook::testing::CallbackRequest;
 //!
-//! let unknown_app = CallbackRequest::room_destroyed().sdk_app_id(1).build();
+//! let unknown_app = CallbackRequest::room_destroyed().sdk_app_id(1400000009).build();
 //! let stale = CallbackRequest::room_destroyed().stale_signature("token", 1_700_000_000).build();
 //! let oversize = CallbackRequest::room_destroyed().oversize(1024 * 1024);
 //! assert_eq!(oversize.body_bytes().len(), 1024 * 1024 + 1);
 //! ```
 
+use std::borrow::Cow;
 use std::convert::Infallible;
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 use std::future::poll_fn;
 use std::task::{Context, Poll};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -47,13 +113,17 @@ use http::{HeaderMap, Request, Response, StatusCode};
 use http_body::Body;
 use http_body_util::{BodyExt, Full};
 use serde_json::Value;
+use tower_layer::Layer;
 use tower_service::Service;
 
 use crate::answer::{Answer, ErrorCode};
 use crate::event::{
     Event, MemberEntered, MemberLeft, RoomCreated, RoomDestroyed, RoomInfoUpdated, SeatListChanged,
 };
-use crate::query::SdkAppId;
+use crate::handler::RoomHandler;
+use crate::layer::RoomWebhookLayer;
+use crate::query::{CallbackContext, OptPlatform, SdkAppId};
+use crate::service::{RoomWebhook, ToHandler};
 use crate::verify::sign;
 
 /// The SDKAppID requests carry unless told otherwise: the demo value of Tencent's pages.
@@ -271,6 +341,8 @@ fn encode(value: &str) -> String {
 }
 
 /// An answer read back from a response, checked for Tencent's form.
+///
+/// Shown (`Display`) as the assertions show it: `200 OK`, or `200 FAIL 50001 "message"`.
 #[derive(Debug, Clone)]
 pub struct TestAnswer {
     /// The HTTP status.
@@ -287,9 +359,7 @@ impl TestAnswer {
     pub fn assert_ok(&self) {
         assert!(
             self.status == StatusCode::OK && self.answer.is_ok(),
-            "expected 200 OK, got {} {:?}",
-            self.status,
-            self.answer
+            "expected 200 OK, got {self}"
         );
     }
 
@@ -301,48 +371,85 @@ impl TestAnswer {
             self.status.as_u16() == status
                 && !self.answer.is_ok()
                 && self.answer.error_code() == code,
-            "expected {status} FAIL {code}, got {} {:?}",
-            self.status,
-            self.answer
+            "expected {status} FAIL {code}, got {self}"
         );
+    }
+}
+
+impl fmt::Display for TestAnswer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The status as a number: `StatusCode`'s own text, "200 OK", would read like the
+        // answer's `ActionStatus`.
+        let status = self.status.as_u16();
+        if self.answer.is_ok() {
+            write!(f, "{status} OK")
+        } else {
+            write!(
+                f,
+                "{status} FAIL {} {:?}",
+                self.answer.error_code(),
+                self.answer.error_info()
+            )
+        }
     }
 }
 
 /// Reads a response as Tencent would, panicking unless it is a well-formed answer:
 /// `Content-Type: application/json`, a body with exactly `ActionStatus`, `ErrorInfo` and
-/// `ErrorCode`, OK with code 0 or FAIL with another.
+/// `ErrorCode`, OK with code 0 or FAIL with another. The panic says what came instead.
 pub async fn read_answer<B>(response: Response<B>) -> TestAnswer
 where
     B: Body,
     B::Error: std::fmt::Debug,
 {
     let (parts, body) = response.into_parts();
+    let status = parts.status.as_u16();
+    let bytes = match body.collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(error) => {
+            panic!("expected an answer, got status {status} and a body that failed: {error:?}")
+        }
+    };
+    let got = || format!("status {status}, body {}", excerpt(&bytes));
     let content_type = parts.headers.get(http::header::CONTENT_TYPE);
-    assert_eq!(
-        content_type.and_then(|value| value.to_str().ok()),
-        Some("application/json"),
-        "an answer is JSON (status {})",
-        parts.status
+    assert!(
+        content_type.is_some_and(|value| value == "application/json"),
+        "an answer is JSON: expected Content-Type: application/json, got {content_type:?}, {}",
+        got()
     );
-    let bytes = body.collect().await.expect("the answer's body").to_bytes();
-    let value: Value = serde_json::from_slice(&bytes).expect("the answer is JSON");
+    let value: Value = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|error| panic!("expected a JSON answer, got {} ({error})", got()));
     let mut fields: Vec<&str> = value
         .as_object()
-        .expect("the answer is an object")
-        .keys()
-        .map(String::as_str)
-        .collect();
+        .map(|object| object.keys().map(String::as_str).collect())
+        .unwrap_or_default();
     fields.sort_unstable();
-    assert_eq!(
-        fields,
-        ["ActionStatus", "ErrorCode", "ErrorInfo"],
-        "exactly the three fields"
+    assert!(
+        fields == ["ActionStatus", "ErrorCode", "ErrorInfo"],
+        "expected an object with exactly ActionStatus, ErrorCode and ErrorInfo, got {}",
+        got()
     );
-    let answer = serde_json::from_value(value).expect("OK with code 0, or FAIL with another");
+    let answer = serde_json::from_value(value).unwrap_or_else(|error| {
+        panic!(
+            "expected OK with ErrorCode 0, or FAIL with another, got {} ({error})",
+            got()
+        )
+    });
     TestAnswer {
         status: parts.status,
         headers: parts.headers,
         answer,
+    }
+}
+
+/// A body as a panic message shows it: quoted, cut after 200 bytes.
+fn excerpt(bytes: &[u8]) -> String {
+    const MAX: usize = 200;
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(MAX)]);
+    if bytes.len() > MAX {
+        format!("{text:?}... ({} bytes)", bytes.len())
+    } else {
+        format!("{text:?}")
     }
 }
 
@@ -364,10 +471,36 @@ where
     B: Body,
     B::Error: std::fmt::Debug,
 {
-    let response = call(service, request.into())
-        .await
-        .expect("the service answers");
-    read_answer(response).await
+    match call(service, request.into()).await {
+        Ok(response) => read_answer(response).await,
+        Err(error) => panic!("expected the service to answer, got the error {error:?}"),
+    }
+}
+
+/// The layer in handler mode, with `handler`, around [`NotFound`]: what a handler test
+/// sends [`CallbackRequest`]s to. It accepts [`DEMO_SDK_APP_ID`], the app the requests
+/// are sent for, without authentication, and is otherwise configured by default.
+pub fn service<H: RoomHandler>(handler: H) -> RoomWebhook<NotFound, ToHandler<H>> {
+    let layer = RoomWebhookLayer::builder()
+        .sdk_app_id(DEMO_SDK_APP_ID)
+        .handler(handler)
+        .build()
+        .expect("the default configuration builds");
+    service_with(&layer)
+}
+
+/// `layer` around [`NotFound`], for a test of a configuration of your own.
+pub fn service_with<M: Clone>(layer: &RoomWebhookLayer<M>) -> RoomWebhook<NotFound, M> {
+    layer.layer(NotFound)
+}
+
+/// The context of a callback for `command` as [`CallbackRequest`] sends it ([`DEMO_SDK_APP_ID`],
+/// `ClientIP` 127.0.0.1, `OptPlatform` `RESTAPI`, unsigned): for calling a handler
+/// directly.
+pub fn context(command: impl Into<Cow<'static, str>>) -> CallbackContext {
+    CallbackContext::new(SdkAppId::new(DEMO_SDK_APP_ID), command)
+        .with_client_ip([127, 0, 0, 1])
+        .with_platform(OptPlatform::from("RESTAPI"))
 }
 
 /// An inner service that answers 404 to everything: what a layer in handler mode needs
@@ -389,6 +522,37 @@ impl<B> Service<Request<B>> for NotFound {
         *response.status_mut() = StatusCode::NOT_FOUND;
         std::future::ready(Ok(response))
     }
+}
+
+/// `sample()` for each event: its body in [`SAMPLES`], decoded.
+macro_rules! event_samples {
+    ($($event:ident),+ $(,)?) => {$(
+        impl $event {
+            /// The sample of Tencent's documentation, as [`CallbackRequest::sample`] sends
+            /// it, decoded (feature `testing`): a start for a test that calls a handler
+            /// directly. Set fields on it to vary it.
+            pub fn sample() -> Self {
+                match sample_event($event::COMMAND) {
+                    Event::$event(event) => event,
+                    other => unreachable!("the sample of {} decodes as {other:?}", $event::COMMAND),
+                }
+            }
+        }
+    )+};
+}
+
+event_samples!(
+    RoomCreated,
+    RoomDestroyed,
+    RoomInfoUpdated,
+    MemberEntered,
+    MemberLeft,
+    SeatListChanged,
+);
+
+fn sample_event(command: &str) -> Event {
+    let request = CallbackRequest::sample(command);
+    Event::decode(command, request.body_bytes()).expect("the samples are callbacks")
 }
 
 /// The sample bodies of Tencent's documentation, as kept in the crate's fixtures.
