@@ -36,6 +36,7 @@
 //! | `contenttype` not `json`, or a refused `Content-Type` | 415 | [`ErrorCode::UNSUPPORTED_MEDIA_TYPE`] (41500) |
 //! | handler panicked (in extension mode: the inner service panicked) | 500 | [`ErrorCode::HANDLER_PANICKED`] (50000) |
 //! | extension mode: the inner service answered 404 or 405 on the callback path | 500 | [`ErrorCode::NO_ROUTE`] (50002) |
+//! | extension mode: the `RoomCallback` extractor found no callback (no layer in front, or the route off its path) | 500 | [`ErrorCode::NO_CALLBACK`] (50003) |
 //! | answer-first mode: the queue is full | 503 | [`ErrorCode::QUEUE_FULL`] (50300) |
 //! | answer-first mode: draining for a shutdown | 503 | [`ErrorCode::SHUTTING_DOWN`] (50301) |
 //! | the handler passed its deadline and was cancelled | 504 | [`ErrorCode::HANDLER_TIMEOUT`] (50400) |
@@ -79,6 +80,10 @@ impl ErrorCode {
     /// Extension mode: the inner service answered 404 or 405 on the callback path, so no
     /// route received the event.
     pub const NO_ROUTE: Self = Self(50002);
+    /// Extension mode, feature `axum`: the application's `extract::RoomCallback` extractor
+    /// found no callback in the request (the layer is not in front of the route, or the
+    /// route is not on the layer's path).
+    pub const NO_CALLBACK: Self = Self(50003);
     /// Answer-first mode: the queue is full; the callback was not taken.
     pub const QUEUE_FULL: Self = Self(50300);
     /// Answer-first mode: the layer is draining for a shutdown; the callback was not taken.
@@ -225,7 +230,9 @@ impl Answer {
     /// Named apart from axum's `IntoResponse::into_response`, which `Answer` also
     /// implements with the `axum` feature.
     pub fn into_http_response(self) -> Response<Full<Bytes>> {
-        self.into_response_with_status(StatusCode::OK)
+        let mut response = self.into_response_with_status(StatusCode::OK);
+        response.extensions_mut().insert(AnswerMark);
+        response
     }
 
     pub(crate) fn into_response_with_status(self, status: StatusCode) -> Response<Full<Bytes>> {
@@ -256,6 +263,12 @@ impl axum_core::response::IntoResponse for Answer {
         self.into_http_response().map(axum_core::body::Body::new)
     }
 }
+
+/// Marks a response made from an [`Answer`] by the application, so that extension mode can
+/// tell it from any other response on the callback path. The layer's own answers go without
+/// it: nothing inspects them, and the mark costs an allocation.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AnswerMark;
 
 /// Why the layer refused a request: an HTTP status, a code and a message that never
 /// holds a secret or the body.

@@ -24,7 +24,7 @@ use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use tower_service::Service;
 use tracing::{Instrument, Span};
 
-use crate::answer::{Answer, ErrorCode, Rejection};
+use crate::answer::{Answer, AnswerMark, ErrorCode, Rejection};
 use crate::background::Refused;
 use crate::body::WebhookBody;
 use crate::config::{Config, OnDeadline};
@@ -178,8 +178,8 @@ pub(crate) fn check<B: Body>(
 }
 
 /// The answer to a request refused by [`check`], before any span exists.
-pub(crate) fn refused(rejection: Rejection) -> Response<Full<Bytes>> {
-    rejected(rejection, &Span::none())
+pub(crate) fn refused(config: &Config, rejection: Rejection) -> Response<Full<Bytes>> {
+    rejected(config, rejection, &Span::none())
 }
 
 /// Handler mode: reads and decodes the body, runs the handler, answers from its outcome.
@@ -198,7 +198,7 @@ where
 {
     let (event, bytes) = match receive(&config, body, &context, &span).await {
         Ok(received) => received,
-        Err(rejection) => return rejected(rejection, &span),
+        Err(rejection) => return rejected(&config, rejection, &span),
     };
     let claim = match claim(&config, &context, &bytes).await {
         Ok(claim) => claim,
@@ -223,7 +223,7 @@ where
         return match background.submit(Box::pin(job.instrument(span.clone()))) {
             Ok(()) => {
                 record(&span, "queued");
-                Answer::ok().into_http_response()
+                answered_ok()
             }
             Err(refused) => {
                 let rejection = match refused {
@@ -237,7 +237,7 @@ where
                     ),
                 };
                 tracing::warn!(reason = %rejection.info, "room callback not taken");
-                rejected(rejection, &span)
+                rejected(&config, rejection, &span)
             }
         };
     }
@@ -267,7 +267,7 @@ where
                 ?deadline,
                 "room callback answered at its deadline; the handler goes on"
             );
-            Answer::ok().into_http_response()
+            answered_ok()
         }
     }
 }
@@ -290,7 +290,7 @@ where
     let (parts, body) = request.into_parts();
     let (event, bytes) = match receive(&config, body, &context, &span).await {
         Ok(received) => received,
-        Err(rejection) => return Ok(rejected(rejection, &span).map(WebhookBody::full)),
+        Err(rejection) => return Ok(rejected(&config, rejection, &span).map(WebhookBody::full)),
     };
     let claim = match claim(&config, &context, &bytes).await {
         Ok(claim) => claim,
@@ -303,7 +303,7 @@ where
         .catch_unwind()
         .await
     {
-        Ok(response) => routed(response?, &span),
+        Ok(response) => routed(&config, response?, &span),
         Err(_panic) => panicked(&span).map(WebhookBody::full),
     };
     // The application's own answer is opaque here: anything but a success status
@@ -389,10 +389,15 @@ async fn claim(
     }
 }
 
+/// The OK answer, unmarked: the layer's own (see [`AnswerMark`]).
+fn answered_ok() -> Response<Full<Bytes>> {
+    Answer::ok().into_response_with_status(StatusCode::OK)
+}
+
 fn answered_duplicate(span: &Span) -> Response<Full<Bytes>> {
     record(span, "duplicate");
     tracing::debug!("a delivery already claimed: answered OK, not handled again");
-    Answer::ok().into_http_response()
+    answered_ok()
 }
 
 /// How a handler ended.
@@ -440,7 +445,7 @@ impl Outcome {
         match self {
             Self::Ok => {
                 record(span, "ok");
-                Answer::ok().into_http_response()
+                answered_ok()
             }
             Self::Fail(error) => {
                 record(span, "fail");
@@ -450,7 +455,9 @@ impl Outcome {
                     error = error.source().map(tracing::field::display),
                     "room callback handler answered FAIL"
                 );
-                error.into_answer().into_http_response()
+                error
+                    .into_answer()
+                    .into_response_with_status(StatusCode::OK)
             }
             Self::Panicked => panicked(span),
         }
@@ -479,21 +486,32 @@ fn panicked(span: &Span) -> Response<Full<Bytes>> {
     Rejection::new(ErrorCode::HANDLER_PANICKED, "the callback handler panicked").into_response()
 }
 
-fn rejected(rejection: Rejection, span: &Span) -> Response<Full<Bytes>> {
+/// Misconfiguration and attacks are warned about, rate-limited; the other refusals are
+/// the sender's mistakes, logged at `debug`.
+fn rejected(config: &Config, rejection: Rejection, span: &Span) -> Response<Full<Bytes>> {
     record(span, "refused");
-    tracing::debug!(
-        status = rejection.status.as_u16(),
-        code = rejection.code.get(),
-        reason = %rejection.info,
-        "room callback refused"
+    let (status, code, reason) = (
+        rejection.status.as_u16(),
+        rejection.code.get(),
+        &rejection.info,
     );
+    match config.warnings.refusal(rejection.code) {
+        Some(suppressed) => tracing::warn!(
+            status,
+            code,
+            %reason,
+            suppressed,
+            "room callback refused"
+        ),
+        None => tracing::debug!(status, code, %reason, "room callback refused"),
+    }
     rejection.into_response()
 }
 
 /// The application's answer to a callback. A 404 or 405 means no route took the callback
 /// path: the event reached no one, so that is said, loudly, rather than passing Tencent a
 /// body it cannot read.
-fn routed<B>(response: Response<B>, span: &Span) -> Response<WebhookBody<B>> {
+fn routed<B>(config: &Config, response: Response<B>, span: &Span) -> Response<WebhookBody<B>> {
     let status = response.status();
     if status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED {
         tracing::error!(
@@ -508,6 +526,17 @@ fn routed<B>(response: Response<B>, span: &Span) -> Response<WebhookBody<B>> {
         )
         .into_response()
         .map(WebhookBody::full);
+    }
+    // A response made elsewhere than from an `Answer` (a route's "done", say) goes to
+    // Tencent as it is, but Tencent reads only its own JSON: say so, once.
+    if response.extensions().get::<AnswerMark>().is_none() && config.warnings.first_not_an_answer()
+    {
+        tracing::warn!(
+            status = status.as_u16(),
+            "the route on the callback path answered with a response not made from an Answer: \
+             Tencent reads only its JSON answer; return Answer::ok() (feature axum) or \
+             Answer::ok().into_http_response() (this is said once)"
+        );
     }
     record(span, "delivered");
     response.map(WebhookBody::wrap)

@@ -12,6 +12,7 @@ use crate::dedup::Dedup;
 use crate::drift::DriftLog;
 use crate::query::SdkAppId;
 use crate::verify::SignatureVerifier;
+use crate::warnings::Warnings;
 
 /// The default callback path.
 pub const DEFAULT_PATH: &str = "/callback";
@@ -166,6 +167,7 @@ pub(crate) struct Config {
     pub(crate) body_limit: usize,
     pub(crate) content_type: ContentTypePolicy,
     pub(crate) drift: DriftLog,
+    pub(crate) warnings: Warnings,
     pub(crate) background: Option<Arc<Background>>,
     pub(crate) deadline: Option<(Duration, OnDeadline)>,
     pub(crate) answer_first: bool,

@@ -47,6 +47,7 @@ use crate::query::SdkAppId;
 use crate::runtime::Runtime;
 use crate::service::{RoomWebhook, ToExtensions, ToHandler};
 use crate::verify::{Clock, SignatureVerifier, DEFAULT_TIME_WINDOW};
+use crate::warnings::Warnings;
 
 /// A tower [`Layer`] that receives Tencent Cloud Chat Room callbacks on one path.
 ///
@@ -360,6 +361,7 @@ impl<M> RoomWebhookBuilder<M> {
                 body_limit: self.body_limit,
                 content_type: self.content_type,
                 drift: DriftLog::default(),
+                warnings: Warnings::default(),
                 background,
                 deadline: self.deadline,
                 answer_first: self.answer_first.is_some(),

@@ -275,12 +275,15 @@ mod callback;
 mod drift;
 mod error;
 mod lenient;
+mod warnings;
 
 pub mod answer;
 pub mod body;
 pub mod config;
 pub mod dedup;
 pub mod event;
+#[cfg(feature = "axum")]
+pub mod extract;
 pub mod future;
 pub mod handler;
 pub mod layer;

@@ -134,7 +134,9 @@ where
         }
         let context = match callback::check(&self.config, &request) {
             Ok(context) => context,
-            Err(rejection) => return ResponseFuture::refused(callback::refused(rejection)),
+            Err(rejection) => {
+                return ResponseFuture::refused(callback::refused(&self.config, rejection))
+            }
         };
         let span = callback::span(&context);
         let answer = callback::to_handler(
@@ -175,7 +177,9 @@ where
         }
         let context = match callback::check(&self.config, &request) {
             Ok(context) => context,
-            Err(rejection) => return ResponseFuture::refused(callback::refused(rejection)),
+            Err(rejection) => {
+                return ResponseFuture::refused(callback::refused(&self.config, rejection))
+            }
         };
         // The service that was driven to readiness is the one to call; its clone stays.
         let clone = self.inner.clone();

@@ -7,8 +7,9 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, UNIX_EPOCH};
 
+use tencent_room_webhook::testing::{self, CallbackRequest};
 use tencent_room_webhook::verify::sign;
-use tencent_room_webhook::{HandlerError, RoomWebhookLayer};
+use tencent_room_webhook::{HandlerError, RoomWebhookBuilder, RoomWebhookLayer, ToHandler};
 use tower::{Layer, ServiceExt};
 use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::fmt::MakeWriter;
@@ -85,8 +86,28 @@ async fn a_callback_span_carries_app_command_room_and_outcome() {
     }
 }
 
+/// How many lines of `logs` at `level` tell of a refusal with `code`.
+fn refusals(logs: &str, level: &str, code: i32) -> usize {
+    logs.lines()
+        .filter(|l| {
+            l.contains(level)
+                && l.contains("room callback refused")
+                && l.contains(&format!("code={code}"))
+        })
+        .count()
+}
+
+fn layer_with(
+    configure: impl FnOnce(RoomWebhookBuilder) -> RoomWebhookBuilder,
+) -> RoomWebhookLayer<ToHandler<Recorder>> {
+    configure(RoomWebhookLayer::builder().sdk_app_id(APP))
+        .handler(Recorder::default())
+        .build()
+        .unwrap()
+}
+
 #[tokio::test]
-async fn a_refusal_is_logged_at_debug_with_its_reason() {
+async fn a_wrong_sdkappid_is_warned_about_with_its_reason() {
     let (logs, _guard) = capture();
     let uri = callback_uri("Room.CallbackAfterDestroyRoom").replace("1400000000", "1400000009");
     send(post(&uri, fixture("room/after_destroy_room.json")))
@@ -94,10 +115,93 @@ async fn a_refusal_is_logged_at_debug_with_its_reason() {
         .assert_fail(403, 40300);
     let logs = logs.text();
     assert!(
-        logs.lines()
-            .any(|l| l.contains("DEBUG") && l.contains("refused") && l.contains("40300")),
+        logs.lines().any(|l| l.contains("WARN")
+            && l.contains("refused")
+            && l.contains("40300")
+            && l.contains("SdkAppid 1400000009 is not an SDKAppID")),
         "{logs}"
     );
+}
+
+#[tokio::test]
+async fn a_bad_sign_is_warned_about() {
+    let (logs, _guard) = capture();
+    let layer = layer_with(|builder| builder.token("the-token"));
+    let request = CallbackRequest::room_destroyed().signed_now("another-token");
+    testing::send(testing::service_with(&layer), request)
+        .await
+        .assert_fail(401, 40100);
+    assert_eq!(refusals(&logs.text(), "WARN", 40100), 1, "{}", logs.text());
+}
+
+#[tokio::test]
+async fn a_refused_content_type_is_warned_about() {
+    let (logs, _guard) = capture();
+    let layer = layer_with(|builder| builder);
+    let request = CallbackRequest::room_destroyed().content_type(Some("multipart/form-data"));
+    testing::send(testing::service_with(&layer), request)
+        .await
+        .assert_fail(415, 41500);
+    assert_eq!(refusals(&logs.text(), "WARN", 41500), 1, "{}", logs.text());
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_warned_about() {
+    let (logs, _guard) = capture();
+    let layer = layer_with(|builder| builder.body_limit(1024));
+    let request = CallbackRequest::room_destroyed().oversize(1024);
+    testing::send(testing::service_with(&layer), request)
+        .await
+        .assert_fail(413, 41300);
+    assert_eq!(refusals(&logs.text(), "WARN", 41300), 1, "{}", logs.text());
+}
+
+#[tokio::test]
+async fn a_wrong_method_and_a_malformed_body_are_logged_at_debug_only() {
+    let (logs, _guard) = capture();
+    let layer = layer_with(|builder| builder);
+    let (mut parts, body) = CallbackRequest::room_destroyed().build().into_parts();
+    parts.method = http::Method::GET;
+    testing::send(
+        testing::service_with(&layer),
+        http::Request::from_parts(parts, body),
+    )
+    .await
+    .assert_fail(405, 40500);
+    testing::send(
+        testing::service_with(&layer),
+        CallbackRequest::room_destroyed().body("not json"),
+    )
+    .await
+    .assert_fail(400, 40000);
+    let logs = logs.text();
+    assert_eq!(refusals(&logs, "DEBUG", 40500), 1, "{logs}");
+    assert_eq!(refusals(&logs, "DEBUG", 40000), 1, "{logs}");
+    assert!(!logs.contains("WARN"), "{logs}");
+}
+
+#[tokio::test]
+async fn refusal_warnings_are_rate_limited_per_kind_the_rest_at_debug() {
+    let (logs, _guard) = capture();
+    let layer = layer_with(|builder| builder);
+    for _ in 0..5 {
+        let request = CallbackRequest::room_destroyed().sdk_app_id(1400000009_u64);
+        testing::send(testing::service_with(&layer), request)
+            .await
+            .assert_fail(403, 40300);
+    }
+    let request = CallbackRequest::room_destroyed().content_type(Some("multipart/form-data"));
+    testing::send(testing::service_with(&layer), request)
+        .await
+        .assert_fail(415, 41500);
+    let logs = logs.text();
+    assert_eq!(refusals(&logs, "WARN", 40300), 1, "{logs}");
+    assert!(
+        logs.contains("suppressed=0"),
+        "the first counts none: {logs}"
+    );
+    assert_eq!(refusals(&logs, "DEBUG", 40300), 4, "{logs}");
+    assert_eq!(refusals(&logs, "WARN", 41500), 1, "another kind: {logs}");
 }
 
 #[tokio::test]
@@ -250,6 +354,73 @@ async fn a_handler_error_converted_by_question_mark_is_warned_about_with_the_err
             && l.contains("answered FAIL")
             && l.contains("code=50001")
             && l.contains("error=member store unavailable")),
+        "{logs}"
+    );
+}
+
+/// Extension mode in front of an inner service answering with `answer`.
+async fn through_extension_mode<F>(answer: F, times: usize)
+where
+    F: Fn() -> http::Response<http_body_util::Full<bytes::Bytes>> + Clone + Send + 'static,
+{
+    let layer = RoomWebhookLayer::builder().sdk_app_id(APP).build().unwrap();
+    for _ in 0..times {
+        let answer = answer.clone();
+        let inner = tower::service_fn(move |_: http::Request<_>| {
+            let response = answer();
+            async move { Ok::<_, std::convert::Infallible>(response) }
+        });
+        let request = fixture_request("room/after_destroy_room.json");
+        layer.layer(inner).oneshot(request).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_route_answering_something_else_than_an_answer_is_warned_about_once() {
+    let (logs, _guard) = capture();
+    let done = || http::Response::new(http_body_util::Full::new(bytes::Bytes::from("done")));
+    through_extension_mode(done, 3).await;
+    let logs = logs.text();
+    let warned = logs
+        .lines()
+        .filter(|l| l.contains("WARN") && l.contains("not made from an Answer"))
+        .count();
+    assert_eq!(warned, 1, "{logs}");
+}
+
+#[tokio::test]
+async fn a_route_answering_an_answer_is_not_warned_about() {
+    let (logs, _guard) = capture();
+    let ok = || tencent_room_webhook::Answer::fail(3, "no").into_http_response();
+    through_extension_mode(ok, 2).await;
+    let logs = logs.text();
+    assert!(logs.contains("room_callback"), "{logs}");
+    assert!(!logs.contains("not made from an Answer"), "{logs}");
+}
+
+#[cfg(feature = "axum")]
+#[tokio::test]
+async fn the_extractor_without_a_callback_logs_an_error_saying_why() {
+    use axum::routing::post;
+    use tencent_room_webhook::extract::RoomCallback;
+
+    let (logs, _guard) = capture();
+    let app = axum::Router::new().route(
+        "/callback",
+        post(|RoomCallback(_, _): RoomCallback| async { "unreachable" }),
+    );
+    answered(
+        app.oneshot(fixture_request("room/after_member_leave.json"))
+            .await
+            .unwrap(),
+    )
+    .await
+    .assert_fail(500, 50003);
+    let logs = logs.text();
+    assert!(
+        logs.lines().any(|l| l.contains("ERROR")
+            && l.contains("no room callback")
+            && l.contains("path=/callback")),
         "{logs}"
     );
 }
