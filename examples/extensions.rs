@@ -4,7 +4,9 @@
 //! Unlike handler mode (`examples/server.rs`), the callback reaches your router: a
 //! `post` route on the callback path takes `Extension<Event>` and
 //! `Extension<CallbackContext>` and returns Tencent's [`Answer`] itself, so it can use
-//! axum's extractors, state and middleware. Each event is logged on standard error and
+//! axum's extractors, state and middleware. (With the crate's `axum` feature, which this
+//! example goes without, the `extract::RoomCallback` extractor moves the event out of the
+//! request rather than cloning it, and the route can return the `Answer` itself.) Each event is logged on standard error and
 //! written to standard output as one line of JSON (Tencent's field names).
 //!
 //! Configuration, from the environment, as in `examples/server.rs` (read by the shared

@@ -2,8 +2,8 @@
 //!
 //! Every response the layer produces on the callback path carries this body with
 //! `Content-Type: application/json`. In extension mode the application's own handler
-//! returns an [`Answer`] too: convert it with [`Answer::into_http_response`] (or, with the
-//! `axum` feature, return it directly, as it implements `IntoResponse`).
+//! returns an [`Answer`] too: with the `axum` feature, return it directly, as it
+//! implements `IntoResponse`; without it, convert it with [`Answer::into_http_response`].
 //!
 //! ```
 //! use tencent_room_webhook::{Answer, ErrorCode};
@@ -115,6 +115,12 @@ impl fmt::Display for ErrorCode {
 }
 
 /// The JSON answer Tencent expects to every callback.
+///
+/// To return it from an axum route, turn on the `axum` feature
+/// (`cargo add tencent-room-webhook --features axum`), which makes it axum's
+/// `IntoResponse`. Without it, axum's only complaint is that the route function does not
+/// implement `Handler<_, _>`; return [`into_http_response`](Self::into_http_response)
+/// then, an `http::Response` that axum and hyper take as is.
 ///
 /// It deserializes too (to read what a receiver answered, as the test kit and the
 /// simulator do), refusing an `ActionStatus` other than `OK` / `FAIL` and a code that

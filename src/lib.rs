@@ -9,13 +9,23 @@
 //!
 //! # Quick start
 //!
+//! On axum, with the features an axum app wants (the [`Answer`] as a response and the
+//! extension mode's extractor) and the test kit for your tests:
+//!
 //! ```sh
-//! cargo add tencent-room-webhook
+//! cargo add tencent-room-webhook --features axum
+//! cargo add --dev tencent-room-webhook --features testing
 //! ```
 //!
+//! (On plain hyper or another tower server, `cargo add tencent-room-webhook` is enough.)
 //! Pick a mode below, configure the SDKAppID (and the token, if callback authentication
 //! is on in the console), and set the callback URL in the console to your server's
 //! callback path. `examples/server.rs` is a complete reference server.
+//!
+//! Two things surprise: in handler mode the layer answers the callback path itself, so a
+//! route of your own on that path never runs; and on axum, add the layer with
+//! `Router::layer`, not `route_layer`, which runs only for paths that have a route (in
+//! handler mode the callback path has none, and callbacks would get axum's empty 404).
 //!
 //! # Two ways to receive
 //!
@@ -51,20 +61,24 @@
 //! ```
 //!
 //! **Extension mode**: without a handler, the layer puts the [`Event`] and the
-//! [`CallbackContext`] into the request extensions and calls your app, whose handler on
-//! the callback path reads them and returns an [`Answer`]. With the `axum` feature,
-//! [`Answer`] implements axum's `IntoResponse`; without it, return
-//! [`Answer::into_http_response`], an `http::Response` that axum and hyper take as is.
+//! [`CallbackContext`] into the request extensions and calls your app, whose route on
+//! the callback path takes them and returns an [`Answer`], which is what Tencent reads
+//! (anything else is passed on as it is, and warned about once). With the `axum`
+//! feature, the `extract::RoomCallback` extractor moves them out of the request, and
+//! [`Answer`] implements axum's `IntoResponse`; without it, read the extensions and
+//! return [`Answer::into_http_response`], an `http::Response` that axum and hyper take as
+//! is.
 //!
 //! ```no_run
-//! use axum::{routing::post, Extension, Router};
-//! use tencent_room_webhook::{Answer, CallbackContext, Event, RoomWebhookLayer};
+//! # #[cfg(feature = "axum")]
+//! # mod example {
+//! use axum::{routing::post, Router};
+//! use tencent_room_webhook::extract::RoomCallback;
+//! use tencent_room_webhook::{Answer, RoomWebhookLayer};
 //!
-//! async fn callback(Extension(event): Extension<Event>, Extension(context): Extension<CallbackContext>)
-//!     -> impl axum::response::IntoResponse
-//! {
+//! async fn callback(RoomCallback(event, context): RoomCallback) -> Answer {
 //!     println!("{} from app {}", event.command(), context.sdk_app_id);
-//!     Answer::ok().into_http_response()
+//!     Answer::ok()
 //! }
 //!
 //! # fn app() -> Result<Router, tencent_room_webhook::ConfigError> {
@@ -72,6 +86,7 @@
 //!     .route("/callback", post(callback))
 //!     .layer(RoomWebhookLayer::builder().sdk_app_id(1400000000).build()?);
 //! # Ok(app) }
+//! # }
 //! ```
 //!
 //! # Configuration
@@ -103,7 +118,8 @@
 //! [`answer`] module: 200 OK, or FAIL with 400, 401, 403, 405, 413, 415 or 500, with 503
 //! when the answer-first queue is full or draining, and 504 when a handler is cancelled at
 //! its deadline; each with a code whose hundreds are the status. Refusals never contain a
-//! token, a `Sign` or the body, and are logged at `debug`. Requests off the path are the inner service's business.
+//! token, a `Sign` or the body, and are logged as [Observability](#observability) says.
+//! Requests off the path are the inner service's business.
 //!
 //! # Authentication
 //!
@@ -161,6 +177,7 @@
 //!
 //! ```
 //! use std::time::Duration;
+//! use axum::http::StatusCode;
 //! use tencent_room_webhook::RoomWebhookLayer;
 //! use tower::ServiceBuilder;
 //!
@@ -169,7 +186,7 @@
 //!     .layer(tower_http::trace::TraceLayer::new_for_http())
 //!     // Tencent waits two seconds: answer before it gives up.
 //!     .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-//!         http::StatusCode::GATEWAY_TIMEOUT,
+//!         StatusCode::GATEWAY_TIMEOUT,
 //!         Duration::from_millis(1800),
 //!     ))
 //!     .layer(webhook);
@@ -180,28 +197,44 @@
 //! # Observability
 //!
 //! Each callback that passes the checks made before reading gets a `room_callback` span
-//! (`debug`) with `sdk_app_id`, `command`, `room_id` and `outcome`. The first time an
-//! unknown command or field arrives, a warning says so: that is how Tencent's protocol
-//! drift shows up. Nothing logged holds the body, a token or a `Sign`.
+//! (`debug`) with `sdk_app_id`, `command`, `room_id` and `outcome`. Nothing logged holds
+//! the body, a token or a `Sign`. What is logged, by level, so that `info` shows what
+//! needs acting on:
+//!
+//! - `error`: a handler panicked (500), in the background too; in extension mode, no
+//!   route took the callback path (500, [`ErrorCode::NO_ROUTE`]) or the `RoomCallback`
+//!   extractor found no callback (500, [`ErrorCode::NO_CALLBACK`]).
+//! - `warn`, at most one line per kind every 10 seconds, with `suppressed` counting the
+//!   refusals of that kind since the last line (logged at `debug` only): refusals that
+//!   mean misconfiguration or an attack: a wrong or missing `SdkAppid` (403), a missing
+//!   or bad `Sign` (401), a refused content type (415), a body over the limit (413).
+//! - `warn`: a handler's FAIL, with its code, its message and, for an error converted by
+//!   `?`, the error; a handler cancelled at its deadline; a callback not taken by a full
+//!   or draining queue (503); in extension mode, the first response on the callback path
+//!   not made from an [`Answer`]; the first time an unknown command or field arrives
+//!   (that is how Tencent's protocol drift shows up); an undecodable body left to the
+//!   default `on_undecodable`; a de-duplication store that failed.
+//! - `info`: a handler that went on in the background after its deadline.
+//! - `debug`: every other refusal (a method other than `POST`, a body that is no
+//!   callback), a repeated delivery answered without handling it.
 //!
 //! # Testing your handler
 //!
-//! The `testing` feature has a kit, the `testing` module, that builds requests exactly as
-//! Tencent sends them (every command, signed or not, and the bad cases) and reads the
-//! answers back:
+//! The `testing` feature, for your tests (the quick start's `cargo add --dev`), has a
+//! kit, the `testing` module, that builds requests exactly as Tencent sends them (every
+//! command, signed or not, and the bad cases), sends them through the layer and reads the
+//! answers back; its docs also show a handler called directly, with a sample event.
 //!
 //! ```
 //! # #[cfg(feature = "testing")]
 //! # async fn test() {
-//! use tencent_room_webhook::testing::{self, CallbackRequest, NotFound};
-//! use tencent_room_webhook::{RoomHandler, RoomWebhookLayer};
-//! use tower_layer::Layer;
+//! use tencent_room_webhook::testing::{self, CallbackRequest};
+//! use tencent_room_webhook::RoomHandler;
 //!
 //! struct MyHandler;
 //! impl RoomHandler for MyHandler {}
 //!
-//! let layer = RoomWebhookLayer::builder().sdk_app_id(1400000000).handler(MyHandler).build().unwrap();
-//! testing::send(layer.layer(NotFound), CallbackRequest::member_left()).await.assert_ok();
+//! testing::send(testing::service(MyHandler), CallbackRequest::member_left()).await.assert_ok();
 //! # }
 //! ```
 //!
@@ -228,7 +261,8 @@
 //!
 //! # Feature flags
 //!
-//! - `axum`: [`Answer`] implements axum's `IntoResponse`.
+//! - `axum`: [`Answer`] implements axum's `IntoResponse`, so that an axum route can
+//!   return it; the `extract` module, with the `RoomCallback` extractor.
 //! - `testing`: the `testing` module, the test kit.
 //! - `tokio`: `runtime::TokioRuntime`.
 //! - `redis`: `dedup::RedisStore`.
@@ -247,9 +281,13 @@
 //! The callback path uses [`query`] (the query and the [`CallbackContext`]), [`verify`]
 //! (the signature), [`event`] (the typed events), [`handler`] (the handler trait and
 //! [`handler::PerApp`]), [`dedup`] (repeated deliveries) and [`runtime`] (what background
-//! work needs). Every arrow points down this list; none back:
+//! work needs). With the `axum` feature, `extract` takes a callback out of the request
+//! in extension mode; with `testing`, `testing` builds requests and reads answers. Every
+//! arrow points down this list; none back:
 //!
 //! ```text
+//! testing  → layer, service, handler, event, query, verify, answer
+//! extract  → event, query, answer
 //! layer    → service, config, handler, dedup, verify, runtime
 //! service  → callback, future, body, config, handler
 //! callback → config, query, verify, event, handler, dedup, answer, body
@@ -259,8 +297,9 @@
 //! ```
 //!
 //! (Private modules not drawn: `background`, the answer-first queue and the detached
-//! handlers, under `runtime`; `drift`, the once-only warnings, over `event`; `lenient`,
-//! the lenient readers, under `event`, `query` and `verify`.)
+//! handlers, under `runtime`; `drift`, the once-only warnings, over `event`; `warnings`,
+//! the rate-limited refusal warnings, under `config` and over `answer`; `lenient`, the
+//! lenient readers, under `event`, `query` and `verify`.)
 
 #![deny(missing_docs, unreachable_pub)]
 #![forbid(unsafe_code)]
