@@ -242,9 +242,9 @@ where
         };
     }
 
-    let Some((deadline, on_deadline)) = config.deadline else {
-        unreachable!("the plain path returned above");
-    };
+    let (deadline, on_deadline) = config
+        .deadline
+        .expect("without the queue or a deadline, the plain path has answered");
     let background = config.background.as_ref().expect("checked by build()");
     let timer = background.runtime().sleep(deadline);
     match (select(Box::pin(work), timer).await, on_deadline) {
