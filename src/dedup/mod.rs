@@ -9,7 +9,10 @@
 //! claimed is answered OK without being delivered again.
 //!
 //! A claim lasts its time to live. When the handler fails, panics or is cancelled at its
-//! deadline, the claim is released, so that Tencent's retry is handled. When the store
+//! deadline, or the request is dropped before the handler ends (the connection went away),
+//! the claim is released, so that Tencent's retry is handled. A release that waits on I/O
+//! after a drop runs on the layer's [`runtime`](crate::RoomWebhookBuilder::runtime): give
+//! the layer one with a store such as `RedisStore`. When the store
 //! itself fails, the callback is delivered anyway (at least once beats at most once) and
 //! a warning is logged.
 //!
