@@ -151,7 +151,7 @@ pub(crate) fn check<B: Body>(
         }
         // RFC 9110: `1*DIGIT`, no sign; a numeral past `u64` is a length past any limit.
         let length = length.to_str().unwrap_or_default();
-        if length.is_empty() || !length.bytes().all(|b| b.is_ascii_digit()) {
+        if !crate::lenient::is_numeral(length) {
             return Err(Rejection::new(
                 ErrorCode::BAD_REQUEST,
                 "Content-Length is not a number",

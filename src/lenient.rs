@@ -12,14 +12,15 @@ use compact_str::{CompactString, ToCompactString};
 use serde::de::{self, Deserializer, Unexpected, Visitor};
 use serde::Deserialize;
 
-/// Decimal digits only: no sign, no spaces, not empty, within `u64`. The one digit parser
-/// of the crate (`SdkAppid`, `RequestTime`, numbers sent as strings); `str::parse` alone
-/// would also take a leading `+`.
+/// Decimal digits only: no sign, no spaces, not empty (RFC 9110's `1*DIGIT`).
+pub(crate) fn is_numeral(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A numeral within `u64`. The one digit parser of the crate (`SdkAppid`, `RequestTime`,
+/// numbers sent as strings); `str::parse` alone would also take a leading `+`.
 pub(crate) fn digits(text: &str) -> Option<u64> {
-    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    text.parse().ok()
+    is_numeral(text).then(|| text.parse().ok()).flatten()
 }
 
 /// Text that may arrive as a JSON string or as a JSON integer (user and room IDs).

@@ -524,61 +524,39 @@ impl<B> Service<Request<B>> for NotFound {
     }
 }
 
-/// `sample()` for each event: its body in [`SAMPLES`], decoded.
-macro_rules! event_samples {
-    ($($event:ident),+ $(,)?) => {$(
-        impl $event {
-            /// The sample of Tencent's documentation, as [`CallbackRequest::sample`] sends
-            /// it, decoded (feature `testing`): a start for a test that calls a handler
-            /// directly. Set fields on it to vary it.
-            pub fn sample() -> Self {
-                match sample_event($event::COMMAND) {
-                    Event::$event(event) => event,
-                    other => unreachable!("the sample of {} decodes as {other:?}", $event::COMMAND),
+/// The sample bodies of Tencent's documentation, as kept in the crate's fixtures, one
+/// line per event: `SAMPLES` (command, body) and each event's `sample()`.
+macro_rules! samples {
+    ($($event:ident = $fixture:literal,)+) => {
+        const SAMPLES: [(&str, &str); 6] =
+            [$(($event::COMMAND, include_str!(concat!("../tests/fixtures/room/", $fixture)))),+];
+
+        $(
+            impl $event {
+                /// The sample of Tencent's documentation, as [`CallbackRequest::sample`]
+                /// sends it, decoded (feature `testing`): a start for a test that calls a
+                /// handler directly. Set fields on it to vary it.
+                pub fn sample() -> Self {
+                    match sample_event($event::COMMAND) {
+                        Event::$event(event) => event,
+                        other => unreachable!("the sample of {} decodes as {other:?}", $event::COMMAND),
+                    }
                 }
             }
-        }
-    )+};
+        )+
+    };
 }
 
-event_samples!(
-    RoomCreated,
-    RoomDestroyed,
-    RoomInfoUpdated,
-    MemberEntered,
-    MemberLeft,
-    SeatListChanged,
-);
+samples! {
+    RoomCreated = "after_create_room.json",
+    RoomDestroyed = "after_destroy_room.json",
+    RoomInfoUpdated = "after_update_room_info.json",
+    MemberEntered = "after_member_enter.json",
+    MemberLeft = "after_member_leave.json",
+    SeatListChanged = "after_seat_info_changed.json",
+}
 
 fn sample_event(command: &str) -> Event {
     let request = CallbackRequest::sample(command);
     Event::decode(command, request.body_bytes()).expect("the samples are callbacks")
 }
-
-/// The sample bodies of Tencent's documentation, as kept in the crate's fixtures.
-const SAMPLES: [(&str, &str); 6] = [
-    (
-        RoomCreated::COMMAND,
-        include_str!("../tests/fixtures/room/after_create_room.json"),
-    ),
-    (
-        RoomDestroyed::COMMAND,
-        include_str!("../tests/fixtures/room/after_destroy_room.json"),
-    ),
-    (
-        RoomInfoUpdated::COMMAND,
-        include_str!("../tests/fixtures/room/after_update_room_info.json"),
-    ),
-    (
-        MemberEntered::COMMAND,
-        include_str!("../tests/fixtures/room/after_member_enter.json"),
-    ),
-    (
-        MemberLeft::COMMAND,
-        include_str!("../tests/fixtures/room/after_member_leave.json"),
-    ),
-    (
-        SeatListChanged::COMMAND,
-        include_str!("../tests/fixtures/room/after_seat_info_changed.json"),
-    ),
-];
