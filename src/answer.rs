@@ -33,12 +33,16 @@
 //! | `SdkAppid` missing, malformed or not configured | 403 | [`ErrorCode::UNKNOWN_APP`] (40300) |
 //! | method is not `POST` | 405 | [`ErrorCode::METHOD_NOT_ALLOWED`] (40500) |
 //! | body larger than the limit | 413 | [`ErrorCode::PAYLOAD_TOO_LARGE`] (41300) |
+//! | the body did not arrive whole within the body timeout | 408 | [`ErrorCode::BODY_TIMEOUT`] (40800) |
 //! | `contenttype` not `json`, or a refused `Content-Type` | 415 | [`ErrorCode::UNSUPPORTED_MEDIA_TYPE`] (41500) |
 //! | handler panicked (in extension mode: the inner service panicked) | 500 | [`ErrorCode::HANDLER_PANICKED`] (50000) |
 //! | extension mode: the inner service answered 404 or 405 on the callback path | 500 | [`ErrorCode::NO_ROUTE`] (50002) |
 //! | extension mode: the `RoomCallback` extractor found no callback (no layer in front, or the route off its path) | 500 | [`ErrorCode::NO_CALLBACK`] (50003) |
 //! | answer-first mode: the queue is full | 503 | [`ErrorCode::QUEUE_FULL`] (50300) |
 //! | answer-first mode: draining for a shutdown | 503 | [`ErrorCode::SHUTTING_DOWN`] (50301) |
+//! | the bodies being read hold the buffered limit already | 503 | [`ErrorCode::BUSY`] (50302) |
+//! | a sink could not record the event (write or flush failed, broker down or refusing) | 503 | [`ErrorCode::NOT_RECORDED`] (50303) |
+//! | a sink did not confirm the event within its wait (output stalled, broker slow) | 503 | [`ErrorCode::RECORD_TIMEOUT`] (50304) |
 //! | the handler passed its deadline and was cancelled | 504 | [`ErrorCode::HANDLER_TIMEOUT`] (50400) |
 
 use std::borrow::Cow;
@@ -69,6 +73,8 @@ impl ErrorCode {
     pub const UNKNOWN_APP: Self = Self(40300);
     /// The method is not `POST`.
     pub const METHOD_NOT_ALLOWED: Self = Self(40500);
+    /// The body did not arrive whole within the body timeout: the client stalled.
+    pub const BODY_TIMEOUT: Self = Self(40800);
     /// The body is larger than the configured limit.
     pub const PAYLOAD_TOO_LARGE: Self = Self(41300);
     /// `contenttype` is not `json`, or the `Content-Type` header is refused by the policy.
@@ -88,6 +94,15 @@ impl ErrorCode {
     pub const QUEUE_FULL: Self = Self(50300);
     /// Answer-first mode: the layer is draining for a shutdown; the callback was not taken.
     pub const SHUTTING_DOWN: Self = Self(50301);
+    /// The bodies being read at once hold the layer's buffered limit already: the
+    /// callback was not read. Stalled clients free their share at the body timeout.
+    pub const BUSY: Self = Self(50302);
+    /// A [sink](crate::sink) could not record the event: its write or flush failed, or
+    /// its broker is down or refused it. Nothing was acknowledged.
+    pub const NOT_RECORDED: Self = Self(50303);
+    /// A [sink](crate::sink) did not confirm the event within its wait (the output is
+    /// stalled, the broker slow). The event may still be recorded later, never answered OK.
+    pub const RECORD_TIMEOUT: Self = Self(50304);
     /// The handler did not finish by its deadline and was cancelled.
     pub const HANDLER_TIMEOUT: Self = Self(50400);
 

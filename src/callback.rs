@@ -455,9 +455,8 @@ impl Outcome {
                     error = error.source().map(tracing::field::display),
                     "room callback handler answered FAIL"
                 );
-                error
-                    .into_answer()
-                    .into_response_with_status(StatusCode::OK)
+                let status = error.status();
+                error.into_answer().into_response_with_status(status)
             }
             Self::Panicked => panicked(span),
         }

@@ -43,6 +43,8 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 
+use http::StatusCode;
+
 use crate::answer::{Answer, ErrorCode};
 use crate::event::{
     Event, MemberEntered, MemberLeft, RoomCreated, RoomDestroyed, RoomInfoUpdated, SeatListChanged,
@@ -53,8 +55,8 @@ use crate::query::{CallbackContext, SdkAppId};
 /// What a handler method returns: `Ok(())` answers OK, `Err` answers FAIL.
 pub type HandlerResult = Result<(), HandlerError>;
 
-/// A handler's failure, answered to Tencent as `FAIL` with HTTP 200 and this code and
-/// message.
+/// A handler's failure, answered to Tencent as `FAIL` with this code and message, with
+/// HTTP 200 unless [`with_status`](Self::with_status) says otherwise.
 ///
 /// Made by [`HandlerError::new`] with a code and a message of yours, or converted by `?`
 /// (or `From`) from any error: then the code is [`ErrorCode::HANDLER_FAILED`] (change it
@@ -72,6 +74,7 @@ pub type HandlerResult = Result<(), HandlerError>;
 pub struct HandlerError {
     code: ErrorCode,
     info: Cow<'static, str>,
+    status: StatusCode,
     source: Option<BoxError>,
 }
 
@@ -87,6 +90,7 @@ impl HandlerError {
         Self {
             code: failure_code(code.into()),
             info: info.into(),
+            status: StatusCode::OK,
             source: None,
         }
     }
@@ -103,6 +107,14 @@ impl HandlerError {
         self
     }
 
+    /// Answered with the HTTP `status` instead of 200: a 5xx says the callback was not
+    /// taken (the sinks answer 503 when the event was not recorded), so that monitoring
+    /// and a proxy in front see it. Tencent reads the body's FAIL either way.
+    pub fn with_status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
+    }
+
     /// The `ErrorCode` answered.
     pub fn code(&self) -> ErrorCode {
         self.code
@@ -111,6 +123,11 @@ impl HandlerError {
     /// The `ErrorInfo` answered.
     pub fn info(&self) -> &str {
         &self.info
+    }
+
+    /// The HTTP status answered: 200 unless set with [`with_status`](Self::with_status).
+    pub fn status(&self) -> StatusCode {
+        self.status
     }
 
     /// The error this one was converted from, if any: logged, never answered.
@@ -138,6 +155,7 @@ impl<E: Into<BoxError>> From<E> for HandlerError {
         Self {
             code: ErrorCode::HANDLER_FAILED,
             info: Cow::Borrowed(CONVERTED_INFO),
+            status: StatusCode::OK,
             source: Some(error.into()),
         }
     }

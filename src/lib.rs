@@ -329,6 +329,8 @@ pub mod layer;
 pub mod query;
 pub mod runtime;
 pub mod service;
+#[cfg(feature = "tokio")]
+pub mod sink;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod verify;

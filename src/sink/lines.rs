@@ -1,0 +1,178 @@
+//! [`JsonLines`]: one JSON line per event, written and flushed by a thread of its own.
+
+use std::fmt;
+use std::io::{self, Write};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::{not_recorded, timed_out, DEFAULT_WAIT};
+use crate::event::Event;
+use crate::handler::{HandlerResult, RoomHandler};
+use crate::query::CallbackContext;
+
+/// Lines waiting for the writer by default, beyond which callbacks wait for room.
+pub const DEFAULT_QUEUE: usize = 1024;
+
+/// Most lines written in one system call: a batch is flushed, then confirmed, at once.
+const BATCH: usize = 256;
+
+/// Writes each event as one line of JSON (Tencent's field names, `CallbackCommand`
+/// included) to a writer, and answers OK only once its line is written and flushed.
+///
+/// The writing is done by a thread of its own, behind a queue of
+/// [`DEFAULT_QUEUE`] lines ([`with_queue`](Self::with_queue) to change it): callbacks
+/// never block the runtime's worker threads. The lines waiting when the writer is free
+/// go out in one write and one flush, and each is confirmed by that flush: a line is
+/// answered OK only when the flush of its own batch succeeded. When the output fails
+/// (closed pipe, full disk), the callbacks of that batch are answered 503 FAIL
+/// [`ErrorCode::NOT_RECORDED`](crate::ErrorCode::NOT_RECORDED); when it stalls (a reader
+/// that stopped reading), callbacks wait up to [`DEFAULT_WAIT`]
+/// ([`with_wait`](Self::with_wait) to change it), then are answered 503 FAIL
+/// [`ErrorCode::RECORD_TIMEOUT`](crate::ErrorCode::RECORD_TIMEOUT), and a line whose
+/// callback was answered so before the writer reached it is not written.
+///
+/// Flushed means handed to the operating system, not `fsync`ed: a file survives the
+/// process, not a crash of the machine. A line that failed halfway is ended with a
+/// newline before the next batch, so that a reader never sees two events on one line.
+///
+/// Needs a tokio runtime for the wait (feature `tokio`); the thread itself needs none.
+///
+/// ```
+/// use tencent_room_webhook::sink::JsonLines;
+/// use tencent_room_webhook::testing::{self, CallbackRequest};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// // Prints {"CallbackCommand":"Room.CallbackAfterMemberLeave",...} and answers OK.
+/// let service = testing::service(JsonLines::stdout());
+/// testing::send(service, CallbackRequest::member_left()).await.assert_ok();
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct JsonLines {
+    queue: mpsc::Sender<Line>,
+    wait: Duration,
+}
+
+/// One event's line, and where to say how its writing went.
+struct Line {
+    bytes: Vec<u8>,
+    written: oneshot::Sender<Result<(), Arc<io::Error>>>,
+}
+
+impl fmt::Debug for JsonLines {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JsonLines")
+            .field("wait", &self.wait)
+            .field("queued", &(self.queue.max_capacity() - self.queue.capacity()))
+            .finish_non_exhaustive()
+    }
+}
+
+impl JsonLines {
+    /// Lines on standard output.
+    pub fn stdout() -> Self {
+        Self::new(io::stdout())
+    }
+
+    /// Lines on `writer`, behind a queue of [`DEFAULT_QUEUE`] lines.
+    pub fn new<W: Write + Send + 'static>(writer: W) -> Self {
+        Self::with_queue(writer, DEFAULT_QUEUE)
+    }
+
+    /// Lines on `writer`, behind a queue of `lines` lines (at least 1).
+    ///
+    /// # Panics
+    ///
+    /// When the operating system cannot start the writer thread.
+    pub fn with_queue<W: Write + Send + 'static>(writer: W, lines: usize) -> Self {
+        let (queue, waiting) = mpsc::channel(lines.max(1));
+        std::thread::Builder::new()
+            .name("room-webhook-lines".into())
+            .spawn(move || write_lines(writer, waiting))
+            .expect("could not start the JsonLines writer thread");
+        Self {
+            queue,
+            wait: DEFAULT_WAIT,
+        }
+    }
+
+    /// Waits up to `wait` for a line to be written (and for room in the queue), instead
+    /// of [`DEFAULT_WAIT`]. Keep it under Tencent's two seconds.
+    pub fn with_wait(mut self, wait: Duration) -> Self {
+        self.wait = wait;
+        self
+    }
+
+    /// Writes `event` as one line and waits until it is flushed: `Ok` then, a 503 FAIL
+    /// (see the type's docs) otherwise.
+    pub async fn record(&self, event: &Event) -> HandlerResult {
+        let mut bytes = serde_json::to_vec(event).map_err(not_recorded)?;
+        bytes.push(b'\n');
+        let (written, confirmed) = oneshot::channel();
+        let line = Line { bytes, written };
+        let outcome = tokio::time::timeout(self.wait, async {
+            self.queue.send(line).await.map_err(|_| stopped())?;
+            confirmed
+                .await
+                .map_err(|_| stopped())?
+                .map_err(|error| io::Error::new(error.kind(), error.to_string()))
+        });
+        match outcome.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(error)) => Err(not_recorded(error)),
+            Err(_elapsed) => Err(timed_out(self.wait)),
+        }
+    }
+}
+
+impl RoomHandler for JsonLines {
+    async fn handle(&self, event: Event, _context: &CallbackContext) -> HandlerResult {
+        self.record(&event).await
+    }
+}
+
+fn stopped() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::BrokenPipe,
+        "the JsonLines writer thread has stopped",
+    )
+}
+
+/// The writer thread: takes what is queued, writes it in one go, flushes, and tells each
+/// line's caller. Ends when every `JsonLines` is dropped.
+fn write_lines<W: Write>(mut writer: W, mut waiting: mpsc::Receiver<Line>) {
+    let mut batch: Vec<Line> = Vec::with_capacity(BATCH);
+    let mut bytes = Vec::new();
+    let mut torn = false;
+    while let Some(first) = waiting.blocking_recv() {
+        batch.push(first);
+        while batch.len() < BATCH {
+            match waiting.try_recv() {
+                Ok(line) => batch.push(line),
+                Err(_) => break,
+            }
+        }
+        // A caller that stopped waiting was answered FAIL: its line is not written.
+        batch.retain(|line| !line.written.is_closed());
+        if batch.is_empty() {
+            continue;
+        }
+        bytes.clear();
+        if torn {
+            bytes.push(b'\n');
+        }
+        for line in &batch {
+            bytes.extend_from_slice(&line.bytes);
+        }
+        let outcome = writer.write_all(&bytes).and_then(|()| writer.flush());
+        torn = outcome.is_err();
+        let outcome = outcome.map_err(Arc::new);
+        for line in batch.drain(..) {
+            // The caller may have given up meanwhile; its answer is FAIL already.
+            let _ = line.written.send(outcome.clone());
+        }
+    }
+}
