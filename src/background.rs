@@ -117,6 +117,7 @@ impl Background {
             return Err(Refused::Full);
         }
         state.queued.push_back(job);
+        crate::metrics::queued(state.queued.len());
         Ok(())
     }
 
@@ -126,7 +127,9 @@ impl Background {
         loop {
             let _ = AssertUnwindSafe(job).catch_unwind().await;
             let mut state = self.lock();
-            match state.queued.pop_front() {
+            let next = state.queued.pop_front();
+            crate::metrics::queued(state.queued.len());
+            match next {
                 Some(next) => job = next,
                 None => {
                     state.workers -= 1;

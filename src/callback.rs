@@ -15,7 +15,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use futures_util::future::{select, Either};
+use futures_util::future::{poll_immediate, select, Either};
 use futures_util::FutureExt;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use http::{Method, Request, Response, StatusCode};
@@ -27,10 +27,12 @@ use tracing::{Instrument, Span};
 use crate::answer::{Answer, AnswerMark, ErrorCode, Rejection};
 use crate::background::Refused;
 use crate::body::WebhookBody;
+use crate::budget::{BudgetFull, Metered};
 use crate::config::{Config, OnDeadline};
 use crate::dedup::{Claim, Claimed, DeliveryKey};
 use crate::event::Event;
 use crate::handler::{HandlerError, HandlerResult, RoomHandler};
+use crate::metrics::{self, InFlight, Started};
 use crate::query::{CallbackContext, OptPlatform, Param, Query, SdkAppId};
 use crate::verify::AuthError;
 
@@ -179,50 +181,56 @@ pub(crate) fn check<B: Body>(
 
 /// The answer to a request refused by [`check`], before any span exists.
 pub(crate) fn refused(config: &Config, rejection: Rejection) -> Response<Full<Bytes>> {
-    rejected(config, rejection, &Span::none())
+    rejected(config, rejection, &Trace::none())
 }
 
 /// Handler mode: reads and decodes the body, runs the handler, answers from its outcome.
-/// Runs inside `span` ([`span`]).
+/// Runs inside the [`Trace`]'s span.
 pub(crate) async fn to_handler<H, B>(
     config: Arc<Config>,
     handler: Arc<H>,
     body: B,
     context: CallbackContext,
-    span: Span,
+    trace: Trace,
 ) -> Response<Full<Bytes>>
 where
     H: RoomHandler,
     B: Body,
     B::Error: Into<BoxError>,
 {
-    let (event, bytes) = match receive(&config, body, &context, &span).await {
+    let _in_flight = InFlight::start();
+    let (event, bytes) = match receive(&config, body, &context, &trace).await {
         Ok(received) => received,
-        Err(rejection) => return rejected(&config, rejection, &span),
+        Err(rejection) => return rejected(&config, rejection, &trace),
     };
     let claim = match claim(&config, &context, &bytes).await {
         Ok(claim) => claim,
-        Err(()) => return answered_duplicate(&span),
+        Err(()) => return answered_duplicate(&trace),
     };
     // Without the queue or a deadline, the handler runs right here, borrowing the context:
     // its future is then the only copy of the event in this one's state.
+    let command = trace.command();
     if !config.answer_first && config.deadline.is_none() {
+        let started = Started::now();
         let outcome = run(&*handler, event, &context).await;
-        return settled(claim, outcome).await.into_response(&span);
+        started.finished(command);
+        return settled(claim, outcome).await.into_response(&trace);
     }
     // Owned, so that it can outlive the request in the background. Dropped before it ends
     // (cancelled, or refused by the queue), its claim releases itself.
     let work = async move {
+        let started = Started::now();
         let outcome = run(&*handler, event, &context).await;
+        started.finished(command);
         settled(claim, outcome).await
     };
 
     if config.answer_first {
         let background = config.background.as_ref().expect("checked by build()");
         let job = work.map(|outcome| outcome.log_in_background());
-        return match background.submit(Box::pin(job.instrument(span.clone()))) {
+        return match background.submit(Box::pin(job.instrument(trace.span.clone()))) {
             Ok(()) => {
-                record(&span, "queued");
+                record(&trace, "queued");
                 answered_ok()
             }
             Err(refused) => {
@@ -237,7 +245,7 @@ where
                     ),
                 };
                 tracing::warn!(reason = %rejection.info, "room callback not taken");
-                rejected(&config, rejection, &span)
+                rejected(&config, rejection, &trace)
             }
         };
     }
@@ -248,10 +256,10 @@ where
     let background = config.background.as_ref().expect("checked by build()");
     let timer = background.runtime().sleep(deadline);
     match (select(Box::pin(work), timer).await, on_deadline) {
-        (Either::Left((outcome, _)), _) => outcome.into_response(&span),
+        (Either::Left((outcome, _)), _) => outcome.into_response(&trace),
         (Either::Right(((), work)), OnDeadline::Cancel) => {
             drop(work);
-            record(&span, "cancelled");
+            record(&trace, "cancelled");
             tracing::warn!(?deadline, "room callback handler cancelled at its deadline");
             Rejection::new(
                 ErrorCode::HANDLER_TIMEOUT,
@@ -261,8 +269,8 @@ where
         }
         (Either::Right(((), work)), OnDeadline::Detach) => {
             let rest = work.map(|outcome| outcome.log_in_background());
-            background.detach(Box::pin(rest.instrument(span.clone())));
-            record(&span, "detached");
+            background.detach(Box::pin(rest.instrument(trace.span.clone())));
+            record(&trace, "detached");
             tracing::info!(
                 ?deadline,
                 "room callback answered at its deadline; the handler goes on"
@@ -274,37 +282,44 @@ where
 
 /// Extension mode: reads and decodes the body, then calls the application with the event
 /// and the context in the request extensions, and the body, read already, as its body.
-/// Runs inside `span` ([`span`]).
+/// Runs inside the [`Trace`]'s span.
 pub(crate) async fn to_extensions<S, ReqBody, ResBody>(
     config: Arc<Config>,
     mut inner: S,
     request: Request<ReqBody>,
     context: CallbackContext,
-    span: Span,
+    trace: Trace,
 ) -> Result<Response<WebhookBody<ResBody>>, S::Error>
 where
     S: Service<Request<WebhookBody<ReqBody>>, Response = Response<ResBody>>,
     ReqBody: Body,
     ReqBody::Error: Into<BoxError>,
 {
+    let _in_flight = InFlight::start();
     let (parts, body) = request.into_parts();
-    let (event, bytes) = match receive(&config, body, &context, &span).await {
+    let (event, bytes) = match receive(&config, body, &context, &trace).await {
         Ok(received) => received,
-        Err(rejection) => return Ok(rejected(&config, rejection, &span).map(WebhookBody::full)),
+        Err(rejection) => return Ok(rejected(&config, rejection, &trace).map(WebhookBody::full)),
     };
     let claim = match claim(&config, &context, &bytes).await {
         Ok(claim) => claim,
-        Err(()) => return Ok(answered_duplicate(&span).map(WebhookBody::full)),
+        Err(()) => return Ok(answered_duplicate(&trace).map(WebhookBody::full)),
     };
     let mut request = Request::from_parts(parts, WebhookBody::full(Full::new(bytes)));
     request.extensions_mut().insert(event);
     request.extensions_mut().insert(context);
-    let response = match AssertUnwindSafe(async { inner.call(request).await })
-        .catch_unwind()
-        .await
-    {
-        Ok(response) => routed(&config, response?, &span),
-        Err(_panic) => panicked(&span).map(WebhookBody::full),
+    // In a block of its own: the application's error must not be held across the
+    // `settle` below, which would make this future only as `Send` as that error.
+    let response = {
+        let started = Started::now();
+        let called = AssertUnwindSafe(async { inner.call(request).await })
+            .catch_unwind()
+            .await;
+        started.finished(trace.command());
+        match called {
+            Ok(response) => routed(&config, response?, &trace),
+            Err(_panic) => panicked(&trace).map(WebhookBody::full),
+        }
     };
     // The application's own answer is opaque here: anything but a success status
     // counts as not handled, so that a retry is.
@@ -314,24 +329,57 @@ where
     Ok(response)
 }
 
-/// One span per callback that passed [`check`]: the room and the outcome are recorded as
-/// they become known. Never the body, a token or `Sign`.
-pub(crate) fn span(context: &CallbackContext) -> Span {
-    tracing::debug_span!(
-        "room_callback",
-        sdk_app_id = %context.sdk_app_id,
-        command = %context.command,
-        room_id = tracing::field::Empty,
-        outcome = tracing::field::Empty,
-    )
+/// What follows a callback that passed [`check`] to its answer: its span, where the room
+/// and the outcome are recorded as they become known (never the body, a token or `Sign`),
+/// and its command as a metrics label.
+#[derive(Clone)]
+pub(crate) struct Trace {
+    pub(crate) span: Span,
+    /// One of the commands the crate knows, or `other`: a sender cannot make labels
+    /// without bound. `None` before the checks.
+    command: Option<&'static str>,
 }
 
-/// Records how the callback ended on its span.
-fn record(span: &Span, outcome: &'static str) {
+impl Trace {
+    pub(crate) fn new(context: &CallbackContext) -> Self {
+        let span = tracing::debug_span!(
+            "room_callback",
+            sdk_app_id = %context.sdk_app_id,
+            command = %context.command,
+            room_id = tracing::field::Empty,
+            outcome = tracing::field::Empty,
+        );
+        let command = match context.command {
+            Cow::Borrowed(known) => known,
+            Cow::Owned(_) => "other",
+        };
+        Self {
+            span,
+            command: Some(command),
+        }
+    }
+
+    fn none() -> Self {
+        Self {
+            span: Span::none(),
+            command: None,
+        }
+    }
+
+    fn command(&self) -> &'static str {
+        self.command.unwrap_or("other")
+    }
+}
+
+/// Records how the callback ended on its span and in the metrics.
+fn record(trace: &Trace, outcome: &'static str) {
     // A disabled span still reaches for the `log` crate when tracing's `log` feature is on
     // somewhere in the build.
-    if !span.is_disabled() {
-        span.record("outcome", outcome);
+    if !trace.span.is_disabled() {
+        trace.span.record("outcome", outcome);
+    }
+    if let Some(command) = trace.command {
+        metrics::callback(command, outcome);
     }
 }
 
@@ -341,16 +389,41 @@ async fn receive<B>(
     config: &Config,
     body: B,
     context: &CallbackContext,
-    span: &Span,
+    trace: &Trace,
 ) -> Result<(Event, Bytes), Rejection>
 where
     B: Body,
     B::Error: Into<BoxError>,
 {
-    let bytes = match Limited::new(body, config.body_limit).collect().await {
+    let metered = Metered::new(body, &config.budget);
+    let mut collect = std::pin::pin!(Limited::new(metered, config.body_limit).collect());
+    // Most bodies arrive with their head: a timer only for those still on their way.
+    let collected = match poll_immediate(collect.as_mut()).await {
+        Some(collected) => collected,
+        None => match timer(config) {
+            None => collect.await,
+            Some((timeout, timer)) => match select(collect, timer).await {
+                Either::Left((collected, _)) => collected,
+                Either::Right(((), _)) => {
+                    return Err(Rejection::new(
+                        ErrorCode::BODY_TIMEOUT,
+                        format!("the body did not arrive whole within {timeout:?}"),
+                    ))
+                }
+            },
+        },
+    };
+    let bytes = match collected {
         Ok(collected) => collected.to_bytes(),
         Err(error) if error.is::<LengthLimitError>() => {
             return Err(Rejection::payload_too_large(config.body_limit))
+        }
+        Err(error) if error.is::<BudgetFull>() => {
+            return Err(Rejection::new(
+                ErrorCode::BUSY,
+                "the callbacks being read hold the buffered limit already; the callback was \
+                 not read",
+            ))
         }
         Err(_) => {
             return Err(Rejection::new(
@@ -361,11 +434,18 @@ where
     };
     let event = Event::decode(&context.command, &bytes)
         .map_err(|error| Rejection::new(ErrorCode::BAD_REQUEST, error.to_string()))?;
-    if let Some(room) = event.room_id().filter(|_| !span.is_disabled()) {
-        span.record("room_id", room.as_str());
+    if let Some(room) = event.room_id().filter(|_| !trace.span.is_disabled()) {
+        trace.span.record("room_id", room.as_str());
     }
     config.drift.note(&event);
     Ok((event, bytes))
+}
+
+/// The body timeout and its timer, when the layer has a runtime to make one.
+fn timer(config: &Config) -> Option<(std::time::Duration, crate::runtime::BoxFuture)> {
+    let timeout = config.body_timeout?;
+    let background = config.background.as_ref()?;
+    Some((timeout, background.runtime().sleep(timeout)))
 }
 
 /// Claims the delivery when de-duplication is on. `Err` means a duplicate.
@@ -394,8 +474,8 @@ fn answered_ok() -> Response<Full<Bytes>> {
     Answer::ok().into_response_with_status(StatusCode::OK)
 }
 
-fn answered_duplicate(span: &Span) -> Response<Full<Bytes>> {
-    record(span, "duplicate");
+fn answered_duplicate(trace: &Trace) -> Response<Full<Bytes>> {
+    record(trace, "duplicate");
     tracing::debug!("a delivery already claimed: answered OK, not handled again");
     answered_ok()
 }
@@ -441,14 +521,15 @@ impl Outcome {
     }
 
     /// The answer to Tencent, the outcome recorded on the callback's span.
-    fn into_response(self, span: &Span) -> Response<Full<Bytes>> {
+    fn into_response(self, trace: &Trace) -> Response<Full<Bytes>> {
         match self {
             Self::Ok => {
-                record(span, "ok");
+                record(trace, "ok");
                 answered_ok()
             }
             Self::Fail(error) => {
-                record(span, "fail");
+                record(trace, "fail");
+                metrics::handler_failed(error.code());
                 tracing::warn!(
                     code = error.code().get(),
                     info = error.info(),
@@ -458,7 +539,7 @@ impl Outcome {
                 let status = error.status();
                 error.into_answer().into_response_with_status(status)
             }
-            Self::Panicked => panicked(span),
+            Self::Panicked => panicked(trace),
         }
     }
 
@@ -466,19 +547,22 @@ impl Outcome {
     fn log_in_background(self) {
         match self {
             Self::Ok => tracing::debug!("room callback handled in the background"),
-            Self::Fail(error) => tracing::warn!(
+            Self::Fail(error) => {
+                metrics::handler_failed(error.code());
+                tracing::warn!(
                 code = error.code().get(),
                 info = error.info(),
                 error = error.source().map(tracing::field::display),
                 "room callback handler failed in the background, after the answer"
-            ),
+                )
+            }
             Self::Panicked => tracing::error!("room callback handler panicked in the background"),
         }
     }
 }
 
-fn panicked(span: &Span) -> Response<Full<Bytes>> {
-    record(span, "panicked");
+fn panicked(trace: &Trace) -> Response<Full<Bytes>> {
+    record(trace, "panicked");
     // The panic hook has already printed the message; the payload may hold anything, so
     // it is not logged again here.
     tracing::error!("room callback handler panicked; answered 500");
@@ -487,8 +571,9 @@ fn panicked(span: &Span) -> Response<Full<Bytes>> {
 
 /// Misconfiguration and attacks are warned about, rate-limited; the other refusals are
 /// the sender's mistakes, logged at `debug`.
-fn rejected(config: &Config, rejection: Rejection, span: &Span) -> Response<Full<Bytes>> {
-    record(span, "refused");
+fn rejected(config: &Config, rejection: Rejection, trace: &Trace) -> Response<Full<Bytes>> {
+    record(trace, "refused");
+    metrics::refused(rejection.code);
     let (status, code, reason) = (
         rejection.status.as_u16(),
         rejection.code.get(),
@@ -510,7 +595,7 @@ fn rejected(config: &Config, rejection: Rejection, span: &Span) -> Response<Full
 /// The application's answer to a callback. A 404 or 405 means no route took the callback
 /// path: the event reached no one, so that is said, loudly, rather than passing Tencent a
 /// body it cannot read.
-fn routed<B>(config: &Config, response: Response<B>, span: &Span) -> Response<WebhookBody<B>> {
+fn routed<B>(config: &Config, response: Response<B>, trace: &Trace) -> Response<WebhookBody<B>> {
     let status = response.status();
     if status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED {
         tracing::error!(
@@ -518,7 +603,7 @@ fn routed<B>(config: &Config, response: Response<B>, span: &Span) -> Response<We
             "no route took the callback path: in extension mode the application needs a POST \
              route on it (or give the layer a handler); answered 500"
         );
-        record(span, "no_route");
+        record(trace, "no_route");
         return Rejection::new(
             ErrorCode::NO_ROUTE,
             "the application has no route for the callback path",
@@ -537,6 +622,6 @@ fn routed<B>(config: &Config, response: Response<B>, span: &Span) -> Response<We
              Answer::ok().into_http_response() (this is said once)"
         );
     }
-    record(span, "delivered");
+    record(trace, "delivered");
     response.map(WebhookBody::wrap)
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 use http::HeaderValue;
 
 use crate::background::Background;
+use crate::budget::Budget;
 use crate::dedup::Dedup;
 use crate::drift::DriftLog;
 use crate::query::SdkAppId;
@@ -19,6 +20,16 @@ pub const DEFAULT_PATH: &str = "/callback";
 
 /// The default body limit: 1 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// The default bound on the bytes of all the callback bodies being read at once: 32 MiB,
+/// 32 bodies at the default body limit, thousands of Tencent's (a few kilobytes each).
+/// With the server's own needs, memory stays under about 64 MB whatever clients send.
+pub const DEFAULT_BUFFERED_LIMIT: usize = 32 * 1024 * 1024;
+
+/// The default time a callback's body gets to arrive whole, from the end of its head:
+/// Tencent itself waits two seconds for the whole answer, so a body slower than that is
+/// no callback of Tencent's worth waiting for.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Which `Content-Type` request headers the layer accepts. Tencent does not document
 /// the header it sends; the `contenttype` query parameter is checked under every policy.
@@ -165,6 +176,9 @@ pub(crate) struct Config {
     pub(crate) path: Box<str>,
     pub(crate) apps: Box<[App]>,
     pub(crate) body_limit: usize,
+    pub(crate) budget: Arc<Budget>,
+    /// Only with a runtime, which makes the timer.
+    pub(crate) body_timeout: Option<Duration>,
     pub(crate) content_type: ContentTypePolicy,
     pub(crate) drift: DriftLog,
     pub(crate) warnings: Warnings,

@@ -37,8 +37,10 @@ use tower_layer::Layer;
 
 use crate::background::{Background, Drain};
 use crate::config::{
-    App, AppConfig, Config, ContentTypePolicy, OnDeadline, DEFAULT_BODY_LIMIT, DEFAULT_PATH,
+    App, AppConfig, Config, ContentTypePolicy, OnDeadline, DEFAULT_BODY_LIMIT,
+    DEFAULT_BODY_TIMEOUT, DEFAULT_BUFFERED_LIMIT, DEFAULT_PATH,
 };
+use crate::budget::Budget;
 use crate::dedup::{Dedup, DeliveryStore};
 use crate::drift::DriftLog;
 use crate::error::{ConfigError, ConfigErrorKind};
@@ -61,7 +63,9 @@ pub struct RoomWebhookLayer<M = ToExtensions> {
 impl RoomWebhookLayer {
     /// A builder with the defaults: path [`DEFAULT_PATH`], no SDKAppID (one is required),
     /// no authentication, window [`DEFAULT_TIME_WINDOW`], body limit
-    /// [`DEFAULT_BODY_LIMIT`], [`ContentTypePolicy::Lenient`], extension mode.
+    /// [`DEFAULT_BODY_LIMIT`], buffered limit [`DEFAULT_BUFFERED_LIMIT`], body timeout
+    /// [`DEFAULT_BODY_TIMEOUT`] (with a runtime), [`ContentTypePolicy::Lenient`],
+    /// extension mode.
     pub fn builder() -> RoomWebhookBuilder {
         RoomWebhookBuilder {
             path: DEFAULT_PATH.to_owned(),
@@ -69,6 +73,8 @@ impl RoomWebhookLayer {
             tokens: Vec::new(),
             time_window: DEFAULT_TIME_WINDOW,
             body_limit: DEFAULT_BODY_LIMIT,
+            buffered_limit: DEFAULT_BUFFERED_LIMIT,
+            body_timeout: None,
             content_type: ContentTypePolicy::default(),
             clock: None,
             runtime: None,
@@ -127,6 +133,8 @@ pub struct RoomWebhookBuilder<M = ToExtensions> {
     tokens: Vec<String>,
     time_window: Duration,
     body_limit: usize,
+    buffered_limit: usize,
+    body_timeout: Option<Duration>,
     content_type: ContentTypePolicy,
     clock: Option<Arc<dyn Clock>>,
     runtime: Option<Arc<dyn Runtime>>,
@@ -144,6 +152,8 @@ impl<M: fmt::Debug> fmt::Debug for RoomWebhookBuilder<M> {
             .field("tokens", &format_args!("[{} redacted]", self.tokens.len()))
             .field("time_window", &self.time_window)
             .field("body_limit", &self.body_limit)
+            .field("buffered_limit", &self.buffered_limit)
+            .field("body_timeout", &self.body_timeout)
             .field("content_type", &self.content_type)
             .field("runtime", &self.runtime.is_some())
             .field("deadline", &self.deadline)
@@ -219,6 +229,30 @@ impl<M> RoomWebhookBuilder<M> {
         self
     }
 
+    /// The most bytes all the callback bodies being read at once may hold (default
+    /// [`DEFAULT_BUFFERED_LIMIT`], at least the body limit). A body whose data would pass
+    /// it is refused at once with 503, FAIL [`ErrorCode::BUSY`](crate::ErrorCode::BUSY),
+    /// rather than waiting for room: clients that stall their bodies cannot make the
+    /// server hold more, and free their share at the [body timeout](Self::body_timeout).
+    /// Counted as the bytes arrive, so Tencent's callbacks of a few kilobytes still fit
+    /// beside bodies being trickled.
+    pub fn buffered_limit(mut self, limit: usize) -> Self {
+        self.buffered_limit = limit;
+        self
+    }
+
+    /// How long a callback's body gets to arrive whole once its head is read (default
+    /// [`DEFAULT_BODY_TIMEOUT`], Tencent's own wait). A body still incomplete then is
+    /// answered 408, FAIL [`ErrorCode::BODY_TIMEOUT`](crate::ErrorCode::BODY_TIMEOUT), and
+    /// its share of the [buffered limit](Self::buffered_limit) is freed. The timer comes
+    /// from the [runtime](Self::runtime): without one, bodies are not timed (put a
+    /// timeout around the server, such as tower-http's `RequestBodyTimeoutLayer`), and
+    /// asking for a body timeout is a configuration error.
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.body_timeout = Some(timeout);
+        self
+    }
+
     /// Which `Content-Type` headers are accepted (default [`ContentTypePolicy::Lenient`]).
     pub fn content_type_policy(mut self, policy: ContentTypePolicy) -> Self {
         self.content_type = policy;
@@ -263,6 +297,8 @@ impl<M> RoomWebhookBuilder<M> {
             tokens: self.tokens,
             time_window: self.time_window,
             body_limit: self.body_limit,
+            buffered_limit: self.buffered_limit,
+            body_timeout: self.body_timeout,
             content_type: self.content_type,
             clock: self.clock,
             runtime: self.runtime,
@@ -279,8 +315,8 @@ impl<M> RoomWebhookBuilder<M> {
     /// SDKAppID, with SDKAppID 0 or one given twice, with an empty token or one that
     /// starts or ends with whitespace, with a path that does not start with `/` or holds a
     /// query, a fragment or route parameters (`{id}`, `:id`, `*rest`), a body limit of 0,
-    /// a time window under a second, or a deadline or the answer-first mode without a
-    /// runtime.
+    /// a buffered limit below the body limit, a time window under a second, a body timeout
+    /// of 0, or a deadline, a body timeout or the answer-first mode without a runtime.
     pub fn build(self) -> Result<RoomWebhookLayer<M>, ConfigError> {
         if self.apps.is_empty() {
             return Err(ConfigError::new(
@@ -315,13 +351,38 @@ impl<M> RoomWebhookBuilder<M> {
                 ),
             ));
         }
-        if (self.deadline.is_some() || self.answer_first.is_some()) && self.runtime.is_none() {
+        if self.buffered_limit < self.body_limit {
             return Err(ConfigError::new(
-                ConfigErrorKind::NoRuntime,
-                "a handler deadline and the answer-first mode work in the background: give \
-                 the layer a runtime with runtime() (TokioRuntime with the tokio feature)",
+                ConfigErrorKind::BufferedLimitBelowBodyLimit,
+                format!(
+                    "a buffered limit of {} bytes is below the body limit of {} bytes, so a \
+                     body at the limit could never be read: raise the buffered limit or lower \
+                     the body limit",
+                    self.buffered_limit, self.body_limit
+                ),
             ));
         }
+        if self.body_timeout.is_some_and(|timeout| timeout.is_zero()) {
+            return Err(ConfigError::new(
+                ConfigErrorKind::ZeroBodyTimeout,
+                "a body timeout of 0 would refuse every body that is not in the first \
+                 packet: set a timeout under Tencent's two seconds (the default is 2 s)",
+            ));
+        }
+        if (self.deadline.is_some() || self.answer_first.is_some() || self.body_timeout.is_some())
+            && self.runtime.is_none()
+        {
+            return Err(ConfigError::new(
+                ConfigErrorKind::NoRuntime,
+                "a handler deadline, a body timeout and the answer-first mode need timers or \
+                 background work: give the layer a runtime with runtime() (TokioRuntime with \
+                 the tokio feature)",
+            ));
+        }
+        let body_timeout = self
+            .runtime
+            .as_ref()
+            .map(|_| self.body_timeout.unwrap_or(DEFAULT_BODY_TIMEOUT));
         let (concurrency, capacity) = self.answer_first.unwrap_or((0, 0));
         let background = self
             .runtime
@@ -359,6 +420,8 @@ impl<M> RoomWebhookBuilder<M> {
                 path: self.path.into(),
                 apps: apps.into(),
                 body_limit: self.body_limit,
+                budget: Budget::new(self.buffered_limit),
+                body_timeout,
                 content_type: self.content_type,
                 drift: DriftLog::default(),
                 warnings: Warnings::default(),

@@ -310,10 +310,12 @@
 #[macro_use]
 mod macros;
 mod background;
+mod budget;
 mod callback;
 mod drift;
 mod error;
 mod lenient;
+mod metrics;
 mod warnings;
 
 pub mod answer;

@@ -138,16 +138,16 @@ where
                 return ResponseFuture::refused(callback::refused(&self.config, rejection))
             }
         };
-        let span = callback::span(&context);
+        let trace = callback::Trace::new(&context);
         let answer = callback::to_handler(
             Arc::clone(&self.config),
             Arc::clone(&self.mode.0),
             request.into_body(),
             context,
-            span.clone(),
+            trace.clone(),
         );
         let answer = answer.map(|answer| Ok(answer.map(WebhookBody::full)));
-        ResponseFuture::callback(instrumented(answer, span))
+        ResponseFuture::callback(instrumented(answer, trace.span))
     }
 }
 
@@ -184,15 +184,15 @@ where
         // The service that was driven to readiness is the one to call; its clone stays.
         let clone = self.inner.clone();
         let inner = std::mem::replace(&mut self.inner, clone);
-        let span = callback::span(&context);
+        let trace = callback::Trace::new(&context);
         let delivered = callback::to_extensions(
             Arc::clone(&self.config),
             inner,
             request,
             context,
-            span.clone(),
+            trace.clone(),
         );
-        ResponseFuture::callback(instrumented(delivered, span))
+        ResponseFuture::callback(instrumented(delivered, trace.span))
     }
 }
 

@@ -1,7 +1,7 @@
 //! Warnings an operator can act on, kept from flooding the logs.
 //!
 //! A refusal that means misconfiguration or an attack (a wrong SDKAppID, a bad `Sign`, a
-//! refused content type, a body over the limit) is worth a `warn`, but a flood of them
+//! refused content type, a body over the limit, a stalled body, a full buffered limit) is worth a `warn`, but a flood of them
 //! must not flood the logs: each kind gets at most one `warn` line every [`INTERVAL`],
 //! which counts the refusals of that kind logged at `debug` only since the last one. In
 //! extension mode, a response on the callback path that is not the crate's `Answer` is
@@ -16,11 +16,13 @@ use crate::answer::ErrorCode;
 pub(crate) const INTERVAL: Duration = Duration::from_secs(10);
 
 /// The refusals worth a `warn`, one kind each: misconfiguration or an attack.
-const WARNED: [ErrorCode; 4] = [
+const WARNED: [ErrorCode; 6] = [
     ErrorCode::UNKNOWN_APP,
     ErrorCode::UNAUTHORIZED,
     ErrorCode::UNSUPPORTED_MEDIA_TYPE,
     ErrorCode::PAYLOAD_TOO_LARGE,
+    ErrorCode::BODY_TIMEOUT,
+    ErrorCode::BUSY,
 ];
 
 #[derive(Debug)]
