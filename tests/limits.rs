@@ -1,0 +1,180 @@
+//! Bounded reading: a body that does not arrive in time is answered 408, and the bodies
+//! being read at once never hold more than the buffered limit.
+
+mod common;
+
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::Request;
+use http_body::{Body, Frame, SizeHint};
+use tencent_room_webhook::runtime::TokioRuntime;
+use tencent_room_webhook::testing::{self, CallbackRequest, NotFound};
+use tencent_room_webhook::{ConfigErrorKind, ErrorCode, RoomWebhookLayer, ToHandler};
+use tower::Layer;
+
+use common::Recorder;
+
+/// A body that gives `first` at once, then nothing, ever: a client that stopped sending.
+struct Stalled {
+    first: Option<Bytes>,
+}
+
+impl Stalled {
+    fn after(first: impl Into<Bytes>) -> Self {
+        Self {
+            first: Some(first.into()),
+        }
+    }
+}
+
+impl Body for Stalled {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        match self.first.take() {
+            Some(first) => Poll::Ready(Some(Ok(Frame::data(first)))),
+            None => Poll::Pending,
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::default()
+    }
+}
+
+/// A callback request whose body stalls after `first`.
+fn stalled_request(first: impl Into<Bytes>) -> Request<Stalled> {
+    let (parts, _) = CallbackRequest::member_left().build().into_parts();
+    Request::from_parts(parts, Stalled::after(first))
+}
+
+fn layer(buffered_limit: usize, body_limit: usize) -> RoomWebhookLayer<ToHandler<Recorder>> {
+    RoomWebhookLayer::builder()
+        .sdk_app_id(common::APP)
+        .runtime(TokioRuntime)
+        .body_limit(body_limit)
+        .buffered_limit(buffered_limit)
+        .body_timeout(Duration::from_millis(500))
+        .handler(Recorder::default())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_body_that_stalls_is_answered_408_at_the_body_timeout() {
+    let service = layer(1 << 20, 1 << 20).layer(NotFound);
+    let response = testing::call(service, stalled_request(&b"{\"RoomId\":"[..]))
+        .await
+        .unwrap();
+    let answer = testing::read_answer(response).await;
+    answer.assert_fail(408, ErrorCode::BODY_TIMEOUT);
+    assert_eq!(
+        answer.answer.error_info(),
+        "the body did not arrive whole within 500ms"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_default_body_timeout_is_two_seconds_with_a_runtime() {
+    let layer = RoomWebhookLayer::builder()
+        .sdk_app_id(common::APP)
+        .runtime(TokioRuntime)
+        .handler(Recorder::default())
+        .build()
+        .unwrap();
+    let started = tokio::time::Instant::now();
+    let response = testing::call(layer.layer(NotFound), stalled_request(&b"{"[..]))
+        .await
+        .unwrap();
+    testing::read_answer(response)
+        .await
+        .assert_fail(408, ErrorCode::BODY_TIMEOUT);
+    assert_eq!(started.elapsed(), Duration::from_secs(2));
+}
+
+#[tokio::test]
+async fn a_body_whole_at_once_is_read_within_any_body_timeout() {
+    let layer = RoomWebhookLayer::builder()
+        .sdk_app_id(common::APP)
+        .runtime(TokioRuntime)
+        .body_timeout(Duration::from_nanos(1))
+        .handler(Recorder::default())
+        .build()
+        .unwrap();
+    testing::send(layer.layer(NotFound), CallbackRequest::member_left())
+        .await
+        .assert_ok();
+}
+
+#[tokio::test]
+async fn a_body_past_the_buffered_limit_is_answered_503_busy_and_the_share_comes_back() {
+    let service = layer(16 * 1024, 16 * 1024).layer(NotFound);
+    // One client holds nearly all of the limit, and stalls.
+    let stalled = tokio::spawn(testing::call(
+        service.clone(),
+        stalled_request(vec![b' '; 16 * 1024 - 64]),
+    ));
+    // On this one-thread runtime, the spawned request reads its first frame here.
+    tokio::task::yield_now().await;
+    testing::send(service.clone(), CallbackRequest::member_left())
+        .await
+        .assert_fail(503, ErrorCode::BUSY);
+    // At its body timeout the stalled client is answered, and its share comes back.
+    let answer = testing::read_answer(stalled.await.unwrap().unwrap()).await;
+    answer.assert_fail(408, ErrorCode::BODY_TIMEOUT);
+    testing::send(service, CallbackRequest::member_left())
+        .await
+        .assert_ok();
+}
+
+#[tokio::test]
+async fn a_callback_fits_beside_a_body_trickled_a_byte_at_a_time() {
+    let service = layer(16 * 1024, 16 * 1024).layer(NotFound);
+    let stalled = tokio::spawn(testing::call(service.clone(), stalled_request(&b"{"[..])));
+    tokio::task::yield_now().await;
+    testing::send(service, CallbackRequest::member_left())
+        .await
+        .assert_ok();
+    stalled.abort();
+}
+
+#[test]
+fn a_buffered_limit_below_the_body_limit_is_a_configuration_error() {
+    let error = RoomWebhookLayer::builder()
+        .sdk_app_id(common::APP)
+        .body_limit(2 << 20)
+        .buffered_limit(1 << 20)
+        .build()
+        .unwrap_err();
+    assert_eq!(error.kind(), ConfigErrorKind::BufferedLimitBelowBodyLimit);
+    assert!(error.to_string().contains("raise the buffered limit"), "{error}");
+}
+
+#[test]
+fn a_body_timeout_without_a_runtime_is_a_configuration_error() {
+    let error = RoomWebhookLayer::builder()
+        .sdk_app_id(common::APP)
+        .body_timeout(Duration::from_secs(1))
+        .build()
+        .unwrap_err();
+    assert_eq!(error.kind(), ConfigErrorKind::NoRuntime);
+}
+
+#[test]
+fn a_zero_body_timeout_is_a_configuration_error() {
+    let error = RoomWebhookLayer::builder()
+        .sdk_app_id(common::APP)
+        .runtime(TokioRuntime)
+        .body_timeout(Duration::ZERO)
+        .build()
+        .unwrap_err();
+    assert_eq!(error.kind(), ConfigErrorKind::ZeroBodyTimeout);
+}

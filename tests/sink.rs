@@ -1,0 +1,187 @@
+//! `sink::JsonLines`: a callback is answered OK only once its line is written and flushed;
+//! a failing or stalled output answers 503 FAIL, never OK, and never blocks the runtime.
+
+use std::io::{self, Write};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+use serde_json::Value;
+use tencent_room_webhook::event::{MemberLeft, RoomId};
+use tencent_room_webhook::sink::JsonLines;
+use tencent_room_webhook::testing::{self, CallbackRequest, TestAnswer};
+use tencent_room_webhook::{ErrorCode, Event};
+
+/// A callback whose line says which one it was.
+fn numbered(n: usize) -> CallbackRequest {
+    let mut event = MemberLeft::sample();
+    event.room_id = Some(RoomId::from(format!("room-{n}")));
+    CallbackRequest::event(&Event::MemberLeft(event))
+}
+
+/// Sends callbacks 0..count at once through `lines`.
+async fn send_at_once(lines: &JsonLines, count: usize) -> Vec<TestAnswer> {
+    let service = testing::service(lines.clone());
+    let sends = (0..count).map(|n| {
+        let service = service.clone();
+        tokio::spawn(async move { testing::send(service, numbered(n)).await })
+    });
+    let mut answers = Vec::new();
+    for send in sends.collect::<Vec<_>>() {
+        answers.push(send.await.unwrap());
+    }
+    answers
+}
+
+/// An output that keeps what was flushed, and can be made to fail or to stall.
+#[derive(Clone, Default)]
+struct Output {
+    state: Arc<(Mutex<OutputState>, Condvar)>,
+}
+
+#[derive(Default)]
+struct OutputState {
+    pending: Vec<u8>,
+    flushed: Vec<u8>,
+    fail_writes: bool,
+    fail_flushes: bool,
+    stalled: bool,
+}
+
+impl Output {
+    fn set(&self, change: impl FnOnce(&mut OutputState)) {
+        let (state, wake) = &*self.state;
+        change(&mut state.lock().unwrap());
+        wake.notify_all();
+    }
+
+    fn flushed_rooms(&self) -> Vec<String> {
+        let flushed = self.state.0.lock().unwrap().flushed.clone();
+        String::from_utf8(flushed)
+            .unwrap()
+            .lines()
+            .filter(|line| !line.is_empty())
+            .map(|line| {
+                let event: Value = serde_json::from_str(line).expect("whole lines of JSON");
+                event["RoomId"].as_str().unwrap().to_owned()
+            })
+            .collect()
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let (state, wake) = &*self.state;
+        let mut state = wake
+            .wait_while(state.lock().unwrap(), |state| state.stalled)
+            .unwrap();
+        if state.fail_writes {
+            return Err(io::Error::new(io::ErrorKind::BrokenPipe, "closed"));
+        }
+        state.pending.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let mut state = self.state.0.lock().unwrap();
+        if state.fail_flushes {
+            state.pending.clear();
+            return Err(io::Error::new(io::ErrorKind::StorageFull, "no space"));
+        }
+        let pending = std::mem::take(&mut state.pending);
+        state.flushed.extend_from_slice(&pending);
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_callback_answered_ok_is_a_whole_flushed_line() {
+    let output = Output::default();
+    let lines = JsonLines::new(output.clone());
+    let answers = send_at_once(&lines, 200).await;
+    for answer in &answers {
+        answer.assert_ok();
+    }
+    let mut rooms = output.flushed_rooms();
+    rooms.sort();
+    let mut expected: Vec<String> = (0..200).map(|n| format!("room-{n}")).collect();
+    expected.sort();
+    assert_eq!(rooms, expected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_the_flush_fails_no_concurrent_callback_is_answered_ok() {
+    let output = Output::default();
+    output.set(|state| state.fail_flushes = true);
+    let lines = JsonLines::new(output.clone());
+    for answer in send_at_once(&lines, 100).await {
+        answer.assert_fail(503, ErrorCode::NOT_RECORDED);
+    }
+    assert!(output.flushed_rooms().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_the_write_fails_the_callback_is_answered_503_not_recorded() {
+    let output = Output::default();
+    output.set(|state| state.fail_writes = true);
+    let lines = JsonLines::new(output);
+    let answer = testing::send(testing::service(lines), numbered(0)).await;
+    answer.assert_fail(503, ErrorCode::NOT_RECORDED);
+    assert_eq!(answer.answer.error_info(), "the event could not be recorded");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_output_answers_503_record_timeout_after_the_wait_and_recovers() {
+    let output = Output::default();
+    output.set(|state| state.stalled = true);
+    let lines = JsonLines::with_queue(output.clone(), 4).with_wait(Duration::from_millis(100));
+    // More callbacks than the queue holds: those beyond it wait for room, then give up.
+    for answer in send_at_once(&lines, 10).await {
+        answer.assert_fail(503, ErrorCode::RECORD_TIMEOUT);
+    }
+    output.set(|state| state.stalled = false);
+    testing::send(testing::service(lines), numbered(99))
+        .await
+        .assert_ok();
+    // What the writer held when it stalled may still be written, after its callbacks
+    // were answered FAIL; the line answered OK is there, whole.
+    let rooms = output.flushed_rooms();
+    assert_eq!(rooms.last().map(String::as_str), Some("room-99"), "{rooms:?}");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_stalled_output_does_not_block_the_runtime() {
+    let output = Output::default();
+    output.set(|state| state.stalled = true);
+    let lines = JsonLines::new(output.clone()).with_wait(Duration::from_millis(200));
+    // One thread for the runtime: were the write done on it, the timer below would
+    // never fire and this would hang instead of answering.
+    let service = testing::service(lines);
+    let waiting = tokio::spawn(testing::send(service, numbered(0)));
+    let ticked = tokio::time::timeout(Duration::from_secs(30), async {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    })
+    .await;
+    assert!(ticked.is_ok());
+    waiting
+        .await
+        .unwrap()
+        .assert_fail(503, ErrorCode::RECORD_TIMEOUT);
+    output.set(|state| state.stalled = false);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_failed_write_the_next_line_starts_on_a_line_of_its_own() {
+    let output = Output::default();
+    let lines = JsonLines::new(output.clone());
+    output.set(|state| state.fail_flushes = true);
+    testing::send(testing::service(lines.clone()), numbered(0))
+        .await
+        .assert_fail(503, ErrorCode::NOT_RECORDED);
+    output.set(|state| state.fail_flushes = false);
+    testing::send(testing::service(lines), numbered(1))
+        .await
+        .assert_ok();
+    let flushed = String::from_utf8(output.state.0.lock().unwrap().flushed.clone()).unwrap();
+    assert!(flushed.starts_with('\n'), "{flushed:?}");
+    assert_eq!(output.flushed_rooms(), ["room-1"]);
+}
