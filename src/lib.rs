@@ -93,7 +93,9 @@
 //!
 //! [`RoomWebhookLayer::builder`] takes the path (default `/callback`), the SDKAppIDs
 //! (required), the authentication tokens (optional), the time window (60 s), the body
-//! limit (1 MiB) and the [`ContentTypePolicy`]. Mistakes are errors of
+//! limit (1 MiB), the buffered limit shared by the bodies being read (16 MiB), the body
+//! timeout (2 s, with a [runtime](RoomWebhookBuilder::runtime)) and the
+//! [`ContentTypePolicy`]. Mistakes are errors of
 //! [`build`](RoomWebhookBuilder::build), with a message saying what to change and a
 //! [`ConfigErrorKind`] to match on, never a surprise at the first callback.
 //!
@@ -115,9 +117,10 @@
 //!
 //! Every answer on the callback path is JSON with `Content-Type: application/json` and
 //! the three fields. The table of HTTP statuses and stable error codes is in the
-//! [`answer`] module: 200 OK, or FAIL with 400, 401, 403, 405, 413, 415 or 500, with 503
-//! when the answer-first queue is full or draining, and 504 when a handler is cancelled at
-//! its deadline; each with a code whose hundreds are the status. Refusals never contain a
+//! [`answer`] module: 200 OK, or FAIL with 400, 401, 403, 405, 408, 413, 415 or 500, with
+//! 503 when the answer-first queue is full or draining, when the bodies being read hold
+//! the buffered limit, or when a sink could not record the event, and 504 when a handler
+//! is cancelled at its deadline; each with a code whose hundreds are the status. Refusals never contain a
 //! token, a `Sign` or the body, and are logged as [Observability](#observability) says.
 //! Requests off the path are the inner service's business.
 //!
@@ -207,7 +210,8 @@
 //! - `warn`, at most one line per kind every 10 seconds, with `suppressed` counting the
 //!   refusals of that kind since the last line (logged at `debug` only): refusals that
 //!   mean misconfiguration or an attack: a wrong or missing `SdkAppid` (403), a missing
-//!   or bad `Sign` (401), a refused content type (415), a body over the limit (413).
+//!   or bad `Sign` (401), a refused content type (415), a body over the limit (413), a
+//!   body not whole within the body timeout (408), the buffered limit full (503).
 //! - `warn`: a handler's FAIL, with its code, its message and, for an error converted by
 //!   `?`, the error; a handler cancelled at its deadline; a callback not taken by a full
 //!   or draining queue (503); in extension mode, the first response on the callback path
@@ -217,6 +221,12 @@
 //! - `info`: a handler that went on in the background after its deadline.
 //! - `debug`: every other refusal (a method other than `POST`, a body that is no
 //!   callback), a repeated delivery answered without handling it.
+//!
+//! With the `metrics` feature, the layer counts callbacks by command and outcome,
+//! refusals and handler failures by code, times handlers, and gauges the callbacks in
+//! flight and queued, through the [`metrics`](https://docs.rs/metrics) facade: install
+//! the recorder of your choice (the reference server serves Prometheus text on
+//! `GET /metrics`). The names and labels are in the README, under Features.
 //!
 //! # Testing your handler
 //!
@@ -249,6 +259,11 @@
 //! handler's effects idempotent, or let the layer de-duplicate with a store all replicas
 //! share: [`dedup`], with `RedisStore` (feature `redis`).
 //!
+//! To hand events to workers, record them in a Redis stream with `sink::RedisStream`
+//! (feature `redis`): each replica appends, once per event with its de-duplication on, and
+//! answers OK only once Redis acknowledged; workers read the stream through a consumer
+//! group (`examples/consume.rs`).
+//!
 //! # Slow handlers, and shutting down
 //!
 //! Tencent waits two seconds. [`RoomWebhookBuilder::deadline`] answers by a deadline,
@@ -264,8 +279,9 @@
 //! - `axum`: [`Answer`] implements axum's `IntoResponse`, so that an axum route can
 //!   return it; the `extract` module, with the `RoomCallback` extractor.
 //! - `testing`: the `testing` module, the test kit.
-//! - `tokio`: `runtime::TokioRuntime`.
-//! - `redis`: `dedup::RedisStore`.
+//! - `tokio`: `runtime::TokioRuntime`; the `sink` module, with `sink::JsonLines`.
+//! - `redis`: `dedup::RedisStore`; `sink::RedisStream`. Implies `tokio`.
+//! - `metrics`: the layer's metrics, through the `metrics` facade.
 //!
 //! # Minimum Rust version
 //!
@@ -291,12 +307,14 @@
 //! layer    → service, config, handler, dedup, verify, runtime
 //! service  → callback, future, body, config, handler
 //! callback → config, query, verify, event, handler, dedup, answer, body
+//! sink     → handler, event, query, answer
 //! config   → verify, dedup, query          future → body
 //! handler  → event, query, answer          dedup  → query, runtime
 //! verify   → (the private `error`)         event, query, answer, body, runtime → nothing
 //! ```
 //!
-//! (Private modules not drawn: `background`, the answer-first queue and the detached
+//! (Private modules not drawn: `budget`, the buffered limit, and `metrics`, the metrics
+//! facade's calls, both under `callback`; `background`, the answer-first queue and the detached
 //! handlers, under `runtime`; `drift`, the once-only warnings, over `event`; `warnings`,
 //! the rate-limited refusal warnings, under `config` and over `answer`; `lenient`, the
 //! lenient readers, under `event`, `query` and `verify`.)
