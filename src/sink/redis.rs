@@ -169,19 +169,18 @@ impl RedisStream {
 
     /// Connects to the Redis at `url` (`redis://[:password@]host:port[/db]`) and appends
     /// to the stream `stream`. The connection gives up on a connection attempt after
-    /// 300 ms and on an answer after two seconds, and retries a lost connection once
-    /// before failing the callbacks waiting on it (and again at the next callback); each
-    /// record is bounded by the sink's wait.
+    /// 300 ms, and retries a lost connection once before failing the callbacks waiting on
+    /// it (and again at the next callback). Redis's answer is waited for up to the sink's
+    /// wait ([`with_wait`](Self::with_wait)), the one bound on each record.
     ///
     /// Fails when Redis cannot be reached or refuses the credentials: the error is
     /// Redis's own, whose kind tells which.
     pub async fn open(url: &str, stream: impl Into<String>) -> Result<Self, redis::RedisError> {
         let client = redis::Client::open(url)?;
         let config = ConnectionManagerConfig::new()
+            // No response timeout: the sink's wait bounds each record, and a second bound
+            // here would cut a longer wait short without saying so.
             .set_connection_timeout(Duration::from_millis(300))
-            // The sink's wait bounds each record; this only keeps a stalled answer
-            // from holding a request past Tencent's deadline whatever the wait.
-            .set_response_timeout(Duration::from_secs(2))
             .set_number_of_retries(1)
             .set_max_delay(100);
         let connection = client.get_connection_manager_with_config(config).await?;
