@@ -11,8 +11,9 @@
 //!
 //! - [`JsonLines`]: one JSON line per event on a writer (standard output, a file, a
 //!   pipe), written by a thread of its own.
-//! - `RedisStream` (feature `redis`): each event appended to a Redis stream, for several
-//!   replicas and several workers.
+//! - [`RedisStream`] (feature `redis`): each event appended to a Redis stream, for several
+//!   replicas and several workers (`examples/consume.rs` is such a worker), once per
+//!   event with its de-duplication on.
 //!
 //! A sink is a [`RoomHandler`](crate::RoomHandler): give it to the layer as it is, or call its `record` from
 //! a handler of yours, before or after your own work.
@@ -32,8 +33,12 @@
 //! ```
 
 mod lines;
+#[cfg(feature = "redis")]
+mod redis;
 
 pub use self::lines::{JsonLines, DEFAULT_QUEUE};
+#[cfg(feature = "redis")]
+pub use self::redis::RedisStream;
 
 use std::time::Duration;
 
