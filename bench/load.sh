@@ -12,7 +12,7 @@
 #
 # Settings (environment): LOAD_ROUNDS (3), LOAD_SECONDS (10), LOAD_CONNECTIONS (16),
 # LOAD_THREADS (wrk threads, 1), LOAD_SERVERS (space-separated subset of
-# "reference reference_warn axum_hand_written noop_axum noop floor bare", default
+# "reference reference_warn reference_redis axum_hand_written noop_axum noop floor bare", default
 # "reference axum_hand_written noop floor bare"), LOAD_BASE_PORT (18080),
 # CARGO_TARGET_DIR (target).
 #
@@ -22,6 +22,11 @@
 #              (-> /dev/null), as shipped (RUST_LOG unset = info).
 #   reference_warn  the same with RUST_LOG=warn: no log line per callback (so
 #              reference/reference_warn is the log line's cost, the rest the event line's).
+#   reference_redis  the reference server recording to a Redis stream (XADD, OK once
+#              Redis acknowledged) instead of standard output: the script starts a
+#              redis-server of its own on LOAD_REDIS_PORT (6390), with an append-only file
+#              fsynced every second, as production runs it (installed with apt-get if
+#              missing); the stream is trimmed at about 1,000,000 entries.
 #   axum_hand_written  bench/src/bin/axum_hand_written.rs: axum Query + Json<Value> +
 #              json! answer, the SdkAppid checked, the event line written as the
 #              reference server writes it (-> /dev/null), with the reference server's
@@ -93,6 +98,21 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 write_post_lua "$WORK/post.lua"
+
+# --- redis, for reference_redis ---------------------------------------------------------
+if [[ " $SERVERS " == *" reference_redis "* ]]; then
+  need_tools redis-server redis-cli
+  REDIS_PORT=${LOAD_REDIS_PORT:-6390}
+  mkdir -p "$WORK/redis"
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$WORK/redis" --save "" \
+    --appendonly yes --appendfsync everysec >/dev/null 2>&1 &
+  PIDS+=("$!")
+  for _ in $(seq 100); do
+    redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  export LOAD_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+fi
 
 # --- servers ---------------------------------------------------------------------------
 declare -A PORT PID
@@ -214,8 +234,10 @@ awk -F'\t' -v servers="$SERVERS" '
     }
     # The targets: server, its baseline, the least ratio of req/s (same run, alternating).
     # The _before servers (LOAD_BEFORE_BIN) against the same baselines, when they ran.
+    # reference_redis has no target: its ratio is what the hand-off to Redis costs.
     m = split("reference axum_hand_written 1.00 noop floor 0.95 " \
-      "reference_before axum_hand_written 1.00 noop_before floor 0.95", t, " ")
+      "reference_before axum_hand_written 1.00 noop_before floor 0.95 " \
+      "reference_redis axum_hand_written - reference_redis reference -", t, " ")
     header = 0
     for (i = 1; i <= m; i += 3) {
       a = t[i]; b = t[i + 1]
@@ -228,6 +250,7 @@ awk -F'\t' -v servers="$SERVERS" '
       ratio = median(rps[a]) / median(rps[b])
       list = ""
       for (round in rounds) list = list " " by[round, a] / by[round, b]
-      printf "| %s / %s | %s | %.3f | %.3f | %s |\n", a, b, t[i + 2], ratio, median(list), (ratio >= t[i + 2] ? "yes" : "no")
+      met = t[i + 2] == "-" ? "-" : (ratio >= t[i + 2] ? "yes" : "no")
+      printf "| %s / %s | %s | %.3f | %.3f | %s |\n", a, b, t[i + 2], ratio, median(list), met
     }
   }' "$RESULTS"

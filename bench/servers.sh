@@ -39,8 +39,8 @@ build_servers() {
   timeout 1200 cargo build --release --quiet -p tencent-room-webhook-bench --bins
 }
 
-# Starts server kind $1 (reference, reference_warn, axum_hand_written, noop_axum, noop,
-# floor, bare), the reference server from directory $2 and the others from $3, listening
+# Starts server kind $1 (reference, reference_warn, reference_redis, axum_hand_written,
+# noop_axum, noop, floor, bare), the reference server from directory $2 and the others from $3, listening
 # on $4, its standard error to $5 (default /dev/null), in the background: its pid is then
 # in $!. The event lines and logs of the reference and hand-written servers go to
 # /dev/null (a file would add the page cache's cost).
@@ -49,6 +49,10 @@ start_server() {
   case $kind in
     reference) ROOM_WEBHOOK_ADDR=$addr "$examples/server" >/dev/null 2>/dev/null & ;;
     reference_warn) RUST_LOG=warn ROOM_WEBHOOK_ADDR=$addr "$examples/server" >/dev/null 2>/dev/null & ;;
+    reference_redis)
+      [ -n "${LOAD_REDIS_URL:-}" ] || { echo "reference_redis needs LOAD_REDIS_URL" >&2; return 2; }
+      ROOM_WEBHOOK_REDIS_URL=$LOAD_REDIS_URL ROOM_WEBHOOK_STREAM=load-$addr \
+        ROOM_WEBHOOK_ADDR=$addr "$examples/server" >/dev/null 2>"$err" & ;;
     axum_hand_written) "$bin/axum_hand_written" "$addr" >/dev/null 2>/dev/null & ;;
     noop_axum) "$bin/noop_server" "$addr" --axum 2>"$err" & ;;
     noop) "$bin/noop_server" "$addr" 2>"$err" & ;;

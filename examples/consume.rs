@@ -42,11 +42,14 @@
 //! hand is acknowledged, with status 0; the rest of a batch read stays pending for this
 //! name or for another worker to claim.
 //!
-//! Run N workers beside a webhook that appends with `sink::RedisStream` to the same
-//! stream (the reference server, `examples/server.rs`, when given a Redis; or your own):
+//! Run N workers beside webhooks that append with `sink::RedisStream` to the same stream:
+//! the reference server (`examples/server.rs`) does with `ROOM_WEBHOOK_REDIS_URL` set, on
+//! as many replicas as you like (`ROOM_WEBHOOK_DEDUP_SECS` appends each event once however
+//! many of them receive it):
 //!
 //! ```text
 //! redis-server --appendonly yes --appendfsync always &
+//! ROOM_WEBHOOK_REDIS_URL=redis://127.0.0.1:6379 ROOM_WEBHOOK_DEDUP_SECS=600 cargo run --example server &
 //! for n in 1 2 3; do cargo run --example consume & done
 //! cargo run --example send -- --all   # callbacks to the webhook; each worker prints its share
 //! ```

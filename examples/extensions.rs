@@ -32,8 +32,8 @@ use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Extension, Router};
-use support::EventWriter;
-use tencent_room_webhook::{Answer, CallbackContext, ErrorCode, Event, RoomWebhookLayer};
+use support::Recorder;
+use tencent_room_webhook::{Answer, CallbackContext, Event, RoomWebhookLayer};
 
 const DEFAULT_ADDR: &str = "127.0.0.1:8081";
 
@@ -41,16 +41,20 @@ const DEFAULT_ADDR: &str = "127.0.0.1:8081";
 async fn main() -> ExitCode {
     // Extension mode: no handler, so the layer passes callbacks on to `app`'s route.
     // build() refuses a path axum would read as a route parameter.
-    let started = support::start(DEFAULT_ADDR, |layer| layer.build());
+    let started = support::start(DEFAULT_ADDR, |layer, recorder| {
+        layer.build().map(|webhook| (webhook, recorder))
+    });
     match started.await {
-        Ok((listener, webhook, shutdown)) => support::serve(listener, app(webhook), shutdown).await,
+        Ok((listener, (webhook, recorder), shutdown)) => {
+            support::serve(listener, app(webhook, recorder), shutdown).await
+        }
         Err(exit) => exit,
     }
 }
 
 /// The axum app with the webhook layer in front of it.
-fn app(webhook: RoomWebhookLayer) -> Router {
-    let events = Arc::new(EventWriter::stdout());
+fn app(webhook: RoomWebhookLayer, recorder: Recorder) -> Router {
+    let events = Arc::new(recorder);
     Router::new()
         // On the layer's own path: requests there arrive checked and decoded.
         .route(webhook.path(), post(callback))
@@ -62,7 +66,7 @@ fn app(webhook: RoomWebhookLayer) -> Router {
 /// The callback route. The extensions are always there: the layer refuses, with
 /// Tencent's answer, anything on this path it could not decode.
 async fn callback(
-    State(events): State<Arc<EventWriter>>,
+    State(events): State<Arc<Recorder>>,
     Extension(event): Extension<Event>,
     Extension(context): Extension<CallbackContext>,
 ) -> impl IntoResponse {
@@ -82,13 +86,19 @@ async fn callback(
             "the callback's body does not fit its command"
         );
     }
-    match events.write(&event) {
+    // OK only once the event is recorded: Tencent does not resend what it was told was OK.
+    match events.record(&event, &context).await {
         Ok(()) => Answer::ok().into_http_response(),
         Err(error) => {
-            tracing::error!(%error, "could not write the event to standard output");
-            // Tencent ignores the code of after-callbacks, but its logs show the failure.
-            Answer::fail(ErrorCode::HANDLER_FAILED, "the event could not be recorded")
-                .into_http_response()
+            tracing::error!(
+                code = error.code().get(),
+                error = error.source().map(tracing::field::display),
+                "the event was not recorded"
+            );
+            let mut response =
+                Answer::fail(error.code(), error.info().to_owned()).into_http_response();
+            *response.status_mut() = error.status();
+            response
         }
     }
 }

@@ -40,8 +40,8 @@ const DEFAULT_ADDR: &str = "127.0.0.1:8082";
 #[tokio::main]
 async fn main() -> ExitCode {
     // Handler mode: the layer answers each callback itself, from the recorder's result.
-    let started = support::start(DEFAULT_ADDR, |layer| {
-        layer.handler(Recorder::stdout()).build()
+    let started = support::start(DEFAULT_ADDR, |layer, recorder| {
+        layer.handler(recorder).build()
     });
     match started.await {
         Ok((listener, webhook, shutdown)) => support::serve(listener, app(webhook), shutdown).await,

@@ -2,9 +2,17 @@
 //!
 //! Every callback that passes the layer's checks is written to standard output as one
 //! line of JSON (Tencent's field names, `CallbackCommand` included), unknown and
-//! undecodable events too, so `cargo run --example server | jq` shows them live. Logs
-//! go to standard error. `GET /healthz` is answered by the axum app behind the layer,
-//! which shows that requests off the callback path pass through untouched.
+//! undecodable events too, so `cargo run --example server | jq` shows them live; or, with
+//! `ROOM_WEBHOOK_REDIS_URL`, appended to a Redis stream that workers read
+//! (`examples/consume.rs`). Either way a callback is answered OK only once its event is
+//! recorded (flushed, or acknowledged by Redis), and 503 FAIL when the output fails or
+//! stalls past the wait. Logs go to standard error. `GET /healthz` is answered by the axum
+//! app behind the layer, which shows that requests off the callback path pass through
+//! untouched; `GET /metrics` serves the layer's metrics in Prometheus text.
+//!
+//! The layer runs with a runtime, so a body still incomplete 2 s after its head is
+//! answered 408, and the bodies being read at once hold at most 16 MiB (503 past it):
+//! see SECURITY.md for what these limits cost and hold.
 //!
 //! The `Router` is served by hyper's HTTP/1 connection builder (`support::serve`) rather
 //! than `axum::serve`: with a timer it drops clients that never finish their headers, and
@@ -19,6 +27,10 @@
 //! | `ROOM_WEBHOOK_SDKAPPID` | `1400000000` (a demo value) | your SDKAppID; several may be comma-separated |
 //! | `ROOM_WEBHOOK_PATH` | `/callback` | path of the callback URL set in the console |
 //! | `ROOM_WEBHOOK_TOKEN` | unset | the console's authentication token; turns the `Sign` check on |
+//! | `ROOM_WEBHOOK_REDIS_URL` | unset | record events to a Redis stream instead of standard output (`redis://[:password@]host:port`) |
+//! | `ROOM_WEBHOOK_STREAM` | `room-callbacks` | the Redis stream |
+//! | `ROOM_WEBHOOK_DEDUP_SECS` | unset | with Redis: append each event once for this long, however many replicas receive it |
+//! | `ROOM_WEBHOOK_RECORD_WAIT_MS` | `1000` | how long a callback waits for its event to be recorded before 503 FAIL |
 //! | `RUST_LOG` | `info` | log filter (`debug` adds a line per callback) |
 //!
 //! Bad configuration exits with status 2 and a one-line message. Ctrl-C or SIGTERM
@@ -37,9 +49,11 @@
 mod support;
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use axum::routing::get;
 use axum::Router;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use support::Recorder;
 use tencent_room_webhook::{RoomWebhook, RoomWebhookLayer, ToHandler};
 use tower::Layer;
@@ -49,18 +63,40 @@ const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 #[tokio::main]
 async fn main() -> ExitCode {
     // Handler mode: the layer answers each callback itself, from the recorder's result.
-    let started = support::start(DEFAULT_ADDR, |layer| {
-        layer.handler(Recorder::stdout()).build()
+    let started = support::start(DEFAULT_ADDR, |layer, recorder| {
+        layer.handler(recorder).build()
     });
-    match started.await {
-        Ok((listener, webhook, shutdown)) => support::serve(listener, app(webhook), shutdown).await,
-        Err(exit) => exit,
-    }
+    let (listener, webhook, shutdown) = match started.await {
+        Ok(started) => started,
+        Err(exit) => return exit,
+    };
+    let metrics = match PrometheusBuilder::new().install_recorder() {
+        Ok(metrics) => metrics,
+        Err(error) => {
+            tracing::error!(%error, "could not install the metrics recorder");
+            return ExitCode::FAILURE;
+        }
+    };
+    // Histograms are summarised on upkeep; without it they only grow.
+    let upkeep = metrics.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(5));
+        loop {
+            every.tick().await;
+            upkeep.run_upkeep();
+        }
+    });
+    support::serve(listener, app(webhook, metrics), shutdown).await
 }
 
 /// The axum app with the webhook layer in front of it.
-fn app(webhook: RoomWebhookLayer<ToHandler<Recorder>>) -> RoomWebhook<Router, ToHandler<Recorder>> {
-    let routes = Router::new().route("/healthz", get(|| async { "ok" }));
+fn app(
+    webhook: RoomWebhookLayer<ToHandler<Recorder>>,
+    metrics: PrometheusHandle,
+) -> RoomWebhook<Router, ToHandler<Recorder>> {
+    let routes = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/metrics", get(move || async move { metrics.render() }));
     // Around the whole `Router` rather than on `Router::layer` (which axum runs after
     // routing, on the fallback here): callbacks are answered before any routing, and
     // every other request reaches the routes untouched. Both work; this costs less.

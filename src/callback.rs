@@ -550,10 +550,10 @@ impl Outcome {
             Self::Fail(error) => {
                 metrics::handler_failed(error.code());
                 tracing::warn!(
-                code = error.code().get(),
-                info = error.info(),
-                error = error.source().map(tracing::field::display),
-                "room callback handler failed in the background, after the answer"
+                    code = error.code().get(),
+                    info = error.info(),
+                    error = error.source().map(tracing::field::display),
+                    "room callback handler failed in the background, after the answer"
                 )
             }
             Self::Panicked => tracing::error!("room callback handler panicked in the background"),

@@ -36,11 +36,11 @@ use std::time::Duration;
 use tower_layer::Layer;
 
 use crate::background::{Background, Drain};
+use crate::budget::Budget;
 use crate::config::{
     App, AppConfig, Config, ContentTypePolicy, OnDeadline, DEFAULT_BODY_LIMIT,
     DEFAULT_BODY_TIMEOUT, DEFAULT_BUFFERED_LIMIT, DEFAULT_PATH,
 };
-use crate::budget::Budget;
 use crate::dedup::{Dedup, DeliveryStore};
 use crate::drift::DriftLog;
 use crate::error::{ConfigError, ConfigErrorKind};

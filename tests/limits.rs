@@ -155,7 +155,10 @@ fn a_buffered_limit_below_the_body_limit_is_a_configuration_error() {
         .build()
         .unwrap_err();
     assert_eq!(error.kind(), ConfigErrorKind::BufferedLimitBelowBodyLimit);
-    assert!(error.to_string().contains("raise the buffered limit"), "{error}");
+    assert!(
+        error.to_string().contains("raise the buffered limit"),
+        "{error}"
+    );
 }
 
 #[test]

@@ -129,7 +129,10 @@ impl Server {
 }
 
 /// Reads the room of every event line until the line of `last` (included).
-async fn rooms_until(stdout: &mut tokio::io::Lines<BufReader<ChildStdout>>, last: &str) -> Vec<String> {
+async fn rooms_until(
+    stdout: &mut tokio::io::Lines<BufReader<ChildStdout>>,
+    last: &str,
+) -> Vec<String> {
     let mut rooms = Vec::new();
     loop {
         let line = timeout(WAIT, stdout.next_line())
@@ -270,7 +273,10 @@ async fn stalled_uploads_are_refused_or_dropped_at_the_body_timeout_within_the_m
             assert!(answer.is_empty(), "answered, or dropped: {answer}");
         }
     }
-    assert!(timed_out > 0, "some uploads were held until the body timeout");
+    assert!(
+        timed_out > 0,
+        "some uploads were held until the body timeout"
+    );
     assert!(busy > 0, "the uploads past the buffered limit were refused");
     let peak = server.peak_memory_kib();
     eprintln!(
@@ -306,5 +312,8 @@ async fn the_reference_server_serves_its_metrics_on_get_metrics() {
         ),
         "{text}"
     );
-    assert!(text.contains("room_webhook_handler_duration_seconds"), "{text}");
+    assert!(
+        text.contains("room_webhook_handler_duration_seconds"),
+        "{text}"
+    );
 }

@@ -85,7 +85,7 @@ impl Write for Output {
         let mut state = self.state.0.lock().unwrap();
         if state.fail_flushes {
             state.pending.clear();
-            return Err(io::Error::new(io::ErrorKind::StorageFull, "no space"));
+            return Err(io::Error::other("no space left on the device"));
         }
         let pending = std::mem::take(&mut state.pending);
         state.flushed.extend_from_slice(&pending);
@@ -126,7 +126,10 @@ async fn when_the_write_fails_the_callback_is_answered_503_not_recorded() {
     let lines = JsonLines::new(output);
     let answer = testing::send(testing::service(lines), numbered(0)).await;
     answer.assert_fail(503, ErrorCode::NOT_RECORDED);
-    assert_eq!(answer.answer.error_info(), "the event could not be recorded");
+    assert_eq!(
+        answer.answer.error_info(),
+        "the event could not be recorded"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -145,7 +148,11 @@ async fn a_stalled_output_answers_503_record_timeout_after_the_wait_and_recovers
     // What the writer held when it stalled may still be written, after its callbacks
     // were answered FAIL; the line answered OK is there, whole.
     let rooms = output.flushed_rooms();
-    assert_eq!(rooms.last().map(String::as_str), Some("room-99"), "{rooms:?}");
+    assert_eq!(
+        rooms.last().map(String::as_str),
+        Some("room-99"),
+        "{rooms:?}"
+    );
 }
 
 #[tokio::test(flavor = "current_thread")]

@@ -370,6 +370,24 @@ async fn with_dedup_two_replicas_receiving_every_callback_through_a_restart_appe
     assert_exactly_once(&outcomes, &redis.entries("replicas").await);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_reference_servers_on_one_redis_through_a_restart_append_each_callback_once() {
+    let Some(mut redis) = Redis::start() else {
+        return;
+    };
+    // The operator's setup: the reference server on two replicas, one stream, de-duplicated.
+    let env = [
+        ("ROOM_WEBHOOK_REDIS_URL", redis.url.as_str()),
+        ("ROOM_WEBHOOK_STREAM", "reference"),
+        ("ROOM_WEBHOOK_DEDUP_SECS", "600"),
+        ("ROOM_WEBHOOK_RECORD_WAIT_MS", "10000"),
+    ];
+    let first = common::start_example("server", &env).await;
+    let second = common::start_example("server", &env).await;
+    let outcomes = send_through_a_restart(&mut redis, &[first.address, second.address]).await;
+    assert_exactly_once(&outcomes, &redis.entries("reference").await);
+}
+
 #[tokio::test]
 async fn each_entry_holds_the_event_and_the_fields_consumers_filter_on() {
     let Some(redis) = Redis::start() else { return };

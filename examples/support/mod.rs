@@ -1,20 +1,18 @@
 //! What the examples share: settings from the environment (the table in
-//! `examples/server.rs`), logging on standard error, one JSON line per event on standard
-//! output, and a shutdown on Ctrl-C or SIGTERM. Each example declares `mod support;` and
+//! `examples/server.rs`), logging on standard error, the recorder (one JSON line per
+//! event on standard output, or a Redis stream), and a shutdown on Ctrl-C or SIGTERM. Each example declares `mod support;` and
 //! keeps only how it builds its layer and serves its app.
 
-// Each user takes only part of this: `extensions` has no `Recorder`, `hyper` no axum, and
-// bench/'s `axum_hand_written` only the logging, the serve loop and the event writer.
+// Each user takes only part of this: `hyper` has no axum, and bench/'s
+// `axum_hand_written` takes only the logging and the serve loop.
 #![allow(dead_code)]
 
 use std::convert::Infallible;
 use std::fmt::Display;
 use std::future::Future;
-use std::io::{self, BufWriter, Stdout, Write};
+use std::io;
 use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use http::{Request, Response};
@@ -23,10 +21,11 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
-use serde::Serialize;
+use tencent_room_webhook::runtime::TokioRuntime;
+use tencent_room_webhook::sink::{self, JsonLines, RedisStream};
 use tencent_room_webhook::{
-    CallbackContext, ErrorCode, Event, HandlerError, HandlerResult, RoomHandler,
-    RoomWebhookBuilder, RoomWebhookLayer, SdkAppId,
+    CallbackContext, Event, HandlerResult, RoomHandler, RoomWebhookBuilder, RoomWebhookLayer,
+    SdkAppId,
 };
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -36,29 +35,28 @@ use tracing_subscriber::EnvFilter;
 
 const DEMO_SDK_APP_ID: SdkAppId = SdkAppId::new(1400000000);
 const DEFAULT_PATH: &str = "/callback";
+const DEFAULT_STREAM: &str = "room-callbacks";
 /// How long open connections get to finish after a shutdown signal.
 const GRACE: Duration = Duration::from_secs(5);
 
-/// Everything before serving: logging, the settings, the layer (made by `build` from a
-/// builder that has the path, the SDKAppIDs and the token), the signal handlers, and the
-/// listener, with log lines saying what was configured and where it listens.
+/// Everything before serving: logging, the settings, the [`Recorder`], the layer (made by
+/// `build` from a builder that has the path, the SDKAppIDs, the token and the runtime,
+/// and from the recorder), the signal handlers, and the listener, with log lines saying
+/// what was configured and where it listens.
 ///
 /// Bad configuration, including an error from `build`, is reported on standard error and
-/// gives exit status 2; failing to listen gives 1.
-pub async fn start<M, E: Display>(
+/// gives exit status 2; failing to reach Redis or to listen gives 1.
+pub async fn start<T, E: Display>(
     default_addr: &str,
-    build: impl FnOnce(RoomWebhookBuilder) -> Result<RoomWebhookLayer<M>, E>,
-) -> Result<
-    (
-        TcpListener,
-        RoomWebhookLayer<M>,
-        impl Future<Output = ()> + Send + 'static,
-    ),
-    ExitCode,
-> {
+    build: impl FnOnce(RoomWebhookBuilder, Recorder) -> Result<T, E>,
+) -> Result<(TcpListener, T, impl Future<Output = ()> + Send + 'static), ExitCode> {
     init_logging();
     let settings = Settings::from_env(default_addr).map_err(config_error)?;
-    let webhook = build(settings.builder()).map_err(config_error)?;
+    let recorder = Recorder::open(&settings).await.map_err(|error| {
+        tracing::error!("{error}");
+        ExitCode::FAILURE
+    })?;
+    let webhook = build(settings.builder(), recorder).map_err(config_error)?;
     settings.log_summary();
 
     // Signals are caught before the "listening" line, so that a SIGTERM sent as soon as
@@ -77,7 +75,7 @@ pub async fn start<M, E: Display>(
         ExitCode::FAILURE
     })?;
     tracing::info!("listening on http://{local}");
-    tracing::info!("callbacks: POST http://{local}{}", webhook.path());
+    tracing::info!("callbacks: POST http://{local}{}", settings.path);
     Ok((listener, webhook, shutdown))
 }
 
@@ -164,16 +162,49 @@ where
     ExitCode::SUCCESS
 }
 
-/// The handler of the handler-mode examples: writes every event, whatever its command,
-/// and logs a summary.
+/// Where the examples record events: one JSON line per event on standard output, or a
+/// Redis stream when `ROOM_WEBHOOK_REDIS_URL` is set. Either way a callback is answered
+/// OK only once its event is recorded (flushed, or acknowledged by Redis), and 503 FAIL
+/// when the output fails or stalls past the wait.
+///
+/// It is the handler of the handler-mode examples, and what the extension-mode route
+/// calls.
 pub struct Recorder {
-    out: EventWriter,
+    sink: Sink,
+}
+
+enum Sink {
+    Lines(JsonLines),
+    Redis(RedisStream),
 }
 
 impl Recorder {
-    pub fn stdout() -> Self {
-        Self {
-            out: EventWriter::stdout(),
+    /// The sink the settings name; for Redis, connected.
+    async fn open(settings: &Settings) -> Result<Self, String> {
+        let sink = match &settings.redis_url {
+            None => Sink::Lines(JsonLines::stdout().with_wait(settings.record_wait)),
+            Some(url) => {
+                let stream = RedisStream::open(url, settings.stream.as_str())
+                    .await
+                    // The URL may hold a password: not repeated in the message.
+                    .map_err(|error| {
+                        format!("could not connect to ROOM_WEBHOOK_REDIS_URL: {error}")
+                    })?
+                    .with_wait(settings.record_wait);
+                match settings.dedup {
+                    Some(ttl) => Sink::Redis(stream.with_dedup(ttl)),
+                    None => Sink::Redis(stream),
+                }
+            }
+        };
+        Ok(Self { sink })
+    }
+
+    /// Records `event`: `Ok` once it is recorded.
+    pub async fn record(&self, event: &Event, context: &CallbackContext) -> HandlerResult {
+        match &self.sink {
+            Sink::Lines(lines) => lines.record(event).await,
+            Sink::Redis(stream) => stream.record(event, context).await,
         }
     }
 }
@@ -183,14 +214,13 @@ impl RoomHandler for Recorder {
     // undecodable events too.
     async fn handle(&self, event: Event, context: &CallbackContext) -> HandlerResult {
         describe(&event, context);
-        self.out.write(&event).map_err(|error| {
-            tracing::error!(%error, "could not write the event to standard output");
-            HandlerError::new(ErrorCode::HANDLER_FAILED, "the event could not be recorded")
-        })
+        // A failure is logged by the layer, with its cause.
+        self.record(&event, context).await
     }
 }
 
-fn describe(event: &Event, context: &CallbackContext) {
+/// Logs a callback: at `debug`, or at `warn` when its body does not fit its command.
+pub fn describe(event: &Event, context: &CallbackContext) {
     let room_id = event.room_id().map_or("-", |room| room.as_str());
     if let Event::Undecodable(undecodable) = event {
         tracing::warn!(
@@ -207,41 +237,6 @@ fn describe(event: &Event, context: &CallbackContext) {
             room_id,
             "callback received"
         );
-    }
-}
-
-/// One JSON line per event on standard output.
-pub struct EventWriter {
-    out: Mutex<BufWriter<Stdout>>,
-    /// Writers waiting for the lock or writing: the last one out flushes.
-    writing: AtomicUsize,
-}
-
-impl EventWriter {
-    pub fn stdout() -> Self {
-        Self {
-            out: Mutex::new(BufWriter::new(io::stdout())),
-            writing: AtomicUsize::new(0),
-        }
-    }
-
-    pub fn write(&self, event: &impl Serialize) -> io::Result<()> {
-        // Serialized before locking: the lock is held only for the write, and a failed
-        // serialization cannot leave half a line behind.
-        let mut line = serde_json::to_vec(event)?;
-        line.push(b'\n');
-        self.writing.fetch_add(1, Ordering::AcqRel);
-        let mut out = self.out.lock().unwrap_or_else(PoisonError::into_inner);
-        let written = out.write_all(&line);
-        // A writer with nobody behind it flushes, so that a pipe (`| jq`) sees each event
-        // as it arrives; under load, the lines of writers queued behind each other go out
-        // in one write instead of one system call each.
-        let last = self.writing.fetch_sub(1, Ordering::AcqRel) == 1;
-        written?;
-        if last {
-            out.flush()?;
-        }
-        Ok(())
     }
 }
 
@@ -282,6 +277,10 @@ struct Settings {
     sdk_app_id_is_demo: bool,
     path: String,
     token: Option<String>,
+    redis_url: Option<String>,
+    stream: String,
+    dedup: Option<Duration>,
+    record_wait: Duration,
 }
 
 impl Settings {
@@ -306,12 +305,52 @@ impl Settings {
                     .to_owned(),
             );
         }
+        let redis_url = env("ROOM_WEBHOOK_REDIS_URL")?.filter(|url| !url.is_empty());
+        let stream = env("ROOM_WEBHOOK_STREAM")?.unwrap_or_else(|| DEFAULT_STREAM.to_owned());
+        let dedup = match env("ROOM_WEBHOOK_DEDUP_SECS")? {
+            None => None,
+            Some(text) => match text.parse() {
+                Ok(seconds) if seconds > 0 && redis_url.is_some() => {
+                    Some(Duration::from_secs(seconds))
+                }
+                Ok(seconds) if seconds > 0 => {
+                    return Err(
+                        "ROOM_WEBHOOK_DEDUP_SECS de-duplicates the Redis stream: set \
+                                ROOM_WEBHOOK_REDIS_URL too, or unset it"
+                            .to_owned(),
+                    )
+                }
+                _ => {
+                    return Err(format!(
+                        "ROOM_WEBHOOK_DEDUP_SECS={text:?} is not a positive number of seconds \
+                         (600 remembers each event for ten minutes)"
+                    ))
+                }
+            },
+        };
+        let record_wait = match env("ROOM_WEBHOOK_RECORD_WAIT_MS")? {
+            None => sink::DEFAULT_WAIT,
+            Some(text) => match text.parse() {
+                Ok(millis) if millis > 0 => Duration::from_millis(millis),
+                _ => {
+                    return Err(format!(
+                        "ROOM_WEBHOOK_RECORD_WAIT_MS={text:?} is not a positive number of \
+                         milliseconds (the default is {})",
+                        sink::DEFAULT_WAIT.as_millis()
+                    ))
+                }
+            },
+        };
         Ok(Self {
             addr,
             sdk_app_ids,
             sdk_app_id_is_demo,
             path,
             token,
+            redis_url,
+            stream,
+            dedup,
+            record_wait,
         })
     }
 
@@ -328,6 +367,15 @@ impl Settings {
             let sdk_app_ids: Vec<u64> = self.sdk_app_ids.iter().map(|id| id.get()).collect();
             tracing::info!(?sdk_app_ids, "accepting callbacks");
         }
+        match &self.redis_url {
+            // Not the URL: it may hold a password.
+            Some(_) => tracing::info!(
+                stream = %self.stream,
+                dedup_secs = self.dedup.map(|ttl| ttl.as_secs()),
+                "recording events to a Redis stream"
+            ),
+            None => tracing::info!("recording events to standard output, one JSON line each"),
+        }
         if self.token.is_some() {
             tracing::info!("callback authentication is on: Sign and RequestTime are checked");
         } else {
@@ -338,9 +386,11 @@ impl Settings {
         }
     }
 
-    /// A layer builder with these settings, in extension mode until given a handler.
+    /// A layer builder with these settings, in extension mode until given a handler. The
+    /// runtime gives it the body timeout.
     fn builder(&self) -> RoomWebhookBuilder {
         let mut builder = RoomWebhookLayer::builder()
+            .runtime(TokioRuntime)
             .path(self.path.as_str())
             .sdk_app_ids(self.sdk_app_ids.iter().copied());
         if let Some(token) = &self.token {

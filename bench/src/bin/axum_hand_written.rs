@@ -6,8 +6,12 @@
 //! - `Query` for `SdkAppid` and `CallbackCommand`, `Json<serde_json::Value>` for the body
 //!   (which also refuses a `Content-Type` other than JSON);
 //! - the `SdkAppid` checked: 403 with a FAIL otherwise;
-//! - the event written to standard output as one line of JSON by the reference server's
-//!   own writer, after the same debug log line (off at the default `info`);
+//! - the event written to standard output as one line of JSON, after the same debug log
+//!   line as the reference server's (off at the default `info`), by `EventWriter` below:
+//!   a lock around a buffered standard output, the last writer in flushing, as such a
+//!   server is written by hand. It answers OK before its line is flushed when another
+//!   writer is queued behind it (the reference server's sink does not): a baseline, not
+//!   a model;
 //! - `Json(json!({"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}))` as the answer.
 //!
 //! Everything around the route is the reference server's (`examples/support/mod.rs`):
@@ -25,8 +29,10 @@
 #[path = "../../../examples/support/mod.rs"]
 mod support;
 
+use std::io::{self, BufWriter, Stdout, Write};
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -34,7 +40,6 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use support::EventWriter;
 use tencent_room_webhook_bench::{listen, DEMO_SDK_APP_ID};
 
 /// The parameters the route reads; Tencent's others are ignored.
@@ -100,4 +105,34 @@ async fn callback(
         StatusCode::OK,
         Json(json!({"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0})),
     )
+}
+
+/// One JSON line per event on standard output.
+struct EventWriter {
+    out: Mutex<BufWriter<Stdout>>,
+    /// Writers waiting for the lock or writing: the last one out flushes.
+    writing: AtomicUsize,
+}
+
+impl EventWriter {
+    fn stdout() -> Self {
+        Self {
+            out: Mutex::new(BufWriter::new(io::stdout())),
+            writing: AtomicUsize::new(0),
+        }
+    }
+
+    fn write(&self, event: &Value) -> io::Result<()> {
+        let mut line = serde_json::to_vec(event)?;
+        line.push(b'\n');
+        self.writing.fetch_add(1, Ordering::AcqRel);
+        let mut out = self.out.lock().unwrap_or_else(PoisonError::into_inner);
+        let written = out.write_all(&line);
+        let last = self.writing.fetch_sub(1, Ordering::AcqRel) == 1;
+        written?;
+        if last {
+            out.flush()?;
+        }
+        Ok(())
+    }
 }
