@@ -11,7 +11,7 @@
 //!
 //! - [`JsonLines`]: one JSON line per event on a writer (standard output, a file, a
 //!   pipe), written by a thread of its own.
-//! - [`RedisStream`] (feature `redis`): each event appended to a Redis stream, for several
+//! - `RedisStream` (feature `redis`): each event appended to a Redis stream, for several
 //!   replicas and several workers (`examples/consume.rs` is such a worker), once per
 //!   event with its de-duplication on.
 //!
