@@ -10,7 +10,7 @@ use std::marker::PhantomData;
 
 use compact_str::{CompactString, ToCompactString};
 use serde::de::{self, Deserializer, Unexpected, Visitor};
-use serde::Deserialize;
+use serde::{Deserialize, Serializer};
 
 /// Decimal digits only: no sign, no spaces, not empty (RFC 9110's `1*DIGIT`).
 pub(crate) fn is_numeral(text: &str) -> bool {
@@ -23,35 +23,52 @@ pub(crate) fn digits(text: &str) -> Option<u64> {
     is_numeral(text).then(|| text.parse().ok()).flatten()
 }
 
-/// Text that may arrive as a JSON string or as a JSON integer (user and room IDs).
-pub(crate) fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<CompactString, D::Error> {
+/// Text that may arrive as a JSON string or as a JSON integer (user and room IDs), and
+/// whether it was an integer.
+pub(crate) fn text<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<(CompactString, bool), D::Error> {
     struct TextVisitor;
 
     impl Visitor<'_> for TextVisitor {
-        type Value = CompactString;
+        type Value = (CompactString, bool);
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("a string or an integer")
         }
 
         fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            Ok(CompactString::from(v))
+            Ok((CompactString::from(v), false))
         }
 
         fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-            Ok(CompactString::from(v))
+            Ok((CompactString::from(v), false))
         }
 
         fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-            Ok(v.to_compact_string())
+            Ok((v.to_compact_string(), true))
         }
 
         fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-            Ok(v.to_compact_string())
+            Ok((v.to_compact_string(), true))
         }
     }
 
     deserializer.deserialize_any(TextVisitor)
+}
+
+/// Writes text read by [`text`] back the way it arrived: an integer as that integer.
+pub(crate) fn write_text<S: Serializer>(
+    text: &str,
+    number: bool,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    // The text of an integer read by `text` parses back; one set by hand may not.
+    match (number, text.parse::<u64>(), text.parse::<i64>()) {
+        (true, Ok(unsigned), _) => serializer.serialize_u64(unsigned),
+        (true, _, Ok(signed)) => serializer.serialize_i64(signed),
+        _ => serializer.serialize_str(text),
+    }
 }
 
 /// An unsigned integer that may arrive as a JSON integer, a whole JSON float or a decimal
@@ -61,47 +78,67 @@ where
     T: TryFrom<u64>,
     D: Deserializer<'de>,
 {
-    struct NumberVisitor<T>(PhantomData<T>);
+    Number::deserialize(deserializer).map(|number| number.value)
+}
 
-    impl<T: TryFrom<u64>> Visitor<'_> for NumberVisitor<T> {
-        type Value = Option<T>;
+/// What [`number`] reads, and whether it arrived as a decimal string.
+pub(crate) struct Number<T> {
+    pub(crate) value: Option<T>,
+    pub(crate) text: bool,
+}
 
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("an unsigned integer in range, as a number or a decimal string")
-        }
+impl<'de, T: TryFrom<u64>> Deserialize<'de> for Number<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NumberVisitor(PhantomData))
+    }
+}
 
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
+struct NumberVisitor<T>(PhantomData<T>);
 
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-            T::try_from(v)
-                .map(Some)
-                .map_err(|_| E::invalid_value(Unexpected::Unsigned(v), &self))
-        }
+impl<T: TryFrom<u64>> Visitor<'_> for NumberVisitor<T> {
+    type Value = Number<T>;
 
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-            let v = u64::try_from(v).map_err(|_| E::invalid_value(Unexpected::Signed(v), &self))?;
-            self.visit_u64(v)
-        }
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an unsigned integer in range, as a number or a decimal string")
+    }
 
-        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-            // `1.670574414e12` is a whole number written as a float. `u64::MAX as f64` is
-            // 2^64 itself, one past the range: the bound is exclusive.
-            if v.fract() == 0.0 && (0.0..u64::MAX as f64).contains(&v) {
-                self.visit_u64(v as u64)
-            } else {
-                Err(E::invalid_value(Unexpected::Float(v), &self))
-            }
-        }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Number {
+            value: None,
+            text: false,
+        })
+    }
 
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            let v = digits(v.trim()).ok_or_else(|| E::invalid_value(Unexpected::Str(v), &self))?;
-            self.visit_u64(v)
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        T::try_from(v)
+            .map(|value| Number {
+                value: Some(value),
+                text: false,
+            })
+            .map_err(|_| E::invalid_value(Unexpected::Unsigned(v), &self))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        let v = u64::try_from(v).map_err(|_| E::invalid_value(Unexpected::Signed(v), &self))?;
+        self.visit_u64(v)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        // `1.670574414e12` is a whole number written as a float. `u64::MAX as f64` is
+        // 2^64 itself, one past the range: the bound is exclusive.
+        if v.fract() == 0.0 && (0.0..u64::MAX as f64).contains(&v) {
+            self.visit_u64(v as u64)
+        } else {
+            Err(E::invalid_value(Unexpected::Float(v), &self))
         }
     }
 
-    deserializer.deserialize_any(NumberVisitor(PhantomData))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        let v = digits(v.trim()).ok_or_else(|| E::invalid_value(Unexpected::Str(v), &self))?;
+        let mut number = self.visit_u64(v)?;
+        number.text = true;
+        Ok(number)
+    }
 }
 
 /// A boolean that may arrive as `true`, `"true"` (any case), or `1` / `0`; `null` is `None`.

@@ -11,10 +11,12 @@ macro_rules! open_enum {
     ) => {
         $(#[$meta])*
         ///
-        /// Values are matched without regard to case; a value not listed here is kept in
-        /// [`Other`](Self::Other) rather than refused. Build one from text with `From<&str>`,
-        /// which does that matching: `Other` made by hand with a listed value does not
-        /// compare equal to the named variant.
+        /// A value not listed here is kept in [`Other`](Self::Other) rather than refused.
+        /// Read from a body, a value spelled exactly as listed is its named variant; one
+        /// spelled otherwise (another case, another page's spelling) is kept in `Other` as
+        /// sent, so that the event is written back as it arrived. `From<&str>` and
+        /// [`normalized`](Self::normalized) match without regard to case and know the other
+        /// spellings: `match` on `value.normalized()` to treat them alike.
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum $name {
@@ -29,6 +31,17 @@ macro_rules! open_enum {
                 match self {
                     $( Self::$variant => $wire, )+
                     Self::Other(value) => value,
+                }
+            }
+        }
+
+        impl $name {
+            /// The named variant this value stands for when it is spelled otherwise (another
+            /// case, another page's spelling); the value itself otherwise.
+            pub fn normalized(&self) -> Self {
+                match self {
+                    Self::Other(value) => Self::from(value.as_str()),
+                    known => known.clone(),
                 }
             }
         }
@@ -68,7 +81,12 @@ macro_rules! open_enum {
                     }
 
                     fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<$name, E> {
-                        Ok($name::from(value))
+                        // Only the exact spelling is the named variant: any other is kept
+                        // as sent, so that writing the event back gives what arrived.
+                        Ok(match $name::from(value) {
+                            known if known.as_str() == value => known,
+                            _ => $name::Other(value.to_owned()),
+                        })
                     }
                 }
 
@@ -83,36 +101,73 @@ macro_rules! id_type {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
         ///
-        /// Decodes from a JSON string or a JSON integer (kept as its decimal text);
-        /// encodes as a string. Up to 24 bytes are kept inline, without an allocation.
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-        pub struct $name(compact_str::CompactString);
+        /// Decodes from a JSON string or a JSON integer (kept as its decimal text, exactly,
+        /// however large: Tencent sends 18-digit IDs as bare integers); encodes the way it
+        /// arrived, as a string or as that integer. Equality, order and hashing are the
+        /// text's. Up to 24 bytes are kept inline, without an allocation.
+        #[derive(Debug, Clone, Default)]
+        pub struct $name {
+            text: compact_str::CompactString,
+            /// Sent as a JSON integer: written back as one.
+            number: bool,
+        }
 
         impl $name {
             /// The identifier as text.
             pub fn as_str(&self) -> &str {
-                self.0.as_str()
+                self.text.as_str()
             }
 
             /// The identifier's text, owned.
             pub fn into_string(self) -> String {
-                self.0.into()
+                self.text.into()
+            }
+
+            /// Whether it arrived as a JSON integer (and is written back as one).
+            pub fn is_number(&self) -> bool {
+                self.number
             }
         }
 
         impl From<String> for $name {
             fn from(value: String) -> Self {
-                Self(compact_str::CompactString::from(value))
+                Self { text: compact_str::CompactString::from(value), number: false }
             }
         }
 
         impl From<&str> for $name {
             fn from(value: &str) -> Self {
-                Self(value.into())
+                Self { text: value.into(), number: false }
             }
         }
 
+        impl PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                self.text == other.text
+            }
+        }
+
+        impl Eq for $name {}
+
         // Hash, Eq and Ord are the text's, so maps keyed by the ID can be read with a `&str`.
+        impl std::hash::Hash for $name {
+            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+                self.as_str().hash(state)
+            }
+        }
+
+        impl PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        impl Ord for $name {
+            fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+                self.as_str().cmp(other.as_str())
+            }
+        }
+
         impl std::borrow::Borrow<str> for $name {
             fn borrow(&self) -> &str {
                 self.as_str()
@@ -145,13 +200,13 @@ macro_rules! id_type {
 
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
+                crate::lenient::write_text(self.as_str(), self.number, serializer)
             }
         }
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::lenient::text(deserializer).map(Self)
+                crate::lenient::text(deserializer).map(|(text, number)| Self { text, number })
             }
         }
     };
