@@ -383,8 +383,8 @@ fn record(trace: &Trace, outcome: &'static str) {
     }
 }
 
-/// Reads the whole body, refused as soon as it passes the limit, and decodes it against the
-/// query's command; notes the room on the span and any protocol drift.
+/// Reads the whole body, refused as soon as it passes the limit, and decodes it (its own
+/// command decides); notes the room on the span and any protocol drift.
 async fn receive<B>(
     config: &Config,
     body: B,
@@ -437,6 +437,8 @@ where
     if let Some(room) = event.room_id().filter(|_| !trace.span.is_disabled()) {
         trace.span.record("room_id", room.as_str());
     }
+    // The body's command decided the event; the context keeps the query's.
+    config.drift.note_commands(&context.command, event.command());
     config.drift.note(&event);
     Ok((event, bytes))
 }

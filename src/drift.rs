@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
-use crate::event::{Event, Extra, RoomInfo};
+use crate::event::{Event, Extra};
 
 /// Distinct warnings at most, so that a sender inventing names cannot flood the logs or
 /// grow the set without bound.
@@ -18,8 +18,9 @@ pub(crate) struct DriftLog {
     seen: Mutex<Seen>,
 }
 
-/// The names warned about, by owner (a command, `RoomInfo`, `SeatList[]`, or
-/// `CallbackCommand` for the commands themselves): looked up with the borrowed names, so
+/// The names warned about, by owner (a command, `RoomInfo`, `SeatList`, `CallbackCommand`
+/// for the commands themselves, or `CallbackCommand=` and a query's command for the body
+/// commands it came with): looked up with the borrowed names, so
 /// that a callback carrying a member already warned about allocates nothing.
 #[derive(Debug, Default)]
 struct Seen {
@@ -39,24 +40,23 @@ impl DriftLog {
                 );
             }
         }
-        if let Some(extra) = event.extra() {
-            self.fields(extra, event.command());
-        }
-        match event {
-            Event::RoomCreated(event) => self.room_info(event.room_info.as_ref()),
-            Event::RoomInfoUpdated(event) => self.room_info(event.room_info.as_ref()),
-            Event::SeatListChanged(event) => {
-                for seat in &event.seat_list {
-                    self.fields(&seat.extra, "SeatList[]");
-                }
-            }
-            _ => {}
-        }
+        event.visit_extras(&mut |owner, extra| self.fields(extra, owner));
     }
 
-    fn room_info(&self, info: Option<&RoomInfo>) {
-        if let Some(info) = info {
-            self.fields(&info.extra, "RoomInfo");
+    /// Warns, once per pair, that the query's command differs from the body's, which
+    /// decided the event.
+    pub(crate) fn note_commands(&self, query: &str, body: &str) {
+        if query == body || Event::known_command(query).is_some_and(|known| known == body) {
+            return;
+        }
+        // One name for the pair: the query's command as the owner, the body's as the name.
+        if self.first(&format!("CallbackCommand={query}"), body) {
+            tracing::warn!(
+                query = ?shorten(query),
+                body = ?shorten(body),
+                "the query's CallbackCommand differs from the body's: the body's decided the \
+                 event, the context keeps the query's"
+            );
         }
     }
 
@@ -108,7 +108,7 @@ mod tests {
         let log = DriftLog::default();
         assert!(log.first("RoomInfo", "Shard"));
         assert!(!log.first("RoomInfo", "Shard"));
-        assert!(log.first("SeatList[]", "Shard"));
+        assert!(log.first("SeatList", "Shard"));
     }
 
     #[test]
@@ -118,5 +118,13 @@ mod tests {
             .filter(|i| log.first("CallbackCommand", &format!("Room.Invented{i}")))
             .count();
         assert_eq!(new, MAX_WARNINGS);
+    }
+
+    #[test]
+    fn a_pair_of_commands_is_new_once() {
+        let log = DriftLog::default();
+        let pair = "CallbackCommand=Live.CallbackMemberStateChanged";
+        assert!(log.first(pair, "Live.CallbackAfterMemberStateChanged"));
+        assert!(!log.first(pair, "Live.CallbackAfterMemberStateChanged"));
     }
 }

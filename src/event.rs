@@ -1,4 +1,9 @@
-//! The typed events: one struct per Room callback command, and [`Event`] over them.
+//! The typed events: one struct per callback command, and [`Event`] over them.
+//!
+//! The Room callbacks (TUIRoomKit) are [`Event`]'s own variants. The callbacks of Tencent's
+//! Live backend (TUILiveKit: `Live.*`, and the `Group.*` and `Follow.*` Chat callbacks it
+//! shares) arrive on the same path as [`Event::Live`], one [`LiveEvent`] over the types of
+//! [`live`]; a Room-only application never needs to look at them.
 //!
 //! Field names are Tencent's, exactly, through serde; the Rust names are their snake case.
 //! Every field but the command may be missing, so every field is optional (lists read a
@@ -28,7 +33,32 @@
 //! assert_eq!(left.extra["Shard"], 7);
 //! # Ok::<(), tencent_room_webhook::event::DecodeError>(())
 //! ```
+//!
+//! The body's `CallbackCommand` decides what a body is, whatever the query says (Tencent's
+//! pages pair different query and body commands). A Live callback:
+//!
+//! ```
+//! use tencent_room_webhook::event::{Event, LiveEvent};
+//!
+//! let body = br#"{
+//!     "CallbackCommand": "Live.CallbackAfterMemberStateChanged",
+//!     "RoomId": "room_id",
+//!     "EventType": "Online",
+//!     "MemberList": [{"Member_Account": "jared"}],
+//!     "EventTime": 1703589922780
+//! }"#;
+//! let event = Event::decode("Live.CallbackMemberStateChanged", body)?;
+//! assert_eq!(event.command(), "Live.CallbackAfterMemberStateChanged");
+//! let Event::Live(LiveEvent::MemberStateChanged(changed)) = event else { unreachable!() };
+//! assert_eq!(changed.member_list[0].member_account.as_ref().unwrap(), "jared");
+//! # Ok::<(), tencent_room_webhook::event::DecodeError>(())
+//! ```
+//!
+//! A member whose value cannot be read even leniently (a `RoomType` sent as an integer, a
+//! count out of its type's range) does not make the event undecodable: it is kept as sent
+//! in the `extra` of the struct it belongs to, and the rest of the event is typed.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -37,6 +67,72 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::lenient;
+
+/// The `COMMAND`, `room_id()` and `event_time()` of an event struct.
+macro_rules! event {
+    (
+        $ty:ident = $command:literal;
+        $(#[$room_doc:meta])*
+        room_id($e:ident) $room:expr;
+        event_time($t:ident) $time:expr;
+    ) => {
+        impl $ty {
+            /// The `CallbackCommand` of this event.
+            pub const COMMAND: &'static str = $command;
+
+            /// The room the event is about, when the body names one:
+            $(#[$room_doc])*
+            pub fn room_id(&self) -> Option<&$crate::event::RoomId> {
+                let $e = self;
+                $room
+            }
+
+            /// `EventTime`: when the event happened, when the body has a readable one.
+            pub fn event_time(&self) -> Option<$crate::event::EventTime> {
+                let $t = self;
+                $time
+            }
+        }
+    };
+}
+
+/// Where the `extra` of a struct and of the structs inside it are: `"Member" => field`
+/// for each member that holds a struct (or an optional one, or a list of them).
+macro_rules! nested {
+    ($ty:ident { $($key:literal => $field:ident),* $(,)? }) => {
+        impl $crate::event::Nested for $ty {
+            fn extra_at(
+                &mut self,
+                path: &[$crate::event::Step],
+            ) -> Option<&mut $crate::event::Extra> {
+                match path {
+                    [] => Some(&mut self.extra),
+                    $(
+                        [$crate::event::Step::Key(key), rest @ ..] if key == $key => {
+                            $crate::event::Nested::extra_at(&mut self.$field, rest)
+                        }
+                    )*
+                    _ => None,
+                }
+            }
+
+            fn visit_extras(&self, owner: &str, visit: &mut dyn FnMut(&str, &$crate::event::Extra)) {
+                visit(owner, &self.extra);
+                $( $crate::event::Nested::visit_extras(&self.$field, $key, visit); )*
+            }
+        }
+    };
+}
+
+pub mod live;
+mod message;
+
+use live::{
+    AdminsModified, BattleCreated, BattleEnded, BattleStarted, DestroyType, FollowAdded,
+    FollowDeleted, GiftSending, LiveRoomCreated, LiveRoomDestroyed, LiveRoomInfoUpdated,
+    MemberStateChanged, MessageSending, MessageSent, MetadataDeleted, MetadataSet, OwnerChanged,
+    RoomCountThresholdReached,
+};
 
 /// The JSON members of a body that this crate does not name, kept as sent.
 pub type Extra = Map<String, Value>;
@@ -53,40 +149,93 @@ id_type! {
 
 /// `EventTime`: when the event happened, in milliseconds since the Unix epoch.
 ///
-/// Decodes from a JSON integer or a decimal string; encodes as an integer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
-pub struct EventTime(u64);
+/// Decodes from a JSON integer or a decimal string (the `Group.*` pages send a string);
+/// encodes the way it arrived. Equality, order and hashing are the instant's alone.
+#[derive(Debug, Clone, Copy)]
+pub struct EventTime {
+    millis: u64,
+    /// Sent as a decimal string: written back as one.
+    text: bool,
+}
 
 impl EventTime {
-    /// The time `millis` milliseconds after the Unix epoch.
+    /// The time `millis` milliseconds after the Unix epoch (written as a JSON integer).
     pub const fn from_millis(millis: u64) -> Self {
-        Self(millis)
+        Self {
+            millis,
+            text: false,
+        }
     }
 
     /// Milliseconds since the Unix epoch.
     pub const fn as_millis(self) -> u64 {
-        self.0
+        self.millis
+    }
+
+    /// Whether it arrived as a decimal string (and is written back as one).
+    pub const fn is_text(self) -> bool {
+        self.text
     }
 
     /// The same instant as a [`SystemTime`].
     pub fn to_system_time(self) -> SystemTime {
-        UNIX_EPOCH + Duration::from_millis(self.0)
+        UNIX_EPOCH + Duration::from_millis(self.millis)
+    }
+}
+
+impl PartialEq for EventTime {
+    fn eq(&self, other: &Self) -> bool {
+        self.millis == other.millis
+    }
+}
+
+impl Eq for EventTime {}
+
+impl std::hash::Hash for EventTime {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.millis.hash(state);
+    }
+}
+
+impl PartialOrd for EventTime {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for EventTime {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.millis.cmp(&other.millis)
+    }
+}
+
+impl Serialize for EventTime {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.text {
+            serializer.collect_str(&self.millis)
+        } else {
+            serializer.serialize_u64(self.millis)
+        }
     }
 }
 
 impl<'de> Deserialize<'de> for EventTime {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         // `null` is handled by the `Option` around every `EventTime` field.
-        lenient::number(deserializer)?
-            .map(Self)
-            .ok_or_else(|| de::Error::invalid_type(de::Unexpected::Unit, &"milliseconds"))
+        let value = lenient::Number::<u64>::deserialize(deserializer)?;
+        match value.value {
+            Some(millis) => Ok(Self {
+                millis,
+                text: value.text,
+            }),
+            None => Err(de::Error::invalid_type(de::Unexpected::Unit, &"milliseconds")),
+        }
     }
 }
 
 impl fmt::Display for EventTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
+        fmt::Display::fmt(&self.millis, f)
     }
 }
 
@@ -194,10 +343,63 @@ pub struct RoomInfo {
     pub room_status: Option<RoomStatus>,
     /// `TakeSeatMode`.
     pub take_seat_mode: Option<TakeSeatMode>,
+    /// `IsPublicVisible`: the room is listed publicly (Live).
+    #[serde(deserialize_with = "lenient::flag")]
+    pub is_public_visible: Option<bool>,
+    /// `CoverURL`: the room's cover image (Live).
+    #[serde(rename = "CoverURL")]
+    pub cover_url: Option<String>,
+    /// `BackgroundURL`: the room's background image (Live).
+    #[serde(rename = "BackgroundURL")]
+    pub background_url: Option<String>,
+    /// `Category`: the app's room type tags, integers (Live).
+    pub category: Option<Vec<u64>>,
+    /// `ActivityStatus`: the app's own activity tag, an integer (Live).
+    #[serde(deserialize_with = "lenient::number")]
+    pub activity_status: Option<u64>,
+    /// `ViewCount`: how many times users entered the room (Live).
+    #[serde(deserialize_with = "lenient::number")]
+    pub view_count: Option<u64>,
+    /// `IsUnlimitedRoomEnabled`: room mixing for very large audiences is on (Live).
+    #[serde(deserialize_with = "lenient::flag")]
+    pub is_unlimited_room_enabled: Option<bool>,
+    /// `EventTime`, where one Chinese copy of the Live create page puts it; the events'
+    /// `event_time()` read it when the body has none at the top.
+    pub event_time: Option<EventTime>,
     /// Members of `RoomInfo` this crate does not name.
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+nested!(RoomInfo {});
+
+/// `Statistic` of a destroy callback: the room's totals over its life.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RoomStatistic {
+    /// `TotalViewers`: room entries, a user entering twice counted twice.
+    #[serde(deserialize_with = "lenient::number")]
+    pub total_viewers: Option<u64>,
+    /// `TotalGiftsSent`: gifts sent.
+    #[serde(deserialize_with = "lenient::number")]
+    pub total_gifts_sent: Option<u64>,
+    /// `TotalGiftCoins`: the gifts' total value.
+    #[serde(deserialize_with = "lenient::number")]
+    pub total_gift_coins: Option<u64>,
+    /// `TotalUniqueGiftSenders`: users who sent a gift.
+    #[serde(deserialize_with = "lenient::number")]
+    pub total_unique_gift_senders: Option<u64>,
+    /// `TotalLikesReceived`: likes.
+    #[serde(deserialize_with = "lenient::number")]
+    pub total_likes_received: Option<u64>,
+    /// Members of `Statistic` this crate does not name.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+nested!(RoomStatistic {});
 
 /// One seat of `SeatList`.
 #[serde_with::skip_serializing_none]
@@ -208,7 +410,8 @@ pub struct Seat {
     /// `Index`: the seat's position.
     #[serde(deserialize_with = "lenient::number")]
     pub index: Option<u32>,
-    /// `Member_Account`: the user on the seat; missing or empty when the seat is free.
+    /// `Member_Account`: the user on the seat; missing or empty when the seat is free. The
+    /// Live page sends it as an integer larger than 2^53: kept exactly.
     #[serde(rename = "Member_Account")]
     pub member_account: Option<UserId>,
     /// `IsTakenDisabled`: the seat is locked.
@@ -225,6 +428,8 @@ pub struct Seat {
     pub extra: Extra,
 }
 
+nested!(Seat {});
+
 impl Seat {
     /// The user on the seat, or `None` when the seat is free (`Member_Account` missing or empty).
     pub fn occupant(&self) -> Option<&UserId> {
@@ -238,8 +443,8 @@ impl Seat {
 // unless renamed, an absent member is left out when written, and a field whose type's own
 // `Deserialize` is not lenient enough names its reader.
 // `extra` reads through `body_members`, which keeps `CallbackCommand` for `Event::decode` to
-// check and take out. A new event is its struct, its `impl` with `COMMAND`, and one line in
-// `events!` below.
+// check and take out. A new event is its struct, its `event!` (command, room, time), its
+// `nested!` (where its structs are), and one line in `events!` below.
 
 /// `Room.CallbackAfterCreateRoom`: a room was created, by a client or through the REST API.
 #[serde_with::skip_serializing_none]
@@ -266,15 +471,14 @@ pub struct RoomCreated {
     pub extra: Extra,
 }
 
-impl RoomCreated {
-    /// The `CallbackCommand` of this event.
-    pub const COMMAND: &'static str = "Room.CallbackAfterCreateRoom";
-
-    /// The room the event is about: `RoomInfo.RoomId`.
-    pub fn room_id(&self) -> Option<&RoomId> {
-        self.room_info.as_ref()?.room_id.as_ref()
-    }
+event! {
+    RoomCreated = "Room.CallbackAfterCreateRoom";
+    /// `RoomInfo.RoomId`.
+    room_id(event) event.room_info.as_ref()?.room_id.as_ref();
+    event_time(event) event.event_time.or_else(|| event.room_info.as_ref()?.event_time);
 }
+
+nested!(RoomCreated { "RoomInfo" => room_info });
 
 /// `Room.CallbackAfterDestroyRoom`: a room was destroyed.
 #[serde_with::skip_serializing_none]
@@ -287,27 +491,33 @@ pub struct RoomDestroyed {
     pub operator_account: Option<UserId>,
     /// `RoomId`.
     pub room_id: Option<RoomId>,
+    /// `EventType`: dissolved by a user or by the system (the Live product sends it).
+    pub event_type: Option<DestroyType>,
     /// `EventTime`: when the event happened.
     pub event_time: Option<EventTime>,
-    /// Body members this crate does not name (for example the `EventType` that Tencent's
-    /// Live product adds), kept as sent. [`Event::decode`] and [`Event::from_json`] check
+    /// `RoomInfo`: the room's settings when it was destroyed (the Live product sends it).
+    pub room_info: Option<RoomInfo>,
+    /// `Statistic`: the room's totals (the Live product sends it).
+    pub statistic: Option<RoomStatistic>,
+    /// Body members this crate does not name, kept as sent. [`Event::decode`] and [`Event::from_json`] check
     /// `CallbackCommand` and leave it out; the struct's own `Deserialize` keeps it here,
     /// and its `Serialize` leaves it out ([`Event`] writes the command).
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
 
-impl RoomDestroyed {
-    /// The `CallbackCommand` of this event.
-    pub const COMMAND: &'static str = "Room.CallbackAfterDestroyRoom";
-
-    /// The room the event is about.
-    pub fn room_id(&self) -> Option<&RoomId> {
-        self.room_id.as_ref()
-    }
+event! {
+    RoomDestroyed = "Room.CallbackAfterDestroyRoom";
+    /// `RoomId`, or else `RoomInfo.RoomId`.
+    room_id(event) event.room_id.as_ref().or_else(|| event.room_info.as_ref()?.room_id.as_ref());
+    event_time(event) event.event_time.or_else(|| event.room_info.as_ref()?.event_time);
 }
 
-/// `Room.CallbackAfterUpdateRoomInfo`: a room's settings were updated.
+nested!(RoomDestroyed { "RoomInfo" => room_info, "Statistic" => statistic });
+
+/// `Room.CallbackAfterUpdateRoomInfo`: a room's settings were updated. (Tencent's Chinese
+/// command list spells it `Room.CallbackUpdateRoomInfo`: a body with that command is this
+/// event too, written back with the command above.)
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
@@ -325,15 +535,14 @@ pub struct RoomInfoUpdated {
     pub extra: Extra,
 }
 
-impl RoomInfoUpdated {
-    /// The `CallbackCommand` of this event.
-    pub const COMMAND: &'static str = "Room.CallbackAfterUpdateRoomInfo";
-
-    /// The room the event is about: `RoomInfo.RoomId`.
-    pub fn room_id(&self) -> Option<&RoomId> {
-        self.room_info.as_ref()?.room_id.as_ref()
-    }
+event! {
+    RoomInfoUpdated = "Room.CallbackAfterUpdateRoomInfo";
+    /// `RoomInfo.RoomId`.
+    room_id(event) event.room_info.as_ref()?.room_id.as_ref();
+    event_time(event) event.event_time.or_else(|| event.room_info.as_ref()?.event_time);
 }
+
+nested!(RoomInfoUpdated { "RoomInfo" => room_info });
 
 /// `Room.CallbackAfterMemberEnter`: users joined a room.
 #[serde_with::skip_serializing_none]
@@ -366,15 +575,14 @@ pub struct MemberEntered {
     pub extra: Extra,
 }
 
-impl MemberEntered {
-    /// The `CallbackCommand` of this event.
-    pub const COMMAND: &'static str = "Room.CallbackAfterMemberEnter";
-
-    /// The room the event is about.
-    pub fn room_id(&self) -> Option<&RoomId> {
-        self.room_id.as_ref()
-    }
+event! {
+    MemberEntered = "Room.CallbackAfterMemberEnter";
+    /// `RoomId`.
+    room_id(event) event.room_id.as_ref();
+    event_time(event) event.event_time;
 }
+
+nested!(MemberEntered {});
 
 /// `Room.CallbackAfterMemberLeave`: users left a room, by themselves, kicked out, or
 /// because their heartbeat expired.
@@ -410,17 +618,17 @@ pub struct MemberLeft {
     pub extra: Extra,
 }
 
-impl MemberLeft {
-    /// The `CallbackCommand` of this event.
-    pub const COMMAND: &'static str = "Room.CallbackAfterMemberLeave";
-
-    /// The room the event is about.
-    pub fn room_id(&self) -> Option<&RoomId> {
-        self.room_id.as_ref()
-    }
+event! {
+    MemberLeft = "Room.CallbackAfterMemberLeave";
+    /// `RoomId`.
+    room_id(event) event.room_id.as_ref();
+    event_time(event) event.event_time;
 }
 
-/// `Mic.CallbackAfterSeatInfoChanged`: a room's seat list changed.
+nested!(MemberLeft {});
+
+/// `Mic.CallbackAfterSeatInfoChanged`: a room's seat list changed. Sent by the Room and
+/// the Live backends alike (the Live one without `Operator_Account`): one event for both.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
@@ -444,15 +652,14 @@ pub struct SeatListChanged {
     pub extra: Extra,
 }
 
-impl SeatListChanged {
-    /// The `CallbackCommand` of this event.
-    pub const COMMAND: &'static str = "Mic.CallbackAfterSeatInfoChanged";
-
-    /// The room the event is about.
-    pub fn room_id(&self) -> Option<&RoomId> {
-        self.room_id.as_ref()
-    }
+event! {
+    SeatListChanged = "Mic.CallbackAfterSeatInfoChanged";
+    /// `RoomId`.
+    room_id(event) event.room_id.as_ref();
+    event_time(event) event.event_time;
 }
+
+nested!(SeatListChanged { "SeatList" => seat_list });
 
 /// A callback whose command this crate does not know: a future Room command, or another
 /// Chat command sent to the same URL.
@@ -479,31 +686,42 @@ pub struct UndecodableEvent {
     pub reason: String,
 }
 
-/// Declares [`Event`] over the typed events, one line each, and what it does through all
-/// of them: decode by command, name the command, the room and the time, write back.
+/// Declares [`Event`] and [`LiveEvent`] over the typed events, one line each, and what
+/// they do through all of them: decode by command, name the command, the room and the
+/// time, write back. `Type | "Alias"` reads a body with the alias command as `Type`.
 macro_rules! events {
-    ($( $(#[$meta:meta])* $variant:ident, )+) => {
-        /// A Room callback, decoded.
+    (
+        room { $( $(#[$meta:meta])* $variant:ident $(| $alias:literal)*, )+ }
+        live { $( $(#[$lmeta:meta])* $lvariant:ident($ltype:ident), )+ }
+    ) => {
+        /// A callback, decoded: a Room event, a Live one ([`Event::Live`]), or a body this
+        /// crate could not type.
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub enum Event {
             $( $(#[$meta])* $variant($variant), )+
+            /// A callback of the Live family (`Live.*`, `Group.*`, `Follow.*`).
+            Live(LiveEvent),
             /// A command this crate does not know.
             Unknown(UnknownEvent),
             /// A known command whose fields could not be read.
             Undecodable(UndecodableEvent),
         }
 
+        /// A callback of the Live family: Tencent's Live backend (TUILiveKit), and the Chat
+        /// callbacks it shares. The types are in [`live`].
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum LiveEvent {
+            $( $(#[$lmeta])* $lvariant($ltype), )+
+        }
+
         impl Event {
-            /// Decodes a callback body sent with `command` in the query.
-            ///
-            /// The body must be a JSON object whose `CallbackCommand` equals `command`. A known
-            /// command whose fields cannot be read gives [`Event::Undecodable`], an unknown one
-            /// [`Event::Unknown`]; neither is an error.
-            pub fn decode(command: &str, body: &[u8]) -> Result<Self, DecodeError> {
-                let body = std::str::from_utf8(body).map_err(|_| DecodeError::NotUtf8)?;
+            /// Reads a body: its own `CallbackCommand` decides which event it is.
+            fn read(command: &str, body: &str) -> Result<Self, DecodeError> {
                 match command {
-                    $( $variant::COMMAND => typed(command, body, |event: &mut $variant| &mut event.extra, Self::$variant), )+
+                    $( $variant::COMMAND $(| $alias)* => typed(command, body, Self::$variant), )+
+                    $( $ltype::COMMAND => typed(command, body, |event| Self::Live(LiveEvent::$lvariant(event))), )+
                     _ => Ok(Self::Unknown(UnknownEvent {
                         command: command.to_owned(),
                         body: object(command, body)?,
@@ -511,15 +729,22 @@ macro_rules! events {
                 }
             }
 
-            /// The command as this crate names it, if it is one it knows.
+            /// The command as this crate names it, if it is one it knows: itself, or the
+            /// command an alias stands for (`Room.CallbackUpdateRoomInfo` is
+            /// `Room.CallbackAfterUpdateRoomInfo`).
             pub fn known_command(command: &str) -> Option<&'static str> {
-                [$( $variant::COMMAND, )+].into_iter().find(|known| *known == command)
+                match command {
+                    $( $variant::COMMAND $(| $alias)* => Some($variant::COMMAND), )+
+                    $( $ltype::COMMAND => Some($ltype::COMMAND), )+
+                    _ => None,
+                }
             }
 
-            /// The `CallbackCommand`.
+            /// The `CallbackCommand` (for an alias, the command it stands for).
             pub fn command(&self) -> &str {
                 match self {
                     $( Self::$variant(_) => $variant::COMMAND, )+
+                    Self::Live(event) => event.command(),
                     Self::Unknown(event) => &event.command,
                     Self::Undecodable(event) => &event.command,
                 }
@@ -529,14 +754,17 @@ macro_rules! events {
             pub fn room_id(&self) -> Option<&RoomId> {
                 match self {
                     $( Self::$variant(event) => event.room_id(), )+
+                    Self::Live(event) => event.room_id(),
                     Self::Unknown(_) | Self::Undecodable(_) => None,
                 }
             }
 
-            /// `EventTime`, when the body has a readable one.
+            /// `EventTime`, when the body has a readable one (for the events with a
+            /// `RoomInfo`, there when the top level has none).
             pub fn event_time(&self) -> Option<EventTime> {
                 match self {
-                    $( Self::$variant(event) => event.event_time, )+
+                    $( Self::$variant(event) => event.event_time(), )+
+                    Self::Live(event) => event.event_time(),
                     Self::Unknown(UnknownEvent { body, .. })
                     | Self::Undecodable(UndecodableEvent { body, .. }) => body
                         .get("EventTime")
@@ -544,11 +772,43 @@ macro_rules! events {
                 }
             }
 
-            /// The body members of the event that this crate does not name.
-            pub(crate) fn extra(&self) -> Option<&Extra> {
+            /// Calls `visit` with the members of the event that this crate does not name,
+            /// by owner: the command for the body's own, the member's name for those of a
+            /// struct inside it (`RoomInfo`, `SeatList`, ...).
+            pub(crate) fn visit_extras(&self, visit: &mut dyn FnMut(&str, &Extra)) {
                 match self {
-                    $( Self::$variant(event) => Some(&event.extra), )+
-                    Self::Unknown(_) | Self::Undecodable(_) => None,
+                    $( Self::$variant(event) => event.visit_extras($variant::COMMAND, visit), )+
+                    Self::Live(event) => event.visit_extras(visit),
+                    Self::Unknown(_) | Self::Undecodable(_) => {}
+                }
+            }
+        }
+
+        impl LiveEvent {
+            /// The `CallbackCommand`.
+            pub fn command(&self) -> &'static str {
+                match self {
+                    $( Self::$lvariant(_) => $ltype::COMMAND, )+
+                }
+            }
+
+            /// The room the event is about, when the body names one.
+            pub fn room_id(&self) -> Option<&RoomId> {
+                match self {
+                    $( Self::$lvariant(event) => event.room_id(), )+
+                }
+            }
+
+            /// `EventTime`, when the body has a readable one.
+            pub fn event_time(&self) -> Option<EventTime> {
+                match self {
+                    $( Self::$lvariant(event) => event.event_time(), )+
+                }
+            }
+
+            fn visit_extras(&self, visit: &mut dyn FnMut(&str, &Extra)) {
+                match self {
+                    $( Self::$lvariant(event) => event.visit_extras($ltype::COMMAND, visit), )+
                 }
             }
         }
@@ -560,8 +820,19 @@ macro_rules! events {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
                     $( Self::$variant(event) => Tagged { command: $variant::COMMAND, event }.serialize(serializer), )+
+                    Self::Live(event) => event.serialize(serializer),
                     Self::Unknown(event) => event.body.serialize(serializer),
                     Self::Undecodable(event) => event.body.serialize(serializer),
+                }
+            }
+        }
+
+        /// Encodes the event as Tencent sent it: `CallbackCommand` first, Tencent's field
+        /// names, the unnamed members included.
+        impl Serialize for LiveEvent {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    $( Self::$lvariant(event) => Tagged { command: $ltype::COMMAND, event }.serialize(serializer), )+
                 }
             }
         }
@@ -569,32 +840,109 @@ macro_rules! events {
 }
 
 events! {
-    /// `Room.CallbackAfterCreateRoom`.
-    RoomCreated,
-    /// `Room.CallbackAfterDestroyRoom`.
-    RoomDestroyed,
-    /// `Room.CallbackAfterUpdateRoomInfo`.
-    RoomInfoUpdated,
-    /// `Room.CallbackAfterMemberEnter`.
-    MemberEntered,
-    /// `Room.CallbackAfterMemberLeave`.
-    MemberLeft,
-    /// `Mic.CallbackAfterSeatInfoChanged`.
-    SeatListChanged,
+    room {
+        /// `Room.CallbackAfterCreateRoom`.
+        RoomCreated,
+        /// `Room.CallbackAfterDestroyRoom`.
+        RoomDestroyed,
+        /// `Room.CallbackAfterUpdateRoomInfo` (or `Room.CallbackUpdateRoomInfo`, as Tencent's
+        /// Chinese command list spells it).
+        RoomInfoUpdated | "Room.CallbackUpdateRoomInfo",
+        /// `Room.CallbackAfterMemberEnter`.
+        MemberEntered,
+        /// `Room.CallbackAfterMemberLeave`.
+        MemberLeft,
+        /// `Mic.CallbackAfterSeatInfoChanged`, of the Room and the Live backends alike.
+        SeatListChanged,
+    }
+    live {
+        /// `Live.CallbackAfterCreateRoom`.
+        RoomCreated(LiveRoomCreated),
+        /// `Live.CallbackAfterDestroyRoom`.
+        RoomDestroyed(LiveRoomDestroyed),
+        /// `Live.CallbackAfterUpdateRoomInfo`.
+        RoomInfoUpdated(LiveRoomInfoUpdated),
+        /// `Live.CallbackAfterSetMetadata`.
+        MetadataSet(MetadataSet),
+        /// `Live.CallbackAfterDelMetadata`.
+        MetadataDeleted(MetadataDeleted),
+        /// `Live.CallbackAfterCreateRoomReachingThreshold`.
+        RoomCountThresholdReached(RoomCountThresholdReached),
+        /// `Live.CallbackAfterMemberStateChanged`.
+        MemberStateChanged(MemberStateChanged),
+        /// `Live.CallbackAfterChangeOwner`.
+        OwnerChanged(OwnerChanged),
+        /// `Live.CallbackAfterModifyAdmin`.
+        AdminsModified(AdminsModified),
+        /// `Live.CallbackAfterCreateBattle`.
+        BattleCreated(BattleCreated),
+        /// `Live.CallbackAfterStartBattle`.
+        BattleStarted(BattleStarted),
+        /// `Live.CallbackAfterEndBattle`.
+        BattleEnded(BattleEnded),
+        /// `Live.CallbackBeforeSendGift` (a before callback: the answer decides).
+        GiftSending(GiftSending),
+        /// `Group.CallbackAfterSendMsg`.
+        MessageSent(MessageSent),
+        /// `Group.CallbackBeforeSendMsg` (a before callback: the answer decides).
+        MessageSending(MessageSending),
+        /// `Follow.CallbackAfterFollowAdd`.
+        FollowAdded(FollowAdded),
+        /// `Follow.CallbackAfterFollowDelete`.
+        FollowDeleted(FollowDeleted),
+    }
 }
 
 impl Event {
-    /// Decodes a callback body, taking the command from its `CallbackCommand`.
+    /// Decodes a callback body sent with `query_command` in the query.
     ///
-    /// The layer itself decodes with [`Event::decode`], against the command of the query.
+    /// The body must be a JSON object with a `CallbackCommand`; that command decides the
+    /// event, whatever the query says (Tencent's own pages pair different query and body
+    /// commands, and a refusal would lose the event: Tencent does not resend a FAIL). The
+    /// query's command is the [`CallbackContext`](crate::CallbackContext)'s to keep; the
+    /// layer warns once per pair when the two differ. A known command whose fields cannot
+    /// be read gives [`Event::Undecodable`], an unknown one [`Event::Unknown`]; neither is
+    /// an error.
+    pub fn decode(query_command: &str, body: &[u8]) -> Result<Self, DecodeError> {
+        // The query's command does not stand in for a missing body command either: a body
+        // without one is no callback (protocol.md, section 4).
+        let _ = query_command;
+        Self::from_json(body)
+    }
+
+    /// Decodes a callback body, taking the command from its `CallbackCommand`, as
+    /// [`Event::decode`] does.
     pub fn from_json(body: &[u8]) -> Result<Self, DecodeError> {
-        // Not on the layer's path, so reading the body twice is fine here.
-        let object: Extra = serde_json::from_slice(body).map_err(DecodeError::from_json)?;
-        match object.get("CallbackCommand") {
-            Some(Value::String(command)) => Self::decode(command, body),
-            Some(_) => Err(DecodeError::CommandNotText),
-            None => Err(DecodeError::MissingCommand),
-        }
+        let body = std::str::from_utf8(body).map_err(|_| DecodeError::NotUtf8)?;
+        let command = body_command(body)?;
+        Self::read(&command, body)
+    }
+}
+
+/// The body's `CallbackCommand`. Read alone first, skipping the other members; a body
+/// where that fails (not JSON, not an object, no command or several) is read whole to
+/// say why.
+fn body_command(body: &str) -> Result<Cow<'_, str>, DecodeError> {
+    #[derive(Deserialize)]
+    struct Command<'a> {
+        #[serde(rename = "CallbackCommand", borrow)]
+        command: Option<Cow<'a, str>>,
+    }
+
+    if let Ok(Command {
+        command: Some(command),
+    }) = serde_json::from_str(body)
+    {
+        return Ok(command);
+    }
+    let read: Members = serde_json::from_str(body).map_err(DecodeError::from_json)?;
+    if read.command_repeated {
+        return Err(DecodeError::CommandRepeated);
+    }
+    match read.members.get("CallbackCommand") {
+        Some(Value::String(command)) => Ok(Cow::Owned(command.clone())),
+        Some(_) => Err(DecodeError::CommandNotText),
+        None => Err(DecodeError::MissingCommand),
     }
 }
 
@@ -605,6 +953,51 @@ struct Tagged<'a, T> {
     command: &'static str,
     #[serde(flatten)]
     event: &'a T,
+}
+
+/// A step of the path to a member: an object's member or a list's entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// Where the `extra` of each struct of an event is, for keeping there a member that could
+/// not be read, and for the drift warnings. Written by `nested!`.
+pub(crate) trait Nested {
+    /// The `extra` of the struct at `path` below this one.
+    fn extra_at(&mut self, path: &[Step]) -> Option<&mut Extra>;
+
+    /// Calls `visit` with this struct's `extra` (as `owner`'s) and those of the structs
+    /// inside it.
+    fn visit_extras(&self, owner: &str, visit: &mut dyn FnMut(&str, &Extra));
+}
+
+impl<T: Nested> Nested for Option<T> {
+    fn extra_at(&mut self, path: &[Step]) -> Option<&mut Extra> {
+        self.as_mut()?.extra_at(path)
+    }
+
+    fn visit_extras(&self, owner: &str, visit: &mut dyn FnMut(&str, &Extra)) {
+        if let Some(inner) = self {
+            inner.visit_extras(owner, visit);
+        }
+    }
+}
+
+impl<T: Nested> Nested for Vec<T> {
+    fn extra_at(&mut self, path: &[Step]) -> Option<&mut Extra> {
+        match path {
+            [Step::Index(index), rest @ ..] => self.get_mut(*index)?.extra_at(rest),
+            _ => None,
+        }
+    }
+
+    fn visit_extras(&self, owner: &str, visit: &mut dyn FnMut(&str, &Extra)) {
+        for item in self {
+            item.visit_extras(owner, visit);
+        }
+    }
 }
 
 /// Why a body is not a callback at all. The message never quotes the body.
@@ -626,8 +1019,6 @@ pub enum DecodeError {
     MissingCommand,
     /// The body's `CallbackCommand` is not a string.
     CommandNotText,
-    /// The body's `CallbackCommand` differs from the query's.
-    CommandMismatch,
     /// The body has `CallbackCommand` more than once, with different values: readers that
     /// keep the first and readers that keep the last would disagree on what it is.
     CommandRepeated,
@@ -659,9 +1050,6 @@ impl fmt::Display for DecodeError {
             Self::CommandRepeated => {
                 f.write_str("body has CallbackCommand more than once, with different values")
             }
-            Self::CommandMismatch => {
-                f.write_str("body's CallbackCommand differs from the CallbackCommand of the query")
-            }
         }
     }
 }
@@ -670,36 +1058,123 @@ impl std::error::Error for DecodeError {}
 
 /// Reads the body as the event `T` of `command`. A body that cannot be read so is read again
 /// as a plain object, which tells a body that is no callback (an error) from one whose
-/// fields are unreadable ([`Event::Undecodable`], its reason naming the member).
-fn typed<T: DeserializeOwned>(
+/// members are unreadable: those are kept as sent ([`salvage`]), or else the event is
+/// [`Event::Undecodable`], its reason naming the member.
+fn typed<T: DeserializeOwned + Nested>(
     command: &str,
     body_text: &str,
-    extra: fn(&mut T) -> &mut Extra,
-    wrap: fn(T) -> Event,
+    wrap: impl FnOnce(T) -> Event,
 ) -> Result<Event, DecodeError> {
-    match serde_json::from_str::<T>(body_text) {
-        Ok(mut event) => {
-            check_command(
-                extra(&mut event).remove("CallbackCommand").as_ref(),
-                command,
-            )?;
-            Ok(wrap(event))
+    if let Ok(event) = serde_json::from_str::<T>(body_text) {
+        return Ok(wrap(without_command(event)));
+    }
+    let body = object(command, body_text)?;
+    match salvage::<T>(&body, body_text) {
+        Ok(event) => Ok(wrap(without_command(event))),
+        Err(reason) => Ok(Event::Undecodable(UndecodableEvent {
+            command: command.to_owned(),
+            body,
+            reason,
+        })),
+    }
+}
+
+/// The event without the `CallbackCommand` that `body_members` kept in its `extra`:
+/// [`Event`] writes its own.
+fn without_command<T: Nested>(mut event: T) -> T {
+    if let Some(extra) = event.extra_at(&[]) {
+        extra.shift_remove("CallbackCommand");
+    }
+    event
+}
+
+/// Members that cannot be read at most, before the event is undecodable: each costs a
+/// reading of the body.
+const MAX_UNREADABLE: usize = 16;
+
+/// Reads `body` as `T`, taking out each member that cannot be read (the one serde names,
+/// by its path) and putting it, as sent, into the `extra` of the struct it belongs to: a
+/// `RoomType` sent as an integer goes to `RoomInfo`'s, a count past its type's range to
+/// the event's. The error is the first member's reason when that cannot work.
+fn salvage<T: DeserializeOwned + Nested>(body: &Extra, body_text: &str) -> Result<T, String> {
+    let mut value = Value::Object(body.clone());
+    let mut kept: Vec<(Vec<Step>, String, Value)> = Vec::new();
+    let mut reason: Option<String> = None;
+    for _ in 0..=MAX_UNREADABLE {
+        let error = match serde_path_to_error::deserialize::<_, T>(&value) {
+            Ok(mut event) if !kept.is_empty() => {
+                for (parent, name, member) in kept {
+                    match event.extra_at(&parent) {
+                        Some(extra) => extra.insert(name, member),
+                        None => return Err(reason.unwrap_or_default()),
+                    };
+                }
+                return Ok(event);
+            }
+            // The text could not be read, its object can, with nothing taken out: a named
+            // member is in the text twice. Neither the first nor the last is right.
+            Ok(_) => return Err(text_reason::<T>(body_text)),
+            Err(error) => error,
+        };
+        let first = reason
+            .get_or_insert_with(|| format!("{}: {}", error.path(), error.inner()))
+            .clone();
+        let Some(steps) = steps(error.path()) else {
+            return Err(first);
+        };
+        // The member is the last object member on the path: a list entry that cannot be
+        // read takes its list along.
+        let Some(at) = steps.iter().rposition(|step| matches!(step, Step::Key(_))) else {
+            return Err(first);
+        };
+        let (parent, name) = (&steps[..at], &steps[at]);
+        let Step::Key(name) = name else {
+            return Err(first);
+        };
+        if parent.is_empty() && name == "CallbackCommand" {
+            return Err(first);
         }
-        Err(_) => {
-            let body = object(command, body_text)?;
-            // Read once more, to name the member that failed: only on this rare path.
-            let reason = match serde_path_to_error::deserialize::<_, T>(
-                &mut serde_json::Deserializer::from_str(body_text),
-            ) {
-                Err(error) => format!("{}: {}", error.path(), error.inner()),
-                Ok(_) => "the body could not be read as this command's event".to_owned(),
-            };
-            Ok(Event::Undecodable(UndecodableEvent {
-                command: command.to_owned(),
-                body,
-                reason,
-            }))
-        }
+        let Some(member) = take(&mut value, parent, name) else {
+            return Err(first);
+        };
+        kept.push((parent.to_vec(), name.clone(), member));
+    }
+    Err(reason.unwrap_or_default())
+}
+
+/// The path serde names, as steps; `None` when a step is not an object member or a list
+/// entry.
+fn steps(path: &serde_path_to_error::Path) -> Option<Vec<Step>> {
+    use serde_path_to_error::Segment;
+    path.iter()
+        .map(|segment| match segment {
+            Segment::Map { key } => Some(Step::Key(key.clone())),
+            Segment::Seq { index } => Some(Step::Index(*index)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Takes the member `name` out of the object at `parent` in `value`, keeping the order of
+/// the others.
+fn take(value: &mut Value, parent: &[Step], name: &str) -> Option<Value> {
+    let mut at = value;
+    for step in parent {
+        at = match step {
+            Step::Key(key) => at.as_object_mut()?.get_mut(key)?,
+            Step::Index(index) => at.as_array_mut()?.get_mut(*index)?,
+        };
+    }
+    at.as_object_mut()?.shift_remove(name)
+}
+
+/// Why the text cannot be read as `T`, naming the member: only on this rare path.
+fn text_reason<T: DeserializeOwned>(body_text: &str) -> String {
+    match serde_path_to_error::deserialize::<_, T>(&mut serde_json::Deserializer::from_str(
+        body_text,
+    )) {
+        Err(error) => format!("{}: {}", error.path(), error.inner()),
+        Ok(_) => "the body could not be read as this command's event".to_owned(),
     }
 }
 
@@ -790,7 +1265,8 @@ fn object(command: &str, body: &str) -> Result<Extra, DecodeError> {
 fn check_command(found: Option<&Value>, expected: &str) -> Result<(), DecodeError> {
     match found {
         Some(Value::String(found)) if found == expected => Ok(()),
-        Some(Value::String(_)) => Err(DecodeError::CommandMismatch),
+        // Only on a bug: `command` is the body's own.
+        Some(Value::String(_)) => Err(DecodeError::MissingCommand),
         Some(_) => Err(DecodeError::CommandNotText),
         None => Err(DecodeError::MissingCommand),
     }

@@ -117,8 +117,15 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use crate::answer::{Answer, ErrorCode};
+use crate::event::live::{
+    AdminsModified, BattleCreated, BattleEnded, BattleStarted, FollowAdded, FollowDeleted,
+    GiftSending, LiveRoomCreated, LiveRoomDestroyed, LiveRoomInfoUpdated, MemberStateChanged,
+    MessageSending, MessageSent, MetadataDeleted, MetadataSet, OwnerChanged,
+    RoomCountThresholdReached,
+};
 use crate::event::{
-    Event, MemberEntered, MemberLeft, RoomCreated, RoomDestroyed, RoomInfoUpdated, SeatListChanged,
+    Event, LiveEvent, MemberEntered, MemberLeft, RoomCreated, RoomDestroyed, RoomInfoUpdated,
+    SeatListChanged,
 };
 use crate::handler::RoomHandler;
 use crate::layer::RoomWebhookLayer;
@@ -198,10 +205,14 @@ impl CallbackRequest {
         Self::sample(SeatListChanged::COMMAND)
     }
 
-    /// The sample request of a known command, or a minimal body (`CallbackCommand` only)
-    /// for any other.
+    /// The sample request of a known command (Room or Live), or a minimal body
+    /// (`CallbackCommand` only) for any other.
     pub fn sample(command: &str) -> Self {
-        match SAMPLES.iter().find(|(known, _)| *known == command) {
+        match SAMPLES
+            .iter()
+            .chain(&LIVE_SAMPLES)
+            .find(|(known, _)| *known == command)
+        {
             Some((known, body)) => Self::new(*known, *body),
             None => {
                 let body = serde_json::json!({ "CallbackCommand": command }).to_string();
@@ -210,7 +221,8 @@ impl CallbackRequest {
         }
     }
 
-    /// The six known commands, each with its sample body.
+    /// The six Room commands, each with its sample body ([`live_samples`](Self::live_samples)
+    /// has the Live family's).
     pub fn all_samples() -> [Self; 6] {
         SAMPLES.map(|(command, body)| Self::new(command, body))
     }
@@ -525,11 +537,18 @@ impl<B> Service<Request<B>> for NotFound {
 }
 
 /// The sample bodies of Tencent's documentation, as kept in the crate's fixtures, one
-/// line per event: `SAMPLES` (command, body) and each event's `sample()`.
+/// line per event: `SAMPLES` (command, body) and each event's `sample()`; for the Live
+/// family, `LIVE_SAMPLES`, each event's `sample()` and its `CallbackRequest` constructor.
 macro_rules! samples {
-    ($($event:ident = $fixture:literal,)+) => {
+    (
+        room { $($event:ident = $fixture:literal,)+ }
+        live { $($live:ident($variant:ident) = $constructor:ident = $live_fixture:literal,)+ }
+    ) => {
         const SAMPLES: [(&str, &str); 6] =
             [$(($event::COMMAND, include_str!(concat!("../tests/fixtures/room/", $fixture)))),+];
+
+        const LIVE_SAMPLES: [(&str, &str); 17] =
+            [$(($live::COMMAND, include_str!(concat!("../tests/fixtures/live/", $live_fixture)))),+];
 
         $(
             impl $event {
@@ -544,16 +563,69 @@ macro_rules! samples {
                 }
             }
         )+
+
+        $(
+            impl $live {
+                /// The sample of Tencent's documentation, as [`CallbackRequest::sample`]
+                /// sends it, decoded (feature `testing`): a start for a test that calls a
+                /// handler directly. Set fields on it to vary it.
+                pub fn sample() -> Self {
+                    match sample_event($live::COMMAND) {
+                        Event::Live(LiveEvent::$variant(event)) => event,
+                        other => unreachable!("the sample of {} decodes as {other:?}", $live::COMMAND),
+                    }
+                }
+            }
+        )+
+
+        /// The Live family (`Live.*`, `Group.*`, `Follow.*`), each command with the sample
+        /// body of Tencent's documentation.
+        impl CallbackRequest {
+            $(
+                #[doc = concat!("The command of [`", stringify!($live), "`](crate::event::live::", stringify!($live), "), with the sample body of Tencent's documentation.")]
+                pub fn $constructor() -> Self {
+                    Self::sample($live::COMMAND)
+                }
+            )+
+
+            /// The 17 commands of the Live family, each with its sample body
+            /// (`Mic.CallbackAfterSeatInfoChanged`, shared with Room, is among
+            /// [`all_samples`](Self::all_samples)).
+            pub fn live_samples() -> [Self; 17] {
+                LIVE_SAMPLES.map(|(command, body)| Self::new(command, body))
+            }
+        }
     };
 }
 
 samples! {
-    RoomCreated = "after_create_room.json",
-    RoomDestroyed = "after_destroy_room.json",
-    RoomInfoUpdated = "after_update_room_info.json",
-    MemberEntered = "after_member_enter.json",
-    MemberLeft = "after_member_leave.json",
-    SeatListChanged = "after_seat_info_changed.json",
+    room {
+        RoomCreated = "after_create_room.json",
+        RoomDestroyed = "after_destroy_room.json",
+        RoomInfoUpdated = "after_update_room_info.json",
+        MemberEntered = "after_member_enter.json",
+        MemberLeft = "after_member_leave.json",
+        SeatListChanged = "after_seat_info_changed.json",
+    }
+    live {
+        LiveRoomCreated(RoomCreated) = live_room_created = "live_after_create_room.json",
+        LiveRoomDestroyed(RoomDestroyed) = live_room_destroyed = "live_after_destroy_room.json",
+        LiveRoomInfoUpdated(RoomInfoUpdated) = live_room_info_updated = "live_after_update_room_info.json",
+        MetadataSet(MetadataSet) = metadata_set = "live_after_set_metadata.json",
+        MetadataDeleted(MetadataDeleted) = metadata_deleted = "live_after_del_metadata.json",
+        RoomCountThresholdReached(RoomCountThresholdReached) = room_count_threshold_reached = "live_after_create_room_reaching_threshold.json",
+        MemberStateChanged(MemberStateChanged) = member_state_changed = "live_after_member_state_changed.json",
+        OwnerChanged(OwnerChanged) = owner_changed = "live_after_change_owner.json",
+        AdminsModified(AdminsModified) = admins_modified = "live_after_modify_admin.json",
+        BattleCreated(BattleCreated) = battle_created = "live_after_create_battle.json",
+        BattleStarted(BattleStarted) = battle_started = "live_after_start_battle.json",
+        BattleEnded(BattleEnded) = battle_ended = "live_after_end_battle.json",
+        GiftSending(GiftSending) = gift_sending = "live_before_send_gift.json",
+        MessageSent(MessageSent) = message_sent = "group_after_send_msg.json",
+        MessageSending(MessageSending) = message_sending = "group_before_send_msg.json",
+        FollowAdded(FollowAdded) = follow_added = "follow_after_follow_add.json",
+        FollowDeleted(FollowDeleted) = follow_deleted = "follow_after_follow_delete.json",
+    }
 }
 
 fn sample_event(command: &str) -> Event {
