@@ -28,7 +28,7 @@
 //! | --- | --- | --- |
 //! | handled, handler succeeded | 200 | [`ErrorCode::OK`] (0) |
 //! | handled, handler returned an error | 200 | the handler's code ([`ErrorCode::HANDLER_FAILED`] if it gave 0) |
-//! | body is not a JSON object, `CallbackCommand` missing, or body and query disagree | 400 | [`ErrorCode::BAD_REQUEST`] (40000) |
+//! | body is not a JSON object, or `CallbackCommand` missing from it (a body whose command differs from the query's is delivered: the body's decides) | 400 | [`ErrorCode::BAD_REQUEST`] (40000) |
 //! | `Sign` / `RequestTime` missing, wrong or outside the window | 401 | [`ErrorCode::UNAUTHORIZED`] (40100) |
 //! | `SdkAppid` missing, malformed or not configured | 403 | [`ErrorCode::UNKNOWN_APP`] (40300) |
 //! | method is not `POST` | 405 | [`ErrorCode::METHOD_NOT_ALLOWED`] (40500) |
@@ -65,7 +65,7 @@ pub struct ErrorCode(i32);
 impl ErrorCode {
     /// Success.
     pub const OK: Self = Self(0);
-    /// The body is not a JSON object, has no `CallbackCommand`, or its command differs from the query's.
+    /// The body is not a JSON object, or has no `CallbackCommand` (or several, different).
     pub const BAD_REQUEST: Self = Self(40000);
     /// Authentication is on and `Sign` / `RequestTime` are missing, wrong or outside the window.
     pub const UNAUTHORIZED: Self = Self(40100);

@@ -438,7 +438,9 @@ where
         trace.span.record("room_id", room.as_str());
     }
     // The body's command decided the event; the context keeps the query's.
-    config.drift.note_commands(&context.command, event.command());
+    config
+        .drift
+        .note_commands(&context.command, event.command());
     config.drift.note(&event);
     Ok((event, bytes))
 }

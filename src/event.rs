@@ -228,7 +228,10 @@ impl<'de> Deserialize<'de> for EventTime {
                 millis,
                 text: value.text,
             }),
-            None => Err(de::Error::invalid_type(de::Unexpected::Unit, &"milliseconds")),
+            None => Err(de::Error::invalid_type(
+                de::Unexpected::Unit,
+                &"milliseconds",
+            )),
         }
     }
 }

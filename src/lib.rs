@@ -5,7 +5,9 @@
 //! SDKAppID, the content type and (when configured) Tencent's `Sign`, decodes the body
 //! into a typed [`Event`], delivers it, and answers Tencent's
 //! `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`. Every other request passes
-//! through untouched, body unread.
+//! through untouched, body unread. The callbacks of Tencent's Live backend (TUILiveKit),
+//! which may share the URL, arrive on the same path as [`Event::Live`]
+//! ([`RoomHandler::on_live`], OK by default).
 //!
 //! # Quick start
 //!

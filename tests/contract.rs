@@ -649,7 +649,7 @@ async fn a_body_exactly_at_the_limit_is_accepted() {
     answered(response).await.assert_ok();
 }
 
-// Row: body not a JSON object, no CallbackCommand, or body and query commands differ.
+// Row: body not a JSON object, or no CallbackCommand in it.
 
 #[tokio::test]
 async fn a_body_that_is_not_json_is_answered_400() {
@@ -696,14 +696,6 @@ async fn a_body_whose_command_is_not_text_is_answered_400() {
 }
 
 #[tokio::test]
-async fn a_body_whose_command_differs_from_the_query_is_answered_400() {
-    let body = fixture("room/after_member_leave.json");
-    send(post(&callback_uri(DESTROY), body))
-        .await
-        .assert_fail(400, 40000);
-}
-
-#[tokio::test]
 async fn a_query_without_callback_command_is_answered_400() {
     let uri = format!("/callback?SdkAppid={APP}&contenttype=json");
     send(post(&uri, destroy_body()))
@@ -711,12 +703,42 @@ async fn a_query_without_callback_command_is_answered_400() {
         .assert_fail(400, 40000);
 }
 
+// Row: body and query commands differ.
+
+#[tokio::test]
+async fn a_body_whose_command_differs_from_the_query_is_delivered_as_the_bodys() {
+    let recorder = Recorder::default();
+    let body = fixture("room/after_member_leave.json");
+    send_to(&recorder, post(&callback_uri(DESTROY), body))
+        .await
+        .assert_ok();
+    let (event, context) = recorder.take().pop().expect("delivered");
+    assert!(matches!(event, Event::MemberLeft(_)), "{event:?}");
+    assert_eq!(context.command, DESTROY, "the context keeps the query's");
+}
+
 // Row: a known command whose fields cannot be read, even leniently.
+
+#[tokio::test]
+async fn an_unreadable_member_of_a_known_command_is_kept_and_the_event_still_typed() {
+    let recorder = Recorder::default();
+    let body = r#"{"CallbackCommand":"Room.CallbackAfterMemberLeave","RoomId":{"nested":true},"MemberCount":"many","Reason":"r"}"#;
+    let uri = callback_uri("Room.CallbackAfterMemberLeave");
+    send_to(&recorder, post(&uri, body)).await.assert_ok();
+    let (event, _) = recorder.take().pop().expect("delivered, not dropped");
+    let Event::MemberLeft(left) = event else {
+        panic!("expected MemberLeft, got {event:?}");
+    };
+    assert_eq!(left.extra["RoomId"]["nested"], true);
+    assert_eq!(left.extra["MemberCount"], "many");
+    assert_eq!(left.reason.as_deref(), Some("r"));
+}
 
 #[tokio::test]
 async fn an_undecodable_body_of_a_known_command_reaches_the_handler() {
     let recorder = Recorder::default();
-    let body = r#"{"CallbackCommand":"Room.CallbackAfterMemberLeave","RoomId":{"nested":true},"MemberCount":"many"}"#;
+    // A named member twice: neither the first nor the last is right.
+    let body = r#"{"CallbackCommand":"Room.CallbackAfterMemberLeave","RoomId":"a","RoomId":"b"}"#;
     let uri = callback_uri("Room.CallbackAfterMemberLeave");
     send_to(&recorder, post(&uri, body)).await.assert_ok();
     let (event, _) = recorder.take().pop().expect("delivered, not dropped");
@@ -724,8 +746,12 @@ async fn an_undecodable_body_of_a_known_command_reaches_the_handler() {
         panic!("expected Undecodable, got {event:?}");
     };
     assert_eq!(undecodable.command, "Room.CallbackAfterMemberLeave");
-    assert_eq!(undecodable.body["RoomId"]["nested"], true);
-    assert!(!undecodable.reason.is_empty());
+    assert_eq!(undecodable.body["RoomId"], "b");
+    assert!(
+        undecodable.reason.contains("RoomId"),
+        "{}",
+        undecodable.reason
+    );
 }
 
 #[tokio::test]

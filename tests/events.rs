@@ -324,12 +324,17 @@ fn enumeration_values_are_matched_without_regard_to_case() {
 
 #[test]
 fn a_named_member_given_twice_makes_an_undecodable_event_not_an_error() {
-    let body = br#"{"CallbackCommand":"Room.CallbackAfterMemberEnter","MemberCount":3,"MemberCount":4}"#;
+    let body =
+        br#"{"CallbackCommand":"Room.CallbackAfterMemberEnter","MemberCount":3,"MemberCount":4}"#;
     let Event::Undecodable(undecodable) = Event::from_json(body).unwrap() else {
         panic!()
     };
     assert_eq!(undecodable.body["MemberCount"], 4);
-    assert!(undecodable.reason.contains("MemberCount"), "{}", undecodable.reason);
+    assert!(
+        undecodable.reason.contains("MemberCount"),
+        "{}",
+        undecodable.reason
+    );
     // Written back as read (one member of a name, as JSON objects have).
     let written: Value = serde_json::to_value(Event::Undecodable(undecodable)).unwrap();
     assert_eq!(written, serde_json::from_slice::<Value>(body).unwrap());

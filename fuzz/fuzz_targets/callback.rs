@@ -16,8 +16,9 @@
 //! - the status is the one the oracle computes from the request (see `expected`): the
 //!   protocol's rules applied in the layer's documented order, by this file's own query
 //!   reader and JSON check, not the crate's;
-//! - on 200 the event delivered is `Event::decode(query's command, body)` and the context
-//!   holds the query's command, app, `RequestTime`, `ClientIP` and `OptPlatform`;
+//! - on 200 the event delivered is `Event::decode(query's command, body)`, of the body's
+//!   command (which decides, whatever the query's), and the context holds the query's
+//!   command, app, `RequestTime`, `ClientIP` and `OptPlatform`;
 //! - ErrorInfo never contains the token, the `Sign` value or the body (see `leaks`);
 //! - the handler (or the inner service, in extension mode) saw the event exactly once
 //!   when the status is 200 and never otherwise;
@@ -699,18 +700,20 @@ impl<'de> serde::Deserialize<'de> for TopCommands {
     }
 }
 
-/// Whether the body is a callback of `command`: a JSON object (UTF-8) whose
-/// `CallbackCommand`, given once or repeated with the same value, is `command`.
+/// Whether the body is a callback: a JSON object (UTF-8) with a textual `CallbackCommand`,
+/// given once or repeated with the same value. Its command decides the event, whatever the
+/// query's is.
 /// `None` where JSON is valid but past what serde_json reads (nesting deeper than 128, a
 /// number past `f64`, a lone surrogate): RFC 8259 §9 lets a receiver set such limits, so
 /// the layer may take the body or refuse it.
-fn body_is_callback_of(body: &[u8], command: &str) -> Option<bool> {
+fn body_is_callback(body: &[u8]) -> Option<bool> {
     if std::str::from_utf8(body).is_err() {
         return Some(false);
     }
     match serde_json::from_slice::<TopCommands>(body) {
         Ok(TopCommands(commands)) => {
-            Some(!commands.is_empty() && commands.iter().all(|c| c.as_str() == Some(command)))
+            let first = commands.first().and_then(Value::as_str);
+            Some(first.is_some() && commands.iter().all(|c| c.as_str() == first))
         }
         Err(error) => {
             let message = error.to_string();
@@ -743,9 +746,10 @@ struct Delivery {
 enum Verdict {
     /// Refused with this status; nothing delivered.
     Refused(u16),
-    /// 200, with the event `Event::decode(command, body)` delivered once.
+    /// 200, with the event `Event::decode(command, body)` (the body's command's) delivered
+    /// once.
     Delivered(Delivery),
-    /// The body is beyond serde_json's limits (`body_is_callback_of`): 400, or delivered.
+    /// The body is beyond serde_json's limits (`body_is_callback`): 400, or delivered.
     DeliveredOr400(Delivery),
 }
 
@@ -830,7 +834,7 @@ fn expected(checks: Checks, params: &Params, body: &[u8]) -> Verdict {
     if let Err(status) = checks.length {
         return Refused(status);
     }
-    let callback = body_is_callback_of(body, &command);
+    let callback = body_is_callback(body);
     let delivery = Delivery {
         command,
         request_time,
@@ -1029,10 +1033,11 @@ fn check(
         let reference = Event::decode(&delivery.command, input.body)
             .expect("a delivered body decodes with the public API");
         assert_eq!(event, &reference, "{mode}: the event is Event::decode's");
+        let sent = body_command(input.body).expect("a delivered body has its command");
         assert_eq!(
             event.command(),
-            context.command,
-            "{mode}: the event's command"
+            Event::known_command(&sent).unwrap_or(&sent),
+            "{mode}: the event's command is the body's"
         );
         assert_eq!(
             context.command, delivery.command,

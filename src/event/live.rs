@@ -201,7 +201,10 @@ pub struct MetadataSet {
     /// `RoomId`.
     pub room_id: Option<RoomId>,
     /// `Metadata`: the keys set and their values.
-    #[serde(deserialize_with = "lenient::list", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "lenient::list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub metadata: Vec<MetadataEntry>,
     /// `EventTime`: when the event happened.
     pub event_time: Option<EventTime>,
@@ -231,7 +234,10 @@ pub struct MetadataDeleted {
     /// `RoomId`.
     pub room_id: Option<RoomId>,
     /// `Keys`: the keys deleted.
-    #[serde(deserialize_with = "lenient::list", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "lenient::list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub keys: Vec<String>,
     /// `EventTime`: when the event happened.
     pub event_time: Option<EventTime>,
@@ -316,7 +322,10 @@ pub struct MemberStateChanged {
     /// `EventCause`: `Enter`, `Leave`, `HeartbeatInterrupt`, `HeartbeatRecover` (or `Kicked`).
     pub event_cause: Option<MemberStateCause>,
     /// `MemberList`: the members concerned.
-    #[serde(deserialize_with = "lenient::list", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "lenient::list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub member_list: Vec<Member>,
     /// `EventTime`: when the event happened.
     pub event_time: Option<EventTime>,
@@ -440,7 +449,10 @@ pub struct BattleCreated {
     /// `FromRoomId`: the caller's room.
     pub from_room_id: Option<RoomId>,
     /// `ToRoomIdList`: the rooms called.
-    #[serde(deserialize_with = "lenient::list", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "lenient::list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub to_room_id_list: Vec<RoomId>,
     /// `Timeout`: how long the rooms called may take to answer, in milliseconds.
     #[serde(deserialize_with = "lenient::number")]
@@ -490,7 +502,10 @@ pub struct BattleStarted {
     /// String is kept as sent in `extra`).
     pub from_room_info: Option<BattleRoom>,
     /// `ToRoomList`: the rooms called.
-    #[serde(deserialize_with = "lenient::list", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "lenient::list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub to_room_list: Vec<BattleRoom>,
     /// `EventTime`: when the event happened.
     pub event_time: Option<EventTime>,
@@ -531,12 +546,19 @@ pub struct BattleEnded {
     /// `OpType` (capital `O`; `opType` is read too, and written back as `OpType`): why it
     /// ended. `0` the time was up, `1` every owner left after the start, `2` it never
     /// started, no owner having joined; other values are kept.
-    #[serde(rename = "OpType", alias = "opType", deserialize_with = "lenient::number")]
+    #[serde(
+        rename = "OpType",
+        alias = "opType",
+        deserialize_with = "lenient::number"
+    )]
     pub op_type: Option<u32>,
     /// `FromRoomInfo`: the caller's room and its score.
     pub from_room_info: Option<BattleRoom>,
     /// `ToRoomList`: the rooms called and their scores.
-    #[serde(deserialize_with = "lenient::list", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "lenient::list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub to_room_list: Vec<BattleRoom>,
     /// `EventTime`: when the event happened.
     pub event_time: Option<EventTime>,
@@ -648,7 +670,10 @@ pub struct MessageSent {
     #[serde(deserialize_with = "lenient::number")]
     pub msg_time: Option<u64>,
     /// `MsgBody`: the message's elements.
-    #[serde(deserialize_with = "lenient::list", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "lenient::list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub msg_body: Vec<MsgElement>,
     /// `CloudCustomData`: the app's data stored with the message.
     pub cloud_custom_data: Option<String>,
@@ -692,7 +717,10 @@ pub struct MessageSending {
     /// `MsgId`: the message's ID on the client.
     pub msg_id: Option<String>,
     /// `MsgBody`: the message's elements.
-    #[serde(deserialize_with = "lenient::list", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "lenient::list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub msg_body: Vec<MsgElement>,
     /// `CloudCustomData`: the app's data stored with the message.
     pub cloud_custom_data: Option<String>,
@@ -738,7 +766,10 @@ pub struct FollowAdded {
     #[serde(rename = "From_Account")]
     pub from_account: Option<UserId>,
     /// `FollowList`: the users followed.
-    #[serde(deserialize_with = "lenient::list", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "lenient::list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub follow_list: Vec<Followed>,
     /// `EventTime`: when the event happened.
     pub event_time: Option<EventTime>,
