@@ -715,6 +715,9 @@ macro_rules! events {
         /// callbacks it shares. The types are in [`live`].
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
+        // One event is moved a few times per callback: boxing the larger ones would cost an
+        // allocation each and a `Box` in every pattern, for a few hundred bytes.
+        #[allow(clippy::large_enum_variant)]
         pub enum LiveEvent {
             $( $(#[$lmeta])* $lvariant($ltype), )+
         }
