@@ -251,6 +251,42 @@ async fn an_unknown_field_is_warned_about_once_per_place() {
     assert_eq!((warned("Shard"), warned("Theme")), (1, 1), "{logs}");
 }
 
+#[tokio::test]
+async fn a_query_command_differing_from_the_bodys_is_warned_about_once_per_pair() {
+    let (logs, _guard) = capture();
+    let layer = RoomWebhookLayer::builder()
+        .sdk_app_id(APP)
+        .handler(Recorder::default())
+        .build()
+        .unwrap();
+    let member_state = r#"{"CallbackCommand":"Live.CallbackAfterMemberStateChanged","RoomId":"r"}"#;
+    let same = r#"{"CallbackCommand":"Room.CallbackAfterDestroyRoom","RoomId":"r"}"#;
+    for (query, body) in [
+        ("Live.CallbackMemberStateChanged", member_state),
+        ("Live.CallbackMemberStateChanged", member_state),
+        ("Room.CallbackAfterDestroyRoom", same),
+    ] {
+        let request = post(&callback_uri(query), body);
+        answered(layer.layer(inner_app()).oneshot(request).await.unwrap())
+            .await
+            .assert_ok();
+    }
+    let logs = logs.text();
+    let warnings: Vec<_> = logs
+        .lines()
+        .filter(|l| l.contains("WARN") && l.contains("differs from the body's"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{logs}");
+    assert!(
+        warnings[0].contains("Live.CallbackMemberStateChanged"),
+        "{logs}"
+    );
+    assert!(
+        warnings[0].contains("Live.CallbackAfterMemberStateChanged"),
+        "{logs}"
+    );
+}
+
 struct FailsWith;
 
 impl tencent_room_webhook::RoomHandler for FailsWith {
