@@ -502,9 +502,10 @@ pub struct RoomDestroyed {
     pub room_info: Option<RoomInfo>,
     /// `Statistic`: the room's totals (the Live product sends it).
     pub statistic: Option<RoomStatistic>,
-    /// Body members this crate does not name, kept as sent. [`Event::decode`] and [`Event::from_json`] check
-    /// `CallbackCommand` and leave it out; the struct's own `Deserialize` keeps it here,
-    /// and its `Serialize` leaves it out ([`Event`] writes the command).
+    /// Body members this crate does not name, and members that could not be read even
+    /// leniently, kept as sent. [`Event::decode`] and [`Event::from_json`] take
+    /// `CallbackCommand` out; the struct's own `Deserialize` keeps it here, and its
+    /// `Serialize` leaves it out ([`Event`] writes the command).
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }

@@ -97,7 +97,8 @@ pub struct LiveRoomCreated {
     pub room_info: Option<RoomInfo>,
     /// `EventTime`: when the event happened (absent from the English page's sample).
     pub event_time: Option<EventTime>,
-    /// Body members this crate does not name, kept as sent.
+    /// Body members this crate does not name, kept as sent. See
+    /// [`RoomDestroyed::extra`](super::RoomDestroyed::extra).
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
@@ -130,7 +131,8 @@ pub struct LiveRoomDestroyed {
     pub room_info: Option<RoomInfo>,
     /// `Statistic`: the room's totals (absent from older copies of the page).
     pub statistic: Option<RoomStatistic>,
-    /// Body members this crate does not name, kept as sent.
+    /// Body members this crate does not name, kept as sent. See
+    /// [`RoomDestroyed::extra`](super::RoomDestroyed::extra).
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
@@ -158,7 +160,8 @@ pub struct LiveRoomInfoUpdated {
     pub room_info: Option<RoomInfo>,
     /// `EventTime`: when the event happened.
     pub event_time: Option<EventTime>,
-    /// Body members this crate does not name, kept as sent.
+    /// Body members this crate does not name, kept as sent. See
+    /// [`RoomDestroyed::extra`](super::RoomDestroyed::extra).
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
@@ -208,7 +211,8 @@ pub struct MetadataSet {
     pub metadata: Vec<MetadataEntry>,
     /// `EventTime`: when the event happened.
     pub event_time: Option<EventTime>,
-    /// Body members this crate does not name, kept as sent.
+    /// Body members this crate does not name, kept as sent. See
+    /// [`RoomDestroyed::extra`](super::RoomDestroyed::extra).
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
@@ -241,7 +245,8 @@ pub struct MetadataDeleted {
     pub keys: Vec<String>,
     /// `EventTime`: when the event happened.
     pub event_time: Option<EventTime>,
-    /// Body members this crate does not name, kept as sent.
+    /// Body members this crate does not name, kept as sent. See
+    /// [`RoomDestroyed::extra`](super::RoomDestroyed::extra).
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
@@ -275,7 +280,8 @@ pub struct RoomCountThresholdReached {
     pub max_room_count: Option<u64>,
     /// `EventTime`: when the event happened.
     pub event_time: Option<EventTime>,
-    /// Body members this crate does not name, kept as sent.
+    /// Body members this crate does not name, kept as sent. See
+    /// [`RoomDestroyed::extra`](super::RoomDestroyed::extra).
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
@@ -329,7 +335,8 @@ pub struct MemberStateChanged {
     pub member_list: Vec<Member>,
     /// `EventTime`: when the event happened.
     pub event_time: Option<EventTime>,
-    /// Body members this crate does not name, kept as sent.
+    /// Body members this crate does not name, kept as sent. See
+    /// [`RoomDestroyed::extra`](super::RoomDestroyed::extra).
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
@@ -362,7 +369,8 @@ pub struct OwnerChanged {
     pub operator_account: Option<UserId>,
     /// `EventTime`: when the event happened.
     pub event_time: Option<EventTime>,
-    /// Body members this crate does not name, kept as sent.
+    /// Body members this crate does not name, kept as sent. See
+    /// [`RoomDestroyed::extra`](super::RoomDestroyed::extra).
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
@@ -400,7 +408,8 @@ pub struct AdminsModified {
     pub operator_account: Option<UserId>,
     /// `EventTime`: when the event happened.
     pub event_time: Option<EventTime>,
-    /// Body members this crate does not name, kept as sent.
+    /// Body members this crate does not name, kept as sent. See
+    /// [`RoomDestroyed::extra`](super::RoomDestroyed::extra).
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
@@ -467,7 +476,8 @@ pub struct BattleCreated {
     pub extension_info: Option<String>,
     /// `EventTime`: when the event happened.
     pub event_time: Option<EventTime>,
-    /// Body members this crate does not name, kept as sent.
+    /// Body members this crate does not name, kept as sent. See
+    /// [`RoomDestroyed::extra`](super::RoomDestroyed::extra).
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
@@ -509,7 +519,8 @@ pub struct BattleStarted {
     pub to_room_list: Vec<BattleRoom>,
     /// `EventTime`: when the event happened.
     pub event_time: Option<EventTime>,
-    /// Body members this crate does not name, kept as sent.
+    /// Body members this crate does not name, kept as sent. See
+    /// [`RoomDestroyed::extra`](super::RoomDestroyed::extra).
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
@@ -562,7 +573,8 @@ pub struct BattleEnded {
     pub to_room_list: Vec<BattleRoom>,
     /// `EventTime`: when the event happened.
     pub event_time: Option<EventTime>,
-    /// Body members this crate does not name, kept as sent.
+    /// Body members this crate does not name, kept as sent. See
+    /// [`RoomDestroyed::extra`](super::RoomDestroyed::extra).
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
@@ -627,7 +639,8 @@ pub struct GiftSending {
     pub gift_water: Option<GiftWater>,
     /// `EventTime` (not in the page's sample: `GiftWater.Time` is its time).
     pub event_time: Option<EventTime>,
-    /// Body members this crate does not name, kept as sent.
+    /// Body members this crate does not name, kept as sent. See
+    /// [`RoomDestroyed::extra`](super::RoomDestroyed::extra).
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
@@ -679,7 +692,8 @@ pub struct MessageSent {
     pub cloud_custom_data: Option<String>,
     /// `EventTime`: when the event happened (a decimal string on the page).
     pub event_time: Option<EventTime>,
-    /// Body members this crate does not name, kept as sent.
+    /// Body members this crate does not name, kept as sent. See
+    /// [`RoomDestroyed::extra`](super::RoomDestroyed::extra).
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
@@ -726,7 +740,8 @@ pub struct MessageSending {
     pub cloud_custom_data: Option<String>,
     /// `EventTime`: when the event happened (a decimal string on the page).
     pub event_time: Option<EventTime>,
-    /// Body members this crate does not name, kept as sent.
+    /// Body members this crate does not name, kept as sent. See
+    /// [`RoomDestroyed::extra`](super::RoomDestroyed::extra).
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
@@ -773,7 +788,8 @@ pub struct FollowAdded {
     pub follow_list: Vec<Followed>,
     /// `EventTime`: when the event happened.
     pub event_time: Option<EventTime>,
-    /// Body members this crate does not name, kept as sent.
+    /// Body members this crate does not name, kept as sent. See
+    /// [`RoomDestroyed::extra`](super::RoomDestroyed::extra).
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
@@ -806,7 +822,8 @@ pub struct FollowDeleted {
     pub to_account: Vec<UserId>,
     /// `EventTime`: when the event happened.
     pub event_time: Option<EventTime>,
-    /// Body members this crate does not name, kept as sent.
+    /// Body members this crate does not name, kept as sent. See
+    /// [`RoomDestroyed::extra`](super::RoomDestroyed::extra).
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
