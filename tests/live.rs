@@ -385,6 +385,22 @@ fn message_sent_reads_its_message_and_string_event_time() {
 }
 
 #[test]
+fn message_sent_reads_the_online_only_flag_of_the_tencentcloud_copy() {
+    let body = json!({
+        "CallbackCommand": "Group.CallbackAfterSendMsg",
+        "GroupId": "@TGS#2J4SZEAEL",
+        "OnlineOnlyFlag": 1,
+        "EventTime": "1670574414123",
+    });
+    let event = from_value(body.clone());
+    let Event::Live(LiveEvent::MessageSent(sent)) = &event else {
+        panic!("{event:?}")
+    };
+    assert_eq!(sent.online_only_flag, Some(1));
+    assert_eq!(serde_json::to_value(&event).unwrap(), body);
+}
+
+#[test]
 fn message_sending_reads_its_message() {
     let LiveEvent::MessageSending(sending) = live("live/group_before_send_msg.json") else {
         panic!()

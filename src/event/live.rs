@@ -682,6 +682,10 @@ pub struct MessageSent {
     /// `MsgTime`: when it was sent, in seconds since the Unix epoch.
     #[serde(deserialize_with = "lenient::number")]
     pub msg_time: Option<u64>,
+    /// `OnlineOnlyFlag`: `1` for an online-only message, `0` otherwise (in the sample of
+    /// tencentcloud.com/document/product/647/74348, not in the trtc.io copy).
+    #[serde(deserialize_with = "lenient::number")]
+    pub online_only_flag: Option<u32>,
     /// `MsgBody`: the message's elements.
     #[serde(
         deserialize_with = "lenient::list",
