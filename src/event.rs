@@ -672,12 +672,18 @@ nested!(SeatListChanged { "SeatList" => seat_list });
 pub struct UnknownEvent {
     /// The `CallbackCommand`.
     pub command: String,
-    /// The whole body, `CallbackCommand` included.
+    /// The whole body, `CallbackCommand` included, its members in the order sent (and
+    /// written back so).
     pub body: Extra,
 }
 
-/// A callback of a known command whose fields could not be read, even leniently. It is
-/// delivered rather than dropped, so that the application sees what Tencent sent.
+/// A callback of a known command that could not be read as its event. It is delivered
+/// rather than dropped, so that the application sees what Tencent sent.
+///
+/// A member that cannot be read even leniently does not make an event undecodable (it is
+/// kept as sent in the `extra` of its struct); this is for what that cannot mend: a named
+/// member given twice (neither the first nor the last is right), or more than 16 members
+/// that cannot be read.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UndecodableEvent {
