@@ -730,6 +730,16 @@ macro_rules! events {
         }
 
         impl Event {
+            /// The body read as the event of `command`, when its own `CallbackCommand` is
+            /// that one: the common case, in one reading.
+            fn read_as(command: &str, body: &str) -> Option<Self> {
+                match command {
+                    $( $variant::COMMAND $(| $alias)* => of_command(command, body).map(Self::$variant), )+
+                    $( $ltype::COMMAND => of_command(command, body).map(|event| Self::Live(LiveEvent::$lvariant(event))), )+
+                    _ => None,
+                }
+            }
+
             /// Reads a body: its own `CallbackCommand` decides which event it is.
             fn read(command: &str, body: &str) -> Result<Self, DecodeError> {
                 match command {
@@ -917,10 +927,14 @@ impl Event {
     /// be read gives [`Event::Undecodable`], an unknown one [`Event::Unknown`]; neither is
     /// an error.
     pub fn decode(query_command: &str, body: &[u8]) -> Result<Self, DecodeError> {
-        // The query's command does not stand in for a missing body command either: a body
-        // without one is no callback (protocol.md, section 4).
-        let _ = query_command;
-        Self::from_json(body)
+        let text = std::str::from_utf8(body).map_err(|_| DecodeError::NotUtf8)?;
+        // The query's command is only a guess at the body's, right for nearly every
+        // callback: one reading then. It never stands in for a missing body command: a
+        // body without one is no callback (protocol.md, section 4).
+        match Self::read_as(query_command, text) {
+            Some(event) => Ok(event),
+            None => Self::from_json(body),
+        }
     }
 
     /// Decodes a callback body, taking the command from its `CallbackCommand`, as
@@ -957,6 +971,20 @@ fn body_command(body: &str) -> Result<Cow<'_, str>, DecodeError> {
         Some(_) => Err(DecodeError::CommandNotText),
         None => Err(DecodeError::MissingCommand),
     }
+}
+
+/// The body read as `T`, the event of `command`, if it reads and its own `CallbackCommand`
+/// is `command` (given once, or repeated with that value): `None` sends the body to the
+/// general path, which says what else it is.
+fn of_command<T: DeserializeOwned + Nested>(command: &str, body: &str) -> Option<T> {
+    let mut event: T = serde_json::from_str(body).ok()?;
+    let extra = event.extra_at(&[])?;
+    match extra.get("CallbackCommand") {
+        Some(Value::String(sent)) if sent == command => {}
+        _ => return None,
+    }
+    extra.shift_remove("CallbackCommand");
+    Some(event)
 }
 
 /// An event written with its command first.
