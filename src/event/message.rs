@@ -14,17 +14,20 @@ use serde_json::Value;
 ///
 /// ```
 /// use tencent_room_webhook::event::live::MsgElement;
+/// use tencent_room_webhook::event::{Event, LiveEvent};
 ///
-/// let text: MsgElement = serde_json::from_str(
-///     r#"{"MsgType":"TIMTextElem","MsgContent":{"Text":"red packet"}}"#,
-/// )?;
-/// assert_eq!(text, MsgElement::text("red packet"));
-///
-/// let sound = r#"{"MsgType":"TIMSoundElem","MsgContent":{"UUID":"u","Second":3}}"#;
-/// let element: MsgElement = serde_json::from_str(sound)?;
-/// assert!(matches!(element, MsgElement::Other(_)));
-/// assert_eq!(serde_json::to_string(&element)?, sound);
-/// # Ok::<(), serde_json::Error>(())
+/// let body = br#"{
+///     "CallbackCommand": "Group.CallbackAfterSendMsg",
+///     "MsgBody": [
+///         {"MsgType": "TIMTextElem", "MsgContent": {"Text": "red packet"}},
+///         {"MsgType": "TIMSoundElem", "MsgContent": {"UUID": "u1", "Second": 3}}
+///     ]
+/// }"#;
+/// let Event::Live(LiveEvent::MessageSent(sent)) = Event::from_json(body)? else { unreachable!() };
+/// assert_eq!(sent.msg_body[0], MsgElement::text("red packet"));
+/// let MsgElement::Other(sound) = &sent.msg_body[1] else { unreachable!() };
+/// assert_eq!(sound["MsgContent"]["Second"], 3);
+/// # Ok::<(), tencent_room_webhook::event::DecodeError>(())
 /// ```
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
