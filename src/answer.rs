@@ -38,6 +38,7 @@
 //! | handler panicked (in extension mode: the inner service panicked) | 500 | [`ErrorCode::HANDLER_PANICKED`] (50000) |
 //! | extension mode: the inner service answered 404 or 405 on the callback path | 500 | [`ErrorCode::NO_ROUTE`] (50002) |
 //! | extension mode: the `RoomCallback` extractor found no callback (no layer in front, or the route off its path) | 500 | [`ErrorCode::NO_CALLBACK`] (50003) |
+//! | the Live handler answered a decision of another callback's kind | 500 | [`ErrorCode::WRONG_DECISION`] (50004) |
 //! | answer-first mode: the queue is full | 503 | [`ErrorCode::QUEUE_FULL`] (50300) |
 //! | answer-first mode: draining for a shutdown | 503 | [`ErrorCode::SHUTTING_DOWN`] (50301) |
 //! | the bodies being read hold the buffered limit already | 503 | [`ErrorCode::BUSY`] (50302) |
@@ -53,6 +54,9 @@ use http::header::{HeaderValue, ALLOW, CONTENT_TYPE};
 use http::{Response, StatusCode};
 use http_body_util::Full;
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::decision::{GiftDecision, MessageDecision};
 
 /// The `ErrorCode` of an answer: 0 for success, anything else for failure.
 ///
@@ -103,6 +107,9 @@ impl ErrorCode {
     /// A [sink](crate::sink) did not confirm the event within its wait (the output is
     /// stalled, the broker slow). The event may still be recorded later, never answered OK.
     pub const RECORD_TIMEOUT: Self = Self(50304);
+    /// The Live handler answered a decision of another callback's kind: a gift's for a
+    /// message, or a decision for an after-callback.
+    pub const WRONG_DECISION: Self = Self(50004);
     /// The handler did not finish by its deadline and was cancelled.
     pub const HANDLER_TIMEOUT: Self = Self(50400);
 
@@ -137,9 +144,13 @@ impl fmt::Display for ErrorCode {
 /// implement `Handler<_, _>`; return [`into_http_response`](Self::into_http_response)
 /// then, an `http::Response` that axum and hyper take as is.
 ///
+/// The answer to a before-callback is a [decision](crate::decision) (`Answer::from(decision)`):
+/// `ActionStatus` `OK` with the code that decides (1 rejects a gift, 2 discards a message)
+/// and, for a rewritten message, its `MsgBody` and `CloudCustomData`.
+///
 /// It deserializes too (to read what a receiver answered, as the test kit and the
-/// simulator do), refusing an `ActionStatus` other than `OK` / `FAIL` and a code that
-/// disagrees with it.
+/// simulator do), refusing an `ActionStatus` other than `OK` / `FAIL` and a FAIL with
+/// code 0.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "WireAnswer")]
 pub struct Answer {
@@ -149,6 +160,9 @@ pub struct Answer {
     error_info: Cow<'static, str>,
     #[serde(rename = "ErrorCode")]
     error_code: ErrorCode,
+    /// What a decision adds after the three fields (`MsgBody`, `CloudCustomData`).
+    #[serde(flatten)]
+    decided: Option<Box<Map<String, Value>>>,
 }
 
 /// An answer as read, before its fields are checked against each other.
@@ -160,15 +174,17 @@ struct WireAnswer {
     error_info: String,
     #[serde(rename = "ErrorCode")]
     error_code: ErrorCode,
+    #[serde(flatten)]
+    decided: Map<String, Value>,
 }
 
 impl TryFrom<WireAnswer> for Answer {
     type Error = &'static str;
 
     fn try_from(wire: WireAnswer) -> Result<Self, Self::Error> {
+        // A before-callback's decision is OK with a non-zero code: only FAIL is checked.
         let action_status = match (wire.action_status.as_str(), wire.error_code) {
-            ("OK", ErrorCode::OK) => "OK",
-            ("OK", _) => return Err("an OK answer has ErrorCode 0"),
+            ("OK", _) => "OK",
             ("FAIL", ErrorCode::OK) => return Err("a FAIL answer has a non-zero ErrorCode"),
             ("FAIL", _) => "FAIL",
             _ => return Err("ActionStatus is OK or FAIL"),
@@ -177,6 +193,7 @@ impl TryFrom<WireAnswer> for Answer {
             action_status: Cow::Borrowed(action_status),
             error_info: Cow::Owned(wire.error_info),
             error_code: wire.error_code,
+            decided: (!wire.decided.is_empty()).then(|| Box::new(wire.decided)),
         })
     }
 }
@@ -191,6 +208,7 @@ impl Answer {
             action_status: Cow::Borrowed("OK"),
             error_info: Cow::Borrowed(""),
             error_code: ErrorCode::OK,
+            decided: None,
         }
     }
 
@@ -209,6 +227,7 @@ impl Answer {
             } else {
                 code
             },
+            decided: None,
         }
     }
 
@@ -217,9 +236,15 @@ impl Answer {
         &self.action_status
     }
 
-    /// Whether this is the OK answer.
+    /// Whether `ActionStatus` is `OK`. For a before-callback, whether the gift or message
+    /// goes through is the code's to say: see [`decision`](crate::decision).
     pub fn is_ok(&self) -> bool {
         self.action_status == "OK"
+    }
+
+    /// A member a decision adds after the three fields (`MsgBody`, `CloudCustomData`).
+    pub fn decided(&self, member: &str) -> Option<&Value> {
+        self.decided.as_ref()?.get(member)
     }
 
     /// The `ErrorCode`.
@@ -263,6 +288,45 @@ impl Answer {
             .headers_mut()
             .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         response
+    }
+}
+
+/// The answer that gives `decision`.
+impl From<GiftDecision> for Answer {
+    fn from(decision: GiftDecision) -> Self {
+        let (code, info) = decision.code_and_info();
+        decided(code, info, None)
+    }
+}
+
+/// The answer that gives `decision`.
+impl From<MessageDecision> for Answer {
+    fn from(decision: MessageDecision) -> Self {
+        let (code, info) = decision.code_and_info();
+        let rewritten = match &decision {
+            MessageDecision::Rewrite(rewrite) => {
+                let mut members = Map::new();
+                let body = serde_json::to_value(rewrite.msg_body())
+                    .expect("message elements always serialize");
+                members.insert("MsgBody".to_owned(), body);
+                if let Some(data) = rewrite.cloud_custom_data() {
+                    members.insert("CloudCustomData".to_owned(), Value::from(data));
+                }
+                Some(Box::new(members))
+            }
+            _ => None,
+        };
+        decided(code, info, rewritten)
+    }
+}
+
+/// A decision's answer: `OK`, with the code that decides.
+fn decided(code: i32, info: &str, members: Option<Box<Map<String, Value>>>) -> Answer {
+    Answer {
+        action_status: Cow::Borrowed("OK"),
+        error_info: Cow::Owned(info.to_owned()),
+        error_code: ErrorCode::new(code),
+        decided: members,
     }
 }
 
@@ -327,6 +391,7 @@ impl Rejection {
             action_status: Cow::Borrowed("FAIL"),
             error_info: self.info,
             error_code: self.code,
+            decided: None,
         }
         .into_response_with_status(status);
         if status == StatusCode::METHOD_NOT_ALLOWED {

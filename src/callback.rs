@@ -30,10 +30,11 @@ use crate::body::WebhookBody;
 use crate::budget::{BudgetFull, Metered};
 use crate::config::{Config, OnDeadline};
 use crate::dedup::{Claim, Claimed, DeliveryKey};
-use crate::event::Event;
-use crate::handler::{HandlerError, HandlerResult, RoomHandler};
+use crate::event::{Event, LiveEvent};
+use crate::handler::{HandlerError, LiveHandler, LiveReply, RoomHandler};
 use crate::metrics::{self, InFlight, Started};
 use crate::query::{CallbackContext, OptPlatform, Param, Query, SdkAppId};
+use crate::service::ToHandler;
 use crate::verify::AuthError;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -186,15 +187,16 @@ pub(crate) fn refused(config: &Config, rejection: Rejection) -> Response<Full<By
 
 /// Handler mode: reads and decodes the body, runs the handler, answers from its outcome.
 /// Runs inside the [`Trace`]'s span.
-pub(crate) async fn to_handler<H, B>(
+pub(crate) async fn to_handler<H, L, B>(
     config: Arc<Config>,
-    handler: Arc<H>,
+    handlers: ToHandler<H, L>,
     body: B,
     context: CallbackContext,
     trace: Trace,
 ) -> Response<Full<Bytes>>
 where
     H: RoomHandler,
+    L: LiveHandler,
     B: Body,
     B::Error: Into<BoxError>,
 {
@@ -203,16 +205,26 @@ where
         Ok(received) => received,
         Err(rejection) => return rejected(&config, rejection, &trace),
     };
-    let claim = match claim(&config, &context, &bytes).await {
+    // A before-callback's answer is its decision: it is never answered as a duplicate (a
+    // gift let through that nobody charged), never answered before the handler decided.
+    let decides = decides(&event);
+    let claim = match claim(&config, &context, &bytes, decides).await {
         Ok(claim) => claim,
         Err(()) => return answered_duplicate(&trace),
     };
+    let queued = config.answer_first && !decides;
+    let deadline = config
+        .deadline
+        .map(|(deadline, on_deadline)| match decides {
+            true => (deadline, OnDeadline::Cancel),
+            false => (deadline, on_deadline),
+        });
     // Without the queue or a deadline, the handler runs right here, borrowing the context:
     // its future is then the only copy of the event in this one's state.
     let command = trace.command();
-    if !config.answer_first && config.deadline.is_none() {
+    if !queued && deadline.is_none() {
         let started = Started::now();
-        let outcome = run(&*handler, event, &context).await;
+        let outcome = run(&handlers, event, &context).await;
         started.finished(command);
         return settled(claim, outcome).await.into_response(&trace);
     }
@@ -220,12 +232,12 @@ where
     // (cancelled, or refused by the queue), its claim releases itself.
     let work = async move {
         let started = Started::now();
-        let outcome = run(&*handler, event, &context).await;
+        let outcome = run(&handlers, event, &context).await;
         started.finished(command);
         settled(claim, outcome).await
     };
 
-    if config.answer_first {
+    if queued {
         let background = config.background.as_ref().expect("checked by build()");
         let job = work.map(|outcome| outcome.log_in_background());
         return match background.submit(Box::pin(job.instrument(trace.span.clone()))) {
@@ -250,9 +262,8 @@ where
         };
     }
 
-    let (deadline, on_deadline) = config
-        .deadline
-        .expect("without the queue or a deadline, the plain path has answered");
+    let (deadline, on_deadline) =
+        deadline.expect("without the queue or a deadline, the plain path has answered");
     let background = config.background.as_ref().expect("checked by build()");
     let timer = background.runtime().sleep(deadline);
     match (select(Box::pin(work), timer).await, on_deadline) {
@@ -301,7 +312,7 @@ where
         Ok(received) => received,
         Err(rejection) => return Ok(rejected(&config, rejection, &trace).map(WebhookBody::full)),
     };
-    let claim = match claim(&config, &context, &bytes).await {
+    let claim = match claim(&config, &context, &bytes, decides(&event)).await {
         Ok(claim) => claim,
         Err(()) => return Ok(answered_duplicate(&trace).map(WebhookBody::full)),
     };
@@ -457,8 +468,9 @@ async fn claim(
     config: &Config,
     context: &CallbackContext,
     body: &Bytes,
+    decides: bool,
 ) -> Result<Option<Claim>, ()> {
-    let Some(dedup) = &config.dedup else {
+    let Some(dedup) = config.dedup.as_ref().filter(|_| !decides) else {
         return Ok(None);
     };
     let key = DeliveryKey::new(context.sdk_app_id, &context.command, body);
@@ -484,30 +496,94 @@ fn answered_duplicate(trace: &Trace) -> Response<Full<Bytes>> {
     answered_ok()
 }
 
-/// How a handler ended.
-enum Outcome {
-    Ok,
-    Fail(HandlerError),
-    Panicked,
+/// Whether the event is a before-callback, whose answer is a decision.
+fn decides(event: &Event) -> bool {
+    match event {
+        Event::Live(event) => !matches!(Asks::of(event), Asks::Nothing),
+        _ => false,
+    }
 }
 
-/// Runs the handler, catching a panic (also one raised before its future is made).
+/// What a Live callback's answer decides.
+#[derive(Debug, Clone, Copy)]
+enum Asks {
+    Nothing,
+    Gift,
+    Message,
+}
+
+impl Asks {
+    fn of(event: &LiveEvent) -> Self {
+        match event {
+            LiveEvent::GiftSending(_) => Self::Gift,
+            LiveEvent::MessageSending(_) => Self::Message,
+            _ => Self::Nothing,
+        }
+    }
+
+    /// The answer to `reply`: `Done` is the default decision (allow); a decision of the
+    /// other kind is a handler's mistake, answered as one.
+    fn answer(self, reply: LiveReply) -> Outcome {
+        match (reply, self) {
+            (LiveReply::Gift(decision), Self::Gift) => Outcome::Ok(Answer::from(decision)),
+            (LiveReply::Message(decision), Self::Message) => Outcome::Ok(Answer::from(decision)),
+            (LiveReply::Done, _) => Outcome::Ok(Answer::ok()),
+            _ => Outcome::WrongDecision,
+        }
+    }
+}
+
+/// How a handler ended.
+enum Outcome {
+    /// Handled: the answer (OK, or a before-callback's decision).
+    Ok(Answer),
+    Fail(HandlerError),
+    Panicked,
+    /// A decision of another callback's kind (a gift's for a message, say).
+    WrongDecision,
+}
+
+/// Runs the event's handler, the Room family's or the Live family's, catching a panic
+/// (also one raised before its future is made).
 ///
 /// Not an `async fn` nor an `async` block: either would keep the event (or the handler's
 /// future) in its state beside the handler's future; an event is a few hundred bytes.
-fn run<'a, H: RoomHandler>(
-    handler: &'a H,
+fn run<'a, H: RoomHandler, L: LiveHandler>(
+    handlers: &'a ToHandler<H, L>,
     event: Event,
     context: &'a CallbackContext,
 ) -> impl Future<Output = Outcome> + Send + 'a {
-    let outcome = |caught: Result<HandlerResult, _>| match caught {
-        Ok(Ok(())) => Outcome::Ok,
-        Ok(Err(error)) => Outcome::Fail(error),
-        Err(_panic) => Outcome::Panicked,
-    };
-    match std::panic::catch_unwind(AssertUnwindSafe(|| handler.handle(event, context))) {
-        Ok(handled) => Either::Left(AssertUnwindSafe(handled).catch_unwind().map(outcome)),
-        Err(_panic) => Either::Right(std::future::ready(Outcome::Panicked)),
+    match event {
+        Event::Live(event) => {
+            let asks = Asks::of(&event);
+            Either::Left(
+                caught(|| handlers.live.handle(event, context)).map(move |caught| match caught {
+                    Some(Ok(reply)) => asks.answer(reply),
+                    Some(Err(error)) => Outcome::Fail(error),
+                    None => Outcome::Panicked,
+                }),
+            )
+        }
+        event => Either::Right(
+            caught(|| handlers.room.handle(event, context)).map(|caught| match caught {
+                Some(Ok(())) => Outcome::Ok(Answer::ok()),
+                Some(Err(error)) => Outcome::Fail(error),
+                None => Outcome::Panicked,
+            }),
+        ),
+    }
+}
+
+/// `make`'s future, run with its panics caught (also one raised while making it): `None`
+/// for a panic.
+fn caught<'a, F>(make: impl FnOnce() -> F) -> impl Future<Output = Option<F::Output>> + Send + 'a
+where
+    F: Future + Send + 'a,
+    F::Output: Send,
+{
+    match std::panic::catch_unwind(AssertUnwindSafe(make)) {
+        Ok(future) => Either::Left(AssertUnwindSafe(future).catch_unwind().map(Result::ok)),
+        Err(_panic) => Either::Right(std::future::ready(None)),
     }
 }
 
@@ -521,15 +597,15 @@ async fn settled(claim: Option<Claim>, outcome: Outcome) -> Outcome {
 
 impl Outcome {
     fn is_ok(&self) -> bool {
-        matches!(self, Self::Ok)
+        matches!(self, Self::Ok(_))
     }
 
     /// The answer to Tencent, the outcome recorded on the callback's span.
     fn into_response(self, trace: &Trace) -> Response<Full<Bytes>> {
         match self {
-            Self::Ok => {
+            Self::Ok(answer) => {
                 record(trace, "ok");
-                answered_ok()
+                answer.into_response_with_status(StatusCode::OK)
             }
             Self::Fail(error) => {
                 record(trace, "fail");
@@ -544,13 +620,25 @@ impl Outcome {
                 error.into_answer().into_response_with_status(status)
             }
             Self::Panicked => panicked(trace),
+            Self::WrongDecision => {
+                record(trace, "wrong_decision");
+                tracing::error!(
+                    "the Live handler answered a decision of another callback's kind (a gift's \
+                     for a message, or one for an after-callback); answered 500"
+                );
+                Rejection::new(
+                    ErrorCode::WRONG_DECISION,
+                    "the callback handler answered a decision of another callback's kind",
+                )
+                .into_response()
+            }
         }
     }
 
     /// After the answer, nobody hears of the outcome but the logs.
     fn log_in_background(self) {
         match self {
-            Self::Ok => tracing::debug!("room callback handled in the background"),
+            Self::Ok(_) => tracing::debug!("room callback handled in the background"),
             Self::Fail(error) => {
                 metrics::handler_failed(error.code());
                 tracing::warn!(
@@ -561,6 +649,9 @@ impl Outcome {
                 )
             }
             Self::Panicked => tracing::error!("room callback handler panicked in the background"),
+            Self::WrongDecision => {
+                tracing::error!("the Live handler answered a decision in the background")
+            }
         }
     }
 }

@@ -44,7 +44,7 @@ use crate::config::{
 use crate::dedup::{Dedup, DeliveryStore};
 use crate::drift::DriftLog;
 use crate::error::{ConfigError, ConfigErrorKind};
-use crate::handler::RoomHandler;
+use crate::handler::{Defaults, LiveHandler, RoomHandler};
 use crate::query::SdkAppId;
 use crate::runtime::Runtime;
 use crate::service::{RoomWebhook, ToExtensions, ToHandler};
@@ -282,33 +282,6 @@ impl<M> RoomWebhookBuilder<M> {
         self
     }
 
-    /// Deliver callbacks to `handler` and answer from its result, instead of passing
-    /// them to the inner service.
-    ///
-    /// In handler mode the layer answers the callback path itself: a route of the
-    /// application on that path never runs (without a handler, in extension mode, it
-    /// receives the callbacks). On axum, add the layer with `Router::layer`, not
-    /// `route_layer`: `route_layer` runs only for paths that have a route, and the
-    /// callback path has none, so callbacks would get axum's empty 404.
-    pub fn handler<H: RoomHandler>(self, handler: H) -> RoomWebhookBuilder<ToHandler<H>> {
-        RoomWebhookBuilder {
-            path: self.path,
-            apps: self.apps,
-            tokens: self.tokens,
-            time_window: self.time_window,
-            body_limit: self.body_limit,
-            buffered_limit: self.buffered_limit,
-            body_timeout: self.body_timeout,
-            content_type: self.content_type,
-            clock: self.clock,
-            runtime: self.runtime,
-            deadline: self.deadline,
-            answer_first: self.answer_first,
-            dedup: self.dedup,
-            mode: ToHandler(Arc::new(handler)),
-        }
-    }
-
     /// Checks the configuration and builds the layer.
     ///
     /// Fails, with a [`ConfigErrorKind`] and a message saying what to change, without an
@@ -435,7 +408,82 @@ impl<M> RoomWebhookBuilder<M> {
     }
 }
 
-impl<H: RoomHandler> RoomWebhookBuilder<ToHandler<H>> {
+impl<M> RoomWebhookBuilder<M> {
+    /// The same settings, delivering in `mode`.
+    fn with_mode<N>(self, mode: N) -> RoomWebhookBuilder<N> {
+        RoomWebhookBuilder {
+            path: self.path,
+            apps: self.apps,
+            tokens: self.tokens,
+            time_window: self.time_window,
+            body_limit: self.body_limit,
+            buffered_limit: self.buffered_limit,
+            body_timeout: self.body_timeout,
+            content_type: self.content_type,
+            clock: self.clock,
+            runtime: self.runtime,
+            deadline: self.deadline,
+            answer_first: self.answer_first,
+            dedup: self.dedup,
+            mode,
+        }
+    }
+}
+
+impl RoomWebhookBuilder<ToExtensions> {
+    /// Deliver the Room family's callbacks to `handler` and answer from its result,
+    /// instead of passing them to the inner service; the Live family's go to
+    /// [`live_handler`](RoomWebhookBuilder::live_handler) if given one, else they are
+    /// answered OK (allow).
+    ///
+    /// In handler mode the layer answers the callback path itself: a route of the
+    /// application on that path never runs (without a handler, in extension mode, it
+    /// receives the callbacks). On axum, add the layer with `Router::layer`, not
+    /// `route_layer`: `route_layer` runs only for paths that have a route, and the
+    /// callback path has none, so callbacks would get axum's empty 404.
+    pub fn handler<H: RoomHandler>(self, handler: H) -> RoomWebhookBuilder<ToHandler<H>> {
+        self.with_mode(ToHandler {
+            room: Arc::new(handler),
+            live: Arc::new(Defaults),
+        })
+    }
+
+    /// Deliver the Live family's callbacks (`Live.*`, `Group.*`, `Follow.*`) to
+    /// `handler`, in handler mode; the Room family's go to
+    /// [`handler`](RoomWebhookBuilder::handler) if given one, else they are answered OK.
+    /// See [`LiveHandler`] for the decisions of the before-callbacks.
+    pub fn live_handler<L: LiveHandler>(
+        self,
+        handler: L,
+    ) -> RoomWebhookBuilder<ToHandler<Defaults, L>> {
+        self.with_mode(ToHandler {
+            room: Arc::new(Defaults),
+            live: Arc::new(handler),
+        })
+    }
+}
+
+impl<H, L> RoomWebhookBuilder<ToHandler<H, L>> {
+    /// Deliver the Room family's callbacks to `handler` instead; see
+    /// [`RoomWebhookBuilder::<ToExtensions>::handler`](RoomWebhookBuilder#method.handler).
+    pub fn handler<R: RoomHandler>(self, handler: R) -> RoomWebhookBuilder<ToHandler<R, L>> {
+        let live = Arc::clone(&self.mode.live);
+        self.with_mode(ToHandler {
+            room: Arc::new(handler),
+            live,
+        })
+    }
+
+    /// Deliver the Live family's callbacks to `handler` (beside the Room handler, on the
+    /// same path); see [`LiveHandler`] for the decisions of the before-callbacks.
+    pub fn live_handler<V: LiveHandler>(self, handler: V) -> RoomWebhookBuilder<ToHandler<H, V>> {
+        let room = Arc::clone(&self.mode.room);
+        self.with_mode(ToHandler {
+            room,
+            live: Arc::new(handler),
+        })
+    }
+
     /// Answer by `deadline` at the latest (Tencent gives up after two seconds; 1.5 s
     /// leaves room for the network), doing `on_deadline` with a handler still running.
     /// Needs a [`runtime`](Self::runtime) for the timer.

@@ -341,6 +341,7 @@ mod warnings;
 pub mod answer;
 pub mod body;
 pub mod config;
+pub mod decision;
 pub mod dedup;
 pub mod event;
 #[cfg(feature = "axum")]

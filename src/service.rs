@@ -27,7 +27,7 @@ use crate::body::WebhookBody;
 use crate::callback;
 use crate::config::Config;
 use crate::future::{CallbackFuture, ResponseFuture};
-use crate::handler::RoomHandler;
+use crate::handler::{Defaults, LiveHandler, RoomHandler};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -37,20 +37,29 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ToExtensions;
 
-/// Handler mode: the layer calls a [`RoomHandler`] and answers itself; the inner service
-/// only sees requests off the callback path.
-pub struct ToHandler<H>(pub(crate) Arc<H>);
+/// Handler mode: the layer calls a [`RoomHandler`] for the Room family's callbacks and a
+/// [`LiveHandler`] for the Live family's, and answers itself; the inner service only sees
+/// requests off the callback path. The family given no handler gets
+/// [`Defaults`](crate::handler::Defaults): OK, and allow.
+pub struct ToHandler<H, L = Defaults> {
+    pub(crate) room: Arc<H>,
+    pub(crate) live: Arc<L>,
+}
 
-impl<H> Clone for ToHandler<H> {
+impl<H, L> Clone for ToHandler<H, L> {
     fn clone(&self) -> Self {
-        Self(Arc::clone(&self.0))
+        Self {
+            room: Arc::clone(&self.room),
+            live: Arc::clone(&self.live),
+        }
     }
 }
 
-impl<H> fmt::Debug for ToHandler<H> {
+impl<H, L> fmt::Debug for ToHandler<H, L> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("ToHandler")
-            .field(&std::any::type_name::<H>())
+        f.debug_struct("ToHandler")
+            .field("room", &std::any::type_name::<H>())
+            .field("live", &std::any::type_name::<L>())
             .finish()
     }
 }
@@ -110,11 +119,12 @@ impl<S: fmt::Debug, M: fmt::Debug> fmt::Debug for RoomWebhook<S, M> {
     }
 }
 
-impl<S, H, ReqBody, ResBody> Service<Request<ReqBody>> for RoomWebhook<S, ToHandler<H>>
+impl<S, H, L, ReqBody, ResBody> Service<Request<ReqBody>> for RoomWebhook<S, ToHandler<H, L>>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
     S::Error: 'static,
     H: RoomHandler,
+    L: LiveHandler,
     ReqBody: Body + Send + 'static,
     ReqBody::Data: Send,
     ReqBody::Error: Into<BoxError>,
@@ -141,7 +151,7 @@ where
         let trace = callback::Trace::new(&context);
         let answer = callback::to_handler(
             Arc::clone(&self.config),
-            Arc::clone(&self.mode.0),
+            self.mode.clone(),
             request.into_body(),
             context,
             trace.clone(),

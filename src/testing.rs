@@ -127,7 +127,7 @@ use crate::event::{
     Event, LiveEvent, MemberEntered, MemberLeft, RoomCreated, RoomDestroyed, RoomInfoUpdated,
     SeatListChanged,
 };
-use crate::handler::RoomHandler;
+use crate::handler::{Defaults, LiveHandler, RoomHandler};
 use crate::layer::RoomWebhookLayer;
 use crate::query::{CallbackContext, OptPlatform, SdkAppId};
 use crate::service::{RoomWebhook, ToHandler};
@@ -496,6 +496,18 @@ pub fn service<H: RoomHandler>(handler: H) -> RoomWebhook<NotFound, ToHandler<H>
     let layer = RoomWebhookLayer::builder()
         .sdk_app_id(DEMO_SDK_APP_ID)
         .handler(handler)
+        .build()
+        .expect("the default configuration builds");
+    service_with(&layer)
+}
+
+/// The layer in handler mode with `handler` for the Live family (the Room family answered
+/// OK), around [`NotFound`], configured as [`service`] is: what a [`LiveHandler`] test
+/// sends [`CallbackRequest`]s to.
+pub fn live_service<L: LiveHandler>(handler: L) -> RoomWebhook<NotFound, ToHandler<Defaults, L>> {
+    let layer = RoomWebhookLayer::builder()
+        .sdk_app_id(DEMO_SDK_APP_ID)
+        .live_handler(handler)
         .build()
         .expect("the default configuration builds");
     service_with(&layer)

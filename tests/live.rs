@@ -5,14 +5,16 @@
 mod common;
 
 use serde_json::{json, Value};
+use tencent_room_webhook::decision::GiftDecision;
 use tencent_room_webhook::event::live::{
-    AdminOperation, DestroyType, MemberState, MemberStateCause, MsgElement,
+    AdminOperation, DestroyType, GiftSending, MemberState, MemberStateCause, MsgElement,
 };
 use tencent_room_webhook::event::{
     DecodeError, Event, EventTime, LiveEvent, MemberChangeType, RoomType, TakeSeatMode,
 };
+use tencent_room_webhook::handler::LiveHandler;
 use tencent_room_webhook::testing::{self, CallbackRequest};
-use tencent_room_webhook::{CallbackContext, HandlerResult, RoomHandler};
+use tencent_room_webhook::{CallbackContext, RoomHandler};
 
 use common::*;
 
@@ -848,23 +850,28 @@ async fn a_room_handler_answers_every_live_callback_ok_by_default() {
 }
 
 struct Gifts;
-impl RoomHandler for Gifts {
-    async fn on_live(&self, event: LiveEvent, _: &CallbackContext) -> HandlerResult {
-        match event {
-            LiveEvent::GiftSending(_) => {
-                Err(tencent_room_webhook::HandlerError::new(1, "no gifts"))
-            }
-            _ => Ok(()),
-        }
+impl LiveHandler for Gifts {
+    async fn on_gift_sending(
+        &self,
+        _: GiftSending,
+        _: &CallbackContext,
+    ) -> Result<GiftDecision, tencent_room_webhook::HandlerError> {
+        Err(tencent_room_webhook::HandlerError::new(1, "no gifts"))
     }
 }
 
 #[tokio::test]
-async fn live_events_reach_on_live() {
-    testing::send(testing::service(Gifts), CallbackRequest::gift_sending())
-        .await
-        .assert_fail(200, 1);
-    testing::send(testing::service(Gifts), CallbackRequest::follow_added())
-        .await
-        .assert_ok();
+async fn live_events_reach_the_live_handler() {
+    testing::send(
+        testing::live_service(Gifts),
+        CallbackRequest::gift_sending(),
+    )
+    .await
+    .assert_fail(200, 1);
+    testing::send(
+        testing::live_service(Gifts),
+        CallbackRequest::follow_added(),
+    )
+    .await
+    .assert_ok();
 }

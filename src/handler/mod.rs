@@ -47,10 +47,14 @@ use http::StatusCode;
 
 use crate::answer::{Answer, ErrorCode};
 use crate::event::{
-    Event, LiveEvent, MemberEntered, MemberLeft, RoomCreated, RoomDestroyed, RoomInfoUpdated,
-    SeatListChanged, UndecodableEvent, UnknownEvent,
+    Event, MemberEntered, MemberLeft, RoomCreated, RoomDestroyed, RoomInfoUpdated, SeatListChanged,
+    UndecodableEvent, UnknownEvent,
 };
 use crate::query::{CallbackContext, SdkAppId};
+
+mod live;
+
+pub use self::live::{Defaults, LiveHandler, LiveReply};
 
 /// What a handler method returns: `Ok(())` answers OK, `Err` answers FAIL.
 pub type HandlerResult = Result<(), HandlerError>;
@@ -195,7 +199,8 @@ pub trait RoomHandler: Send + Sync + 'static {
                 Event::MemberEntered(event) => self.on_member_entered(event, context).await,
                 Event::MemberLeft(event) => self.on_member_left(event, context).await,
                 Event::SeatListChanged(event) => self.on_seat_list_changed(event, context).await,
-                Event::Live(event) => self.on_live(event, context).await,
+                // The layer gives these to the `LiveHandler`: a Room handler answers OK.
+                Event::Live(_) => Ok(()),
                 Event::Unknown(event) => self.on_unknown_command(event, context).await,
                 Event::Undecodable(event) => self.on_undecodable(event, context).await,
             }
@@ -256,19 +261,6 @@ pub trait RoomHandler: Send + Sync + 'static {
     fn on_seat_list_changed(
         &self,
         event: SeatListChanged,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        let _ = (event, context);
-        async { Ok(()) }
-    }
-
-    /// A callback of the Live family (`Live.*`, `Group.*`, `Follow.*`: Tencent's Live
-    /// backend, which may share the callback URL). The default answers OK, whatever the
-    /// command: for `Live.CallbackBeforeSendGift` and `Group.CallbackBeforeSendMsg` that
-    /// lets the gift or the message through. A Room-only application can leave it alone.
-    fn on_live(
-        &self,
-        event: LiveEvent,
         context: &CallbackContext,
     ) -> impl Future<Output = HandlerResult> + Send {
         let _ = (event, context);
@@ -358,14 +350,6 @@ impl<H: RoomHandler> RoomHandler for std::sync::Arc<H> {
         context: &CallbackContext,
     ) -> impl Future<Output = HandlerResult> + Send {
         H::on_seat_list_changed(self, event, context)
-    }
-
-    fn on_live(
-        &self,
-        event: LiveEvent,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        H::on_live(self, event, context)
     }
 
     fn on_unknown_command(
