@@ -41,7 +41,10 @@ const DEFAULT_ADDR: &str = "127.0.0.1:8082";
 async fn main() -> ExitCode {
     // Handler mode: the layer answers each callback itself, from the recorder's result.
     let started = support::start(DEFAULT_ADDR, |layer, recorder| {
-        layer.handler(recorder).build()
+        layer
+            .handler(recorder.clone())
+            .live_handler(recorder)
+            .build()
     });
     match started.await {
         Ok((listener, webhook, shutdown)) => support::serve(listener, app(webhook), shutdown).await,
@@ -51,7 +54,7 @@ async fn main() -> ExitCode {
 
 /// The tower stack: the webhook layer around the application's own service.
 fn app(
-    webhook: RoomWebhookLayer<ToHandler<Recorder>>,
+    webhook: RoomWebhookLayer<ToHandler<Recorder, Recorder>>,
 ) -> impl Service<
     Request<Incoming>,
     Response = Response<WebhookBody<Full<Bytes>>>,

@@ -11,19 +11,21 @@
 //! ```text
 //! cargo run --example server                      # in one terminal: the reference server
 //! cargo run --example send                        # one Room.CallbackAfterDestroyRoom
-//! cargo run --example send -- --all               # each of the six commands once
+//! cargo run --example send -- --all               # each command once: Room's six, Live's 17
 //! cargo run --example send -- --command leave --token "$TOKEN"
 //! cargo run --example send -- --file tests/fixtures/drift/seat_numeric_member.json
 //! cargo run --example send -- --url 'http://127.0.0.1:3000/hooks/room?tenant=a' --sdkappid 1400123456
 //! cargo run --release --example send -- --count 10000 --concurrency 64
 //! ```
 //!
-//! One request (the default, or `--all` for six) prints one line per request: the
-//! command, the HTTP status, the answer (compact JSON; anything that is not a Tencent
-//! answer is shown truncated) and the latency:
+//! One request (the default, or `--all` for every command of both families) prints one
+//! line per request: the command, the HTTP status, the answer (compact JSON; anything that
+//! is not a Tencent answer is shown truncated), the latency, and for a before-callback the
+//! decision it got:
 //!
 //! ```text
 //! Room.CallbackAfterDestroyRoom  200  {"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}  0.9 ms
+//! Live.CallbackBeforeSendGift    200  {"ActionStatus":"OK","ErrorInfo":"","ErrorCode":1}  0.7 ms  -> gift rejected
 //! ```
 //!
 //! `--count N` sends the command N times, `--concurrency C` at once over keep-alive
@@ -59,6 +61,13 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use serde_json::Value;
+use tencent_room_webhook::decision::{GiftRejectionCode, MessageForbidCode};
+use tencent_room_webhook::event::live::{
+    AdminsModified, BattleCreated, BattleEnded, BattleStarted, FollowAdded, FollowDeleted,
+    GiftSending, LiveRoomCreated, LiveRoomDestroyed, LiveRoomInfoUpdated, MemberStateChanged,
+    MessageSending, MessageSent, MetadataDeleted, MetadataSet, OwnerChanged,
+    RoomCountThresholdReached,
+};
 use tencent_room_webhook::event::{
     MemberEntered, MemberLeft, RoomCreated, RoomDestroyed, RoomInfoUpdated, SeatListChanged,
 };
@@ -82,6 +91,28 @@ const ALIASES: [(&str, &str); 6] = [
     ("enter", MemberEntered::COMMAND),
     ("leave", MemberLeft::COMMAND),
     ("seat", SeatListChanged::COMMAND),
+];
+
+/// The commands of the Live family that `--all` sends after the Room family's six
+/// (`Mic.CallbackAfterSeatInfoChanged`, which both families share, is among the six).
+const LIVE: [&str; 17] = [
+    LiveRoomCreated::COMMAND,
+    LiveRoomDestroyed::COMMAND,
+    LiveRoomInfoUpdated::COMMAND,
+    MetadataSet::COMMAND,
+    MetadataDeleted::COMMAND,
+    RoomCountThresholdReached::COMMAND,
+    MemberStateChanged::COMMAND,
+    OwnerChanged::COMMAND,
+    AdminsModified::COMMAND,
+    BattleCreated::COMMAND,
+    BattleStarted::COMMAND,
+    BattleEnded::COMMAND,
+    GiftSending::COMMAND,
+    MessageSent::COMMAND,
+    MessageSending::COMMAND,
+    FollowAdded::COMMAND,
+    FollowDeleted::COMMAND,
 ];
 
 #[tokio::main]
@@ -142,7 +173,7 @@ struct Args {
     #[arg(long, value_name = "PATH")]
     file: Option<String>,
 
-    /// Send each of the six commands once, with Tencent's sample bodies
+    /// Send each command of both families once (Room's six, Live's 17), with Tencent's sample bodies
     #[arg(long, conflicts_with_all = ["command", "file"])]
     all: bool,
 
@@ -190,7 +221,7 @@ Examples:
 /// The options, checked against each other, and the messages they make.
 struct Options {
     target: Target,
-    /// One message, or the six with `--all`.
+    /// One message, or every command's with `--all`.
     messages: Vec<Message>,
     sdk_app_id: SdkAppId,
     /// Not printed anywhere.
@@ -233,7 +264,9 @@ impl Options {
         let messages = if args.all {
             ALIASES
                 .iter()
-                .map(|(_, command)| Message::sample(command))
+                .map(|(_, command)| *command)
+                .chain(LIVE)
+                .map(Message::sample)
                 .collect()
         } else {
             let message = match &args.file {
@@ -359,7 +392,7 @@ impl Target {
 
 impl Message {
     /// A command with the sample body of Tencent's documentation, or with a body holding
-    /// only its `CallbackCommand` when it is not one of the six.
+    /// only its `CallbackCommand` when the crate has no sample of it.
     fn sample(command: &str) -> Self {
         let request = CallbackRequest::sample(command);
         let json = serde_json::from_slice(request.body_bytes()).ok();
@@ -645,6 +678,38 @@ fn show_body(body: &[u8]) -> String {
     }
 }
 
+/// What a before-callback's answer decided, in Tencent's terms; `None` for the others.
+fn decision(command: &str, body: &[u8]) -> Option<String> {
+    let answer: Answer = serde_json::from_slice(body).ok()?;
+    let code = answer.error_code().get();
+    let decided = if command == GiftSending::COMMAND {
+        match code {
+            _ if !answer.is_ok() => "FAIL: the gift is blocked".to_owned(),
+            0 => "gift allowed".to_owned(),
+            1 => "gift rejected".to_owned(),
+            _ if GiftRejectionCode::new(code).is_some() => {
+                format!("gift rejected, {code} passed to the client")
+            }
+            _ => format!("gift rejected with the undocumented code {code}"),
+        }
+    } else if command == MessageSending::COMMAND {
+        match code {
+            _ if !answer.is_ok() => "FAIL: Chat delivers the message by default".to_owned(),
+            0 if answer.decided("MsgBody").is_some() => "message rewritten".to_owned(),
+            0 => "message allowed".to_owned(),
+            1 => "message forbidden (the client gets 10016)".to_owned(),
+            2 => "message discarded silently".to_owned(),
+            _ if MessageForbidCode::new(code).is_some() => {
+                format!("message forbidden, {code} passed to the client")
+            }
+            _ => format!("message refused with the undocumented code {code}"),
+        }
+    } else {
+        return None;
+    };
+    Some(decided)
+}
+
 /// Valid JSON text without the whitespace between its tokens.
 fn compact(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
@@ -703,11 +768,16 @@ async fn send_each(sender: &Sender, messages: &[Message]) -> ExitCode {
                 latency: Duration::ZERO,
             },
         };
+        let decided = match &outcome {
+            Outcome::Answered { body, .. } => decision(&message.command, body),
+            Outcome::Failed { .. } => None,
+        };
         println!(
-            "{:<width$}  {}  {} ms",
+            "{:<width$}  {}  {} ms{}",
             message.command,
             outcome.describe(),
-            millis(outcome.latency())
+            millis(outcome.latency()),
+            decided.map_or(String::new(), |decided| format!("  -> {decided}"))
         );
         all_ok &= outcome.is_ok();
     }

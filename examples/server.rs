@@ -64,7 +64,10 @@ const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 async fn main() -> ExitCode {
     // Handler mode: the layer answers each callback itself, from the recorder's result.
     let started = support::start(DEFAULT_ADDR, |layer, recorder| {
-        layer.handler(recorder).build()
+        layer
+            .handler(recorder.clone())
+            .live_handler(recorder)
+            .build()
     });
     let (listener, webhook, shutdown) = match started.await {
         Ok(started) => started,
@@ -91,9 +94,9 @@ async fn main() -> ExitCode {
 
 /// The axum app with the webhook layer in front of it.
 fn app(
-    webhook: RoomWebhookLayer<ToHandler<Recorder>>,
+    webhook: RoomWebhookLayer<ToHandler<Recorder, Recorder>>,
     metrics: PrometheusHandle,
-) -> RoomWebhook<Router, ToHandler<Recorder>> {
+) -> RoomWebhook<Router, ToHandler<Recorder, Recorder>> {
     let routes = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(move || async move { metrics.render() }));

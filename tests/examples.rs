@@ -296,3 +296,48 @@ async fn the_hyper_example_serves_callbacks_without_axum() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(server.terminate().await, Some(0));
 }
+
+/// The Live samples and their variants, by path under `tests/fixtures`.
+fn live_fixtures() -> Vec<String> {
+    let mut paths = Vec::new();
+    for dir in ["live", "live/variants"] {
+        for entry in std::fs::read_dir(fixtures_dir().join(dir)).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            if name.ends_with(".json") {
+                paths.push(format!("{dir}/{name}"));
+            }
+        }
+    }
+    paths.sort();
+    paths
+}
+
+#[tokio::test]
+async fn the_reference_server_records_every_live_sample_typed_and_answers_as_the_pages_show() {
+    let mut server = Example::start("server", &[]).await;
+    let fixtures = live_fixtures();
+    assert_eq!(
+        fixtures.len(),
+        21,
+        "18 samples and 3 variants: {fixtures:?}"
+    );
+    for relative in &fixtures {
+        let body = fixture(relative);
+        let event = tencent_room_webhook::Event::from_json(&body).unwrap();
+        let typed = matches!(
+            event,
+            tencent_room_webhook::Event::Live(_) | tencent_room_webhook::Event::SeatListChanged(_)
+        );
+        assert!(typed, "{relative} is typed");
+        // The reference server allows every gift and message: the pages' "allow" answer,
+        // which is the after-callbacks' OK too.
+        let answered = server.send(fixture_request(relative)).await;
+        answered.assert_ok();
+        assert_eq!(answered.info, "", "{relative}");
+        assert_eq!(
+            server.next_event_line().await,
+            as_printed(relative),
+            "{relative}"
+        );
+    }
+}

@@ -21,11 +21,13 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
+use tencent_room_webhook::event::LiveEvent;
+use tencent_room_webhook::handler::{LiveHandler, LiveReply};
 use tencent_room_webhook::runtime::TokioRuntime;
 use tencent_room_webhook::sink::{self, JsonLines, RedisStream};
 use tencent_room_webhook::{
-    CallbackContext, Event, HandlerResult, RoomHandler, RoomWebhookBuilder, RoomWebhookLayer,
-    SdkAppId,
+    CallbackContext, Event, HandlerError, HandlerResult, RoomHandler, RoomWebhookBuilder,
+    RoomWebhookLayer, SdkAppId,
 };
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -169,10 +171,12 @@ where
 ///
 /// It is the handler of the handler-mode examples, and what the extension-mode route
 /// calls.
+#[derive(Clone)]
 pub struct Recorder {
     sink: Sink,
 }
 
+#[derive(Clone)]
 enum Sink {
     Lines(JsonLines),
     Redis(RedisStream),
@@ -216,6 +220,21 @@ impl RoomHandler for Recorder {
         describe(&event, context);
         // A failure is logged by the layer, with its cause.
         self.record(&event, context).await
+    }
+}
+
+impl LiveHandler for Recorder {
+    // Every Live event is recorded; the before-callbacks' decisions are the defaults:
+    // allow. (`examples/live.rs` decides.)
+    async fn handle(
+        &self,
+        event: LiveEvent,
+        context: &CallbackContext,
+    ) -> Result<LiveReply, HandlerError> {
+        let event = Event::Live(event);
+        describe(&event, context);
+        self.record(&event, context).await?;
+        Ok(LiveReply::Done)
     }
 }
 
