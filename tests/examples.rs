@@ -341,3 +341,71 @@ async fn the_reference_server_records_every_live_sample_typed_and_answers_as_the
         );
     }
 }
+
+impl Example {
+    /// Sends `request` and returns the answer's JSON, whatever it holds.
+    async fn answer_json(&self, request: Request<Full<Bytes>>) -> Value {
+        let (mut parts, body) = request.into_parts();
+        parts.uri = format!("http://{}{}", self.address, parts.uri)
+            .parse()
+            .unwrap();
+        let response = self
+            .client
+            .request(Request::from_parts(parts, body))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        serde_json::from_slice(&body).unwrap()
+    }
+}
+
+#[tokio::test]
+async fn the_live_example_charges_gifts_and_moderates_messages() {
+    use tencent_room_webhook::testing::CallbackRequest;
+
+    // The sample gift costs 1000 coins (Coins 1000, Count 1, one recipient).
+    let mut server = Example::start("live", &[("ROOM_WEBHOOK_START_COINS", "1500")]).await;
+    let gift = || CallbackRequest::gift_sending().build();
+    let first = server.answer_json(gift()).await;
+    assert_eq!(first["ErrorCode"], 0, "{first}");
+    let second = server.answer_json(gift()).await;
+    assert_eq!(
+        second,
+        serde_json::json!({"ActionStatus": "OK", "ErrorInfo": "not enough coins", "ErrorCode": 102101})
+    );
+
+    // The sample message ("red packet") is rewritten with the sender's level.
+    let rewritten = server
+        .answer_json(CallbackRequest::message_sending().build())
+        .await;
+    assert_eq!(rewritten["ErrorCode"], 0, "{rewritten}");
+    assert_eq!(
+        rewritten["MsgBody"],
+        serde_json::json!([
+            {"MsgType": "TIMTextElem", "MsgContent": {"Text": "red packet"}},
+            {"MsgType": "TIMCustomElem", "MsgContent": {"Data": "LV1", "Desc": "CustomElement.MemberLevel"}}
+        ])
+    );
+
+    let mut spam: Value =
+        serde_json::from_slice(CallbackRequest::message_sending().body_bytes()).unwrap();
+    spam["MsgBody"][0]["MsgContent"]["Text"] = "buy SPAM now".into();
+    let forbidden = server
+        .answer_json(
+            CallbackRequest::message_sending()
+                .body(serde_json::to_vec(&spam).unwrap())
+                .build(),
+        )
+        .await;
+    assert_eq!(forbidden["ErrorCode"], 10101, "{forbidden}");
+
+    // Every callback was recorded, before-callbacks too.
+    for _ in 0..4 {
+        let line = server.next_event_line().await;
+        assert!(
+            line["CallbackCommand"].as_str().unwrap().contains("Before"),
+            "{line}"
+        );
+    }
+}
