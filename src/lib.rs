@@ -6,8 +6,11 @@
 //! into a typed [`Event`], delivers it, and answers Tencent's
 //! `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`. Every other request passes
 //! through untouched, body unread. The callbacks of Tencent's Live backend (TUILiveKit),
-//! which may share the URL, arrive on the same path as [`Event::Live`]
-//! ([`RoomHandler::on_live`], OK by default).
+//! which may share the URL, arrive on the same path as [`Event::Live`]: give the layer a
+//! [`LiveHandler`](handler::LiveHandler) with
+//! [`live_handler`](RoomWebhookBuilder::live_handler) to receive them, and to decide the
+//! two before-callbacks (whether a gift goes through, what becomes of a room message:
+//! [`decision`]). Without one they are answered OK, which allows.
 //!
 //! # Quick start
 //!

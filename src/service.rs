@@ -40,7 +40,7 @@ pub struct ToExtensions;
 /// Handler mode: the layer calls a [`RoomHandler`] for the Room family's callbacks and a
 /// [`LiveHandler`] for the Live family's, and answers itself; the inner service only sees
 /// requests off the callback path. The family given no handler gets
-/// [`Defaults`](crate::handler::Defaults): OK, and allow.
+/// [`Defaults`]: OK, and allow.
 pub struct ToHandler<H, L = Defaults> {
     pub(crate) room: Arc<H>,
     pub(crate) live: Arc<L>,
