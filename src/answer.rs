@@ -424,7 +424,6 @@ mod tests {
     fn reading_an_answer_checks_status_against_code() {
         for bad in [
             r#"{"ActionStatus":"FAIL","ErrorInfo":"","ErrorCode":0}"#,
-            r#"{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":3}"#,
             r#"{"ActionStatus":"maybe","ErrorInfo":"","ErrorCode":3}"#,
             r#"{"ActionStatus":"OK","ErrorCode":0}"#,
         ] {
@@ -433,6 +432,11 @@ mod tests {
         let ok: Answer =
             serde_json::from_str(r#"{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}"#).unwrap();
         assert_eq!(ok, Answer::ok());
+        // A before-callback's decision: OK with the code that decides.
+        let rejected: Answer =
+            serde_json::from_str(r#"{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":1}"#).unwrap();
+        assert!(rejected.is_ok());
+        assert_eq!(rejected.error_code(), ErrorCode::new(1));
     }
 
     #[test]

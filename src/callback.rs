@@ -34,7 +34,6 @@ use crate::event::{Event, LiveEvent};
 use crate::handler::{HandlerError, LiveHandler, LiveReply, RoomHandler};
 use crate::metrics::{self, InFlight, Started};
 use crate::query::{CallbackContext, OptPlatform, Param, Query, SdkAppId};
-use crate::service::ToHandler;
 use crate::verify::AuthError;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -189,7 +188,8 @@ pub(crate) fn refused(config: &Config, rejection: Rejection) -> Response<Full<By
 /// Runs inside the [`Trace`]'s span.
 pub(crate) async fn to_handler<H, L, B>(
     config: Arc<Config>,
-    handlers: ToHandler<H, L>,
+    room: Arc<H>,
+    live: Arc<L>,
     body: B,
     context: CallbackContext,
     trace: Trace,
@@ -224,7 +224,7 @@ where
     let command = trace.command();
     if !queued && deadline.is_none() {
         let started = Started::now();
-        let outcome = run(&handlers, event, &context).await;
+        let outcome = run(&*room, &*live, event, &context).await;
         started.finished(command);
         return settled(claim, outcome).await.into_response(&trace);
     }
@@ -232,7 +232,7 @@ where
     // (cancelled, or refused by the queue), its claim releases itself.
     let work = async move {
         let started = Started::now();
-        let outcome = run(&handlers, event, &context).await;
+        let outcome = run(&*room, &*live, event, &context).await;
         started.finished(command);
         settled(claim, outcome).await
     };
@@ -549,7 +549,8 @@ enum Outcome {
 /// Not an `async fn` nor an `async` block: either would keep the event (or the handler's
 /// future) in its state beside the handler's future; an event is a few hundred bytes.
 fn run<'a, H: RoomHandler, L: LiveHandler>(
-    handlers: &'a ToHandler<H, L>,
+    room: &'a H,
+    live: &'a L,
     event: Event,
     context: &'a CallbackContext,
 ) -> impl Future<Output = Outcome> + Send + 'a {
@@ -557,7 +558,7 @@ fn run<'a, H: RoomHandler, L: LiveHandler>(
         Event::Live(event) => {
             let asks = Asks::of(&event);
             Either::Left(
-                caught(|| handlers.live.handle(event, context)).map(move |caught| match caught {
+                caught(|| live.handle(event, context)).map(move |caught| match caught {
                     Some(Ok(reply)) => asks.answer(reply),
                     Some(Err(error)) => Outcome::Fail(error),
                     None => Outcome::Panicked,
@@ -565,7 +566,7 @@ fn run<'a, H: RoomHandler, L: LiveHandler>(
             )
         }
         event => Either::Right(
-            caught(|| handlers.room.handle(event, context)).map(|caught| match caught {
+            caught(|| room.handle(event, context)).map(|caught| match caught {
                 Some(Ok(())) => Outcome::Ok(Answer::ok()),
                 Some(Err(error)) => Outcome::Fail(error),
                 None => Outcome::Panicked,

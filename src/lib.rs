@@ -300,9 +300,10 @@
 //! private callback path: the checks, reading, decoding, delivery) → [`answer`]; off the
 //! path, [`service`] → [`future`] and [`body`] pass the inner service's response through.
 //! The callback path uses [`query`] (the query and the [`CallbackContext`]), [`verify`]
-//! (the signature), [`event`] (the typed events), [`handler`] (the handler trait and
-//! [`handler::PerApp`]), [`dedup`] (repeated deliveries) and [`runtime`] (what background
-//! work needs). With the `axum` feature, `extract` takes a callback out of the request
+//! (the signature), [`event`] (the typed events), [`handler`] (the handler traits and
+//! [`handler::PerApp`]), [`decision`] (the before-callbacks' answers), [`dedup`] (repeated
+//! deliveries) and [`runtime`] (what background work needs); `sink` (feature `tokio`)
+//! holds handlers that record. With the `axum` feature, `extract` takes a callback out of the request
 //! in extension mode; with `testing`, `testing` builds requests and reads answers. Every
 //! arrow points down this list; none back:
 //!
@@ -312,10 +313,12 @@
 //! layer    → service, config, handler, dedup, verify, runtime
 //! service  → callback, future, body, config, handler
 //! callback → config, query, verify, event, handler, dedup, answer, body
-//! sink     → handler, event, query, answer
+//! sink     → handler, event, query, answer, dedup
 //! config   → verify, dedup, query          future → body
-//! handler  → event, query, answer          dedup  → query, runtime
-//! verify   → (the private `error`)         event, query, answer, body, runtime → nothing
+//! handler  → answer, decision, event, query
+//! answer   → decision                      decision → event
+//! dedup    → query, runtime                verify → (the private `error`)
+//! event, query, body, runtime → nothing
 //! ```
 //!
 //! (Private modules not drawn: `budget`, the buffered limit, and `metrics`, the metrics

@@ -151,7 +151,8 @@ where
         let trace = callback::Trace::new(&context);
         let answer = callback::to_handler(
             Arc::clone(&self.config),
-            self.mode.clone(),
+            Arc::clone(&self.mode.room),
+            Arc::clone(&self.mode.live),
             request.into_body(),
             context,
             trace.clone(),

@@ -783,7 +783,7 @@ async fn a_member_state_change_with_the_pages_query_command_is_delivered_and_the
     let recorder = Recorder::default();
     let body = fixture("live/live_after_member_state_changed.json");
     let request = CallbackRequest::new("Live.CallbackMemberStateChanged", body);
-    testing::send(testing::service(recorder.clone()), request)
+    testing::send(testing::live_service(recorder.clone()), request)
         .await
         .assert_ok();
     let [(event, context)] = &recorder.take()[..] else {
@@ -801,7 +801,7 @@ async fn a_metadata_deletion_sent_with_the_set_command_in_the_query_is_a_deletio
     let recorder = Recorder::default();
     let body = fixture("live/live_after_del_metadata.json");
     let request = CallbackRequest::new("Live.CallbackAfterSetMetadata", body);
-    testing::send(testing::service(recorder.clone()), request)
+    testing::send(testing::live_service(recorder.clone()), request)
         .await
         .assert_ok();
     let [(event, context)] = &recorder.take()[..] else {

@@ -14,6 +14,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::Value;
+use tencent_room_webhook::testing::CallbackRequest;
 use tokio::io::{AsyncReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::net::TcpListener;
 use tokio::process::{Child, ChildStdout, Command};
@@ -111,31 +112,61 @@ impl std::fmt::Debug for Run {
 }
 
 #[tokio::test]
-async fn all_sends_each_command_once_and_the_server_prints_each() {
+async fn all_sends_each_command_of_both_families_once_and_the_server_prints_each() {
     let mut server = Server::start(&[]).await;
     let run = send(&["--all", "--url", &server.url()], &[]).await;
     assert_eq!(run.code, Some(0), "{run:?}");
 
     let lines: Vec<&str> = run.stdout.lines().collect();
-    assert_eq!(lines.len(), 6, "{run:?}");
+    assert_eq!(lines.len(), 6 + 17, "{run:?}");
     let mut commands = BTreeSet::new();
     for line in &lines {
         let mut words = line.split_whitespace();
         commands.insert(words.next().unwrap().to_owned());
         assert_eq!(words.next(), Some("200"), "{line}");
         assert_eq!(words.next(), Some(OK_ANSWER), "{line}");
-        assert!(line.ends_with(" ms"), "{line}");
     }
-    let six: BTreeSet<String> = COMMANDS.iter().map(|command| command.to_string()).collect();
-    assert_eq!(commands, six);
+    let mut expected: BTreeSet<String> =
+        COMMANDS.iter().map(|command| command.to_string()).collect();
+    for request in CallbackRequest::live_samples() {
+        let body: Value = serde_json::from_slice(request.body_bytes()).unwrap();
+        expected.insert(body["CallbackCommand"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(commands, expected);
+    // The reference server allows: each before-callback's line says the decision.
+    let decided = |command: &str| {
+        let line = lines.iter().find(|line| line.starts_with(command)).unwrap();
+        line.split(" -> ").nth(1).unwrap_or("").to_owned()
+    };
+    assert_eq!(decided("Live.CallbackBeforeSendGift"), "gift allowed");
+    assert_eq!(decided("Group.CallbackBeforeSendMsg"), "message allowed");
+    assert!(decided(COMMANDS[0]).is_empty());
 
     let printed: BTreeSet<String> = server
-        .events(6)
+        .events(6 + 17)
         .await
         .iter()
         .map(|event| event["CallbackCommand"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(printed, six);
+    assert_eq!(printed, expected);
+}
+
+#[tokio::test]
+async fn a_rejected_gift_is_printed_as_rejected() {
+    let server = start_example("live", &[("ROOM_WEBHOOK_START_COINS", "0")]).await;
+    let url = format!("http://{}/callback", server.address);
+    let run = send(
+        &["--command", "Live.CallbackBeforeSendGift", "--url", &url],
+        &[],
+    )
+    .await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(
+        run.stdout
+            .trim_end()
+            .ends_with("-> gift rejected, 102101 passed to the client"),
+        "{run:?}"
+    );
 }
 
 #[tokio::test]

@@ -13,8 +13,10 @@ use http::{Request, Response, StatusCode};
 use http_body::{Body, Frame, SizeHint};
 use http_body_util::Full;
 use serde_json::Value;
+use tencent_room_webhook::event::LiveEvent;
+use tencent_room_webhook::handler::{LiveHandler, LiveReply};
 use tencent_room_webhook::testing::{self, CallbackRequest};
-use tencent_room_webhook::{CallbackContext, Event, HandlerResult, RoomHandler};
+use tencent_room_webhook::{CallbackContext, Event, HandlerError, HandlerResult, RoomHandler};
 
 /// The demo SDKAppID every test configures.
 pub const APP: u64 = 1400000000;
@@ -146,6 +148,19 @@ impl RoomHandler for Recorder {
     async fn handle(&self, event: Event, context: &CallbackContext) -> HandlerResult {
         self.events.lock().unwrap().push((event, context.clone()));
         Ok(())
+    }
+}
+
+/// The Live family too, recorded as `Event::Live`; gifts and messages allowed.
+impl LiveHandler for Recorder {
+    async fn handle(
+        &self,
+        event: LiveEvent,
+        context: &CallbackContext,
+    ) -> Result<LiveReply, HandlerError> {
+        let event = Event::Live(event);
+        self.events.lock().unwrap().push((event, context.clone()));
+        Ok(LiveReply::Done)
     }
 }
 
