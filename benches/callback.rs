@@ -16,6 +16,8 @@
 //!   the quick start has it.
 //! - `fixtures`: each of the six Room fixtures through the layer, its floor and the
 //!   hand-written axum route.
+//! - `live`: the Live destroy (an after-callback) and a gift decided by its price (a
+//!   before-callback) through the layer and the hand-written axum route.
 //! - `pass_through`: `GET /healthz` through the inner service alone and through the
 //!   layer around it, for a bare `service_fn` and for an axum `Router` with a few routes.
 //! - `growth`: member-leave bodies with 10, 1,000 and 10,000 members through the layer,
@@ -121,6 +123,29 @@ fn fixtures(c: &mut Criterion) {
     group.finish();
 }
 
+/// The Live family: an after-callback (the Live destroy) and a before-callback decided
+/// (the gift), through the layer and the hand-written axum route.
+fn live(c: &mut Criterion) {
+    let mut group = c.benchmark_group("live");
+    group.throughput(Throughput::Elements(1));
+    for (name, file) in [("destroy_room", LIVE_DESTROY), ("gift_decision", GIFT)] {
+        let body = fixture(file);
+        let uri = callback_uri(&command_of(&body));
+        let request = || post(&uri, &body);
+        let mut layer = live_layer(Gifts);
+        let mut axum = axum_hand_written();
+        assert_answers_ok(name, &mut layer, request());
+        assert_answers_ok(name, &mut axum, request());
+        group.bench_function(BenchmarkId::new("layer", name), |b| {
+            b.iter_batched(request, |r| run(&mut layer, r), BatchSize::SmallInput)
+        });
+        group.bench_function(BenchmarkId::new("axum_hand_written", name), |b| {
+            b.iter_batched(request, |r| run(&mut axum, r), BatchSize::SmallInput)
+        });
+    }
+    group.finish();
+}
+
 fn pass_through(c: &mut Criterion) {
     let mut bare = inner();
     let mut layer = layer();
@@ -199,7 +224,7 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = per_callback, fixtures, pass_through, growth
+    targets = per_callback, fixtures, live, pass_through, growth
 }
 
 fn main() {
@@ -258,6 +283,13 @@ fn interleaved() {
     let (mut bare_s, mut pass_s) = (inner(), layer());
     let (mut router_s, mut pass_router_s) = (app_router(), layer_around_router());
     let (mut big_layer_s, big_floor) = (layer(), floor_for(MEMBER_LEAVE));
+    let (destroy, gift) = (fixture(LIVE_DESTROY), fixture(GIFT));
+    let (destroy_uri, gift_uri) = (
+        callback_uri(&command_of(&destroy)),
+        callback_uri(&command_of(&gift)),
+    );
+    let (mut destroy_layer_s, mut destroy_axum_s) = (live_layer(Gifts), axum_hand_written());
+    let (mut gift_layer_s, mut gift_axum_s) = (live_layer(Gifts), axum_hand_written());
     let mut contenders = vec![
         Contender {
             name: "layer",
@@ -285,6 +317,54 @@ fn interleaved() {
                     n,
                     || post(&uri, &body),
                     |r| drop(black_box(run(&mut axum_s, r))),
+                )
+            }),
+            samples: Vec::new(),
+        },
+        Contender {
+            name: "live_destroy_layer",
+            block: 200,
+            run: Box::new(|n| {
+                timed(
+                    n,
+                    || post(&destroy_uri, &destroy),
+                    |r| drop(black_box(run(&mut destroy_layer_s, r))),
+                )
+            }),
+            samples: Vec::new(),
+        },
+        Contender {
+            name: "live_destroy_axum",
+            block: 200,
+            run: Box::new(|n| {
+                timed(
+                    n,
+                    || post(&destroy_uri, &destroy),
+                    |r| drop(black_box(run(&mut destroy_axum_s, r))),
+                )
+            }),
+            samples: Vec::new(),
+        },
+        Contender {
+            name: "gift_decision_layer",
+            block: 200,
+            run: Box::new(|n| {
+                timed(
+                    n,
+                    || post(&gift_uri, &gift),
+                    |r| drop(black_box(run(&mut gift_layer_s, r))),
+                )
+            }),
+            samples: Vec::new(),
+        },
+        Contender {
+            name: "gift_decision_axum",
+            block: 200,
+            run: Box::new(|n| {
+                timed(
+                    n,
+                    || post(&gift_uri, &gift),
+                    |r| drop(black_box(run(&mut gift_axum_s, r))),
                 )
             }),
             samples: Vec::new(),
@@ -375,6 +455,14 @@ fn interleaved() {
         ratio("layer", "axum_hand_written")
     );
     println!("| layer / floor | {:.3} |", ratio("layer", "floor"));
+    println!(
+        "| Live destroy: layer / axum_hand_written | {:.3} |",
+        ratio("live_destroy_layer", "live_destroy_axum")
+    );
+    println!(
+        "| gift decision: layer / axum_hand_written | {:.3} |",
+        ratio("gift_decision_layer", "gift_decision_axum")
+    );
     println!(
         "| pass_layer / pass_inner_alone | {:.3} |",
         ratio("pass_layer", "pass_inner_alone")

@@ -35,12 +35,15 @@ use http_body_util::combinators::Collect;
 use http_body_util::{BodyExt, Full};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
+use tencent_room_webhook::decision::{GiftDecision, GiftRejectionCode};
+use tencent_room_webhook::event::live::GiftSending;
 use tencent_room_webhook::event::{
     MemberEntered, MemberLeft, RoomCreated, RoomDestroyed, RoomInfoUpdated, SeatListChanged,
 };
+use tencent_room_webhook::handler::LiveHandler;
 use tencent_room_webhook::{
-    Answer, CallbackContext, Event, RoomHandler, RoomWebhook, RoomWebhookLayer, ToExtensions,
-    ToHandler, WebhookBody,
+    Answer, CallbackContext, Event, HandlerError, RoomHandler, RoomWebhook, RoomWebhookLayer,
+    ToExtensions, ToHandler, WebhookBody,
 };
 use tower::util::ServiceFn;
 use tower::{Layer, Service};
@@ -67,6 +70,16 @@ pub const FIXTURES: [(&str, &str); 6] = [
 ];
 
 pub const MEMBER_LEAVE: &str = "after_member_leave.json";
+
+/// The Live destroy sample (an after-callback of the Live family, its `RoomInfo` typed).
+pub const LIVE_DESTROY: &str = "../live/live_after_destroy_room.json";
+
+/// The gift sample (a before-callback: the answer decides).
+pub const GIFT: &str = "../live/live_before_send_gift.json";
+
+/// The price past which both the layer's handler and the hand-written route reject a gift
+/// (the sample's 1000 coins pass).
+pub const GIFT_LIMIT: u64 = 100_000;
 
 /// A Room fixture's bytes.
 pub fn fixture(file: &str) -> Bytes {
@@ -235,10 +248,43 @@ where
 // ---------------------------------------------------------------------------------------
 // The layer.
 
-/// The handler that does nothing: every method keeps its default (OK).
+/// The handler that does nothing: every method keeps its default (OK, allow).
 pub struct Noop;
 
 impl RoomHandler for Noop {}
+
+impl LiveHandler for Noop {}
+
+/// A Live handler deciding gifts by their price, as the hand-written route does.
+pub struct Gifts;
+
+impl LiveHandler for Gifts {
+    async fn on_gift_sending(
+        &self,
+        gift: GiftSending,
+        _: &CallbackContext,
+    ) -> Result<GiftDecision, HandlerError> {
+        let coins = gift.gift_water.as_ref().and_then(|water| water.coins);
+        Ok(match coins {
+            Some(coins) if coins <= GIFT_LIMIT => GiftDecision::Allow,
+            _ => GiftDecision::reject_with(
+                GiftRejectionCode::new(102101).expect("in range"),
+                "not enough coins",
+            ),
+        })
+    }
+}
+
+/// The layer in handler mode with the no-op Room handler and `live` for the Live family.
+pub fn live_layer<L: LiveHandler>(live: L) -> RoomWebhook<Inner, ToHandler<Noop, L>> {
+    RoomWebhookLayer::builder()
+        .sdk_app_id(APP)
+        .handler(Noop)
+        .live_handler(live)
+        .build()
+        .expect("a valid configuration")
+        .layer(inner())
+}
 
 type InnerFuture = Ready<Result<Response<Full<Bytes>>, Infallible>>;
 
@@ -481,6 +527,21 @@ async fn hand_written(
         }
         "Mic.CallbackAfterSeatInfoChanged" => {
             black_box(body.get("SeatList"));
+        }
+        "Live.CallbackAfterDestroyRoom" => {
+            black_box(body.get("RoomInfo"));
+        }
+        "Live.CallbackBeforeSendGift" => {
+            let coins = body.pointer("/GiftWater/Coins").and_then(Value::as_u64);
+            let allowed = matches!(coins, Some(coins) if coins <= GIFT_LIMIT);
+            if !allowed {
+                return (
+                    StatusCode::OK,
+                    Json(
+                        json!({"ActionStatus": "OK", "ErrorInfo": "not enough coins", "ErrorCode": 102101}),
+                    ),
+                );
+            }
         }
         _ => {}
     }
