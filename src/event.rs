@@ -293,6 +293,10 @@ open_enum! {
 }
 
 /// `RoomInfo`: a room's settings, in full after a creation and in part after an update.
+///
+/// The events hold it in a `Box`: with the Live members it is the largest part of any
+/// event, and inline it would make every [`Event`] as large as itself (an event is moved a
+/// few times per callback).
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
@@ -459,7 +463,7 @@ pub struct RoomCreated {
     #[serde(rename = "Operator_Account")]
     pub operator_account: Option<UserId>,
     /// `RoomInfo`: the new room's settings.
-    pub room_info: Option<RoomInfo>,
+    pub room_info: Option<Box<RoomInfo>>,
     /// `ScheduleInviteeList_Account`: users invited to a scheduled room (may repeat).
     #[serde(
         rename = "ScheduleInviteeList_Account",
@@ -499,7 +503,7 @@ pub struct RoomDestroyed {
     /// `EventTime`: when the event happened.
     pub event_time: Option<EventTime>,
     /// `RoomInfo`: the room's settings when it was destroyed (the Live product sends it).
-    pub room_info: Option<RoomInfo>,
+    pub room_info: Option<Box<RoomInfo>>,
     /// `Statistic`: the room's totals (the Live product sends it).
     pub statistic: Option<RoomStatistic>,
     /// Body members this crate does not name, and members that could not be read even
@@ -531,7 +535,7 @@ pub struct RoomInfoUpdated {
     #[serde(rename = "Operator_Account")]
     pub operator_account: Option<UserId>,
     /// `RoomInfo`: the room ID and the members that changed.
-    pub room_info: Option<RoomInfo>,
+    pub room_info: Option<Box<RoomInfo>>,
     /// `EventTime`: when the event happened.
     pub event_time: Option<EventTime>,
     /// Body members this crate does not name, kept as sent. See [`RoomDestroyed::extra`].
@@ -722,9 +726,6 @@ macro_rules! events {
         /// callbacks it shares. The types are in [`live`].
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
-        // One event is moved a few times per callback: boxing the larger ones would cost an
-        // allocation each and a `Box` in every pattern, for a few hundred bytes.
-        #[allow(clippy::large_enum_variant)]
         pub enum LiveEvent {
             $( $(#[$lmeta])* $lvariant($ltype), )+
         }
@@ -1023,6 +1024,16 @@ impl<T: Nested> Nested for Option<T> {
         if let Some(inner) = self {
             inner.visit_extras(owner, visit);
         }
+    }
+}
+
+impl<T: Nested> Nested for Box<T> {
+    fn extra_at(&mut self, path: &[Step]) -> Option<&mut Extra> {
+        T::extra_at(self, path)
+    }
+
+    fn visit_extras(&self, owner: &str, visit: &mut dyn FnMut(&str, &Extra)) {
+        T::visit_extras(self, owner, visit);
     }
 }
 

@@ -246,7 +246,7 @@ fn typed_event() -> BoxedStrategy<Event> {
         .prop_map(|(operator, info, invitees, time, extra)| {
             let mut e = RoomCreated::default();
             e.operator_account = operator;
-            e.room_info = info;
+            e.room_info = info.map(Box::new);
             e.schedule_invitee_list_account = invitees;
             e.event_time = time;
             e.extra = extra;
@@ -275,7 +275,7 @@ fn typed_event() -> BoxedStrategy<Event> {
         .prop_map(|(operator, info, time, extra)| {
             let mut e = RoomInfoUpdated::default();
             e.operator_account = operator;
-            e.room_info = info;
+            e.room_info = info.map(Box::new);
             e.event_time = time;
             e.extra = extra;
             Event::RoomInfoUpdated(e)
@@ -601,7 +601,7 @@ fn decode(value: Value) -> Event {
 
 fn room_info_of(event: Event) -> RoomInfo {
     match event {
-        Event::RoomInfoUpdated(e) => e.room_info.unwrap(),
+        Event::RoomInfoUpdated(e) => *e.room_info.unwrap(),
         other => panic!("{other:?}"),
     }
 }

@@ -94,7 +94,7 @@ pub struct LiveRoomCreated {
     pub operator_account: Option<UserId>,
     /// `RoomInfo`: the new room's settings. One Chinese copy of the page puts `EventTime`
     /// in here; [`event_time`](Self::event_time) looks there too.
-    pub room_info: Option<RoomInfo>,
+    pub room_info: Option<Box<RoomInfo>>,
     /// `EventTime`: when the event happened (absent from the English page's sample).
     pub event_time: Option<EventTime>,
     /// Body members this crate does not name, kept as sent. See
@@ -128,7 +128,7 @@ pub struct LiveRoomDestroyed {
     /// `EventTime`: when the event happened.
     pub event_time: Option<EventTime>,
     /// `RoomInfo`: the room's settings when it was dissolved.
-    pub room_info: Option<RoomInfo>,
+    pub room_info: Option<Box<RoomInfo>>,
     /// `Statistic`: the room's totals (absent from older copies of the page).
     pub statistic: Option<RoomStatistic>,
     /// Body members this crate does not name, kept as sent. See
@@ -157,7 +157,7 @@ pub struct LiveRoomInfoUpdated {
     pub operator_account: Option<UserId>,
     /// `RoomInfo`: the room ID and the settings sent (the page does not say whether only
     /// the changed ones).
-    pub room_info: Option<RoomInfo>,
+    pub room_info: Option<Box<RoomInfo>>,
     /// `EventTime`: when the event happened.
     pub event_time: Option<EventTime>,
     /// Body members this crate does not name, kept as sent. See
