@@ -213,12 +213,11 @@ where
         Err(()) => return answered_duplicate(&trace),
     };
     let queued = config.answer_first && !decides;
-    let deadline = config
-        .deadline
-        .map(|(deadline, on_deadline)| match decides {
-            true => (deadline, OnDeadline::Cancel),
-            false => (deadline, on_deadline),
-        });
+    let deadline = match config.deadline {
+        // Detached, a before-callback would be answered before it was decided.
+        Some((deadline, _)) if decides => Some((deadline, OnDeadline::Cancel)),
+        deadline => deadline,
+    };
     // Without the queue or a deadline, the handler runs right here, borrowing the context:
     // its future is then the only copy of the event in this one's state.
     let command = trace.command();
