@@ -56,29 +56,44 @@ use std::borrow::Cow;
 
 use crate::event::live::MsgElement;
 
-/// A code passed through to the client that sent a gift: one of [102100, 102200].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct GiftRejectionCode(i32);
+/// A code type holding only the codes in `MIN..=MAX`: what Tencent passes through.
+macro_rules! passed_code {
+    ($(#[$meta:meta])* $name:ident, $min:literal, $max:literal) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(i32);
 
-impl GiftRejectionCode {
-    /// The least code Tencent passes through.
-    pub const MIN: i32 = 102_100;
-    /// The greatest code Tencent passes through.
-    pub const MAX: i32 = 102_200;
+        impl $name {
+            /// The least code Tencent passes through.
+            pub const MIN: i32 = $min;
+            /// The greatest code Tencent passes through.
+            pub const MAX: i32 = $max;
 
-    /// `code`, if it is within [`MIN`](Self::MIN)..=[`MAX`](Self::MAX).
-    pub const fn new(code: i32) -> Option<Self> {
-        if code >= Self::MIN && code <= Self::MAX {
-            Some(Self(code))
-        } else {
-            None
+            /// `code`, if it is within [`MIN`](Self::MIN)..=[`MAX`](Self::MAX).
+            pub const fn new(code: i32) -> Option<Self> {
+                if code >= Self::MIN && code <= Self::MAX {
+                    Some(Self(code))
+                } else {
+                    None
+                }
+            }
+
+            /// The code.
+            pub const fn get(self) -> i32 {
+                self.0
+            }
         }
-    }
+    };
+}
 
-    /// The code.
-    pub const fn get(self) -> i32 {
-        self.0
-    }
+passed_code! {
+    /// A code passed through to the client that sent a gift: one of [102100, 102200].
+    GiftRejectionCode, 102_100, 102_200
+}
+
+passed_code! {
+    /// A code passed through to the client whose message is forbidden: one of [10100, 10200].
+    MessageForbidCode, 10_100, 10_200
 }
 
 /// The answer to `Live.CallbackBeforeSendGift`: whether the gift is sent. The default is
@@ -116,31 +131,6 @@ impl GiftDecision {
             Self::Reject => (1, ""),
             Self::RejectWith { code, message } => (code.get(), message),
         }
-    }
-}
-
-/// A code passed through to the client whose message is forbidden: one of [10100, 10200].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct MessageForbidCode(i32);
-
-impl MessageForbidCode {
-    /// The least code Tencent passes through.
-    pub const MIN: i32 = 10_100;
-    /// The greatest code Tencent passes through.
-    pub const MAX: i32 = 10_200;
-
-    /// `code`, if it is within [`MIN`](Self::MIN)..=[`MAX`](Self::MAX).
-    pub const fn new(code: i32) -> Option<Self> {
-        if code >= Self::MIN && code <= Self::MAX {
-            Some(Self(code))
-        } else {
-            None
-        }
-    }
-
-    /// The code.
-    pub const fn get(self) -> i32 {
-        self.0
     }
 }
 
