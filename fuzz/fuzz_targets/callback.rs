@@ -39,10 +39,12 @@ use http::{HeaderValue, Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
+use tencent_room_webhook::event::LiveEvent;
+use tencent_room_webhook::handler::{LiveHandler, LiveReply};
 use tencent_room_webhook::verify::sign;
 use tencent_room_webhook::{
-    Answer, CallbackContext, Event, HandlerResult, OptPlatform, RoomHandler, RoomWebhookLayer,
-    WebhookBody,
+    Answer, CallbackContext, Event, HandlerError, HandlerResult, OptPlatform, RoomHandler,
+    RoomWebhookLayer, WebhookBody,
 };
 use tower_layer::Layer;
 use tower_service::Service;
@@ -100,6 +102,21 @@ impl RoomHandler for Recorder {
     }
 }
 
+// The Live family reaches the layer's Live handler: recorded the same way, allowed.
+impl LiveHandler for Recorder {
+    async fn handle(
+        &self,
+        event: LiveEvent,
+        context: &CallbackContext,
+    ) -> Result<LiveReply, HandlerError> {
+        self.0
+            .lock()
+            .unwrap()
+            .push((Event::Live(event), context.clone()));
+        Ok(LiveReply::Done)
+    }
+}
+
 fn inner_response() -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::from_static(b"inner")));
     *response.status_mut() = StatusCode::from_u16(INNER_STATUS).unwrap();
@@ -109,7 +126,7 @@ fn inner_response() -> Response<Full<Bytes>> {
 struct Harness {
     handler_seen: Seen,
     extension_seen: Seen,
-    handler_layer: RoomWebhookLayer<tencent_room_webhook::ToHandler<Recorder>>,
+    handler_layer: RoomWebhookLayer<tencent_room_webhook::ToHandler<Recorder, Recorder>>,
     extension_layer: RoomWebhookLayer,
 }
 
@@ -123,6 +140,7 @@ fn harness() -> &'static Harness {
             .clock(clock)
             .body_limit(LIMIT)
             .handler(Recorder(handler_seen.clone()))
+            .live_handler(Recorder(handler_seen.clone()))
             .build()
             .unwrap();
         let extension_layer = RoomWebhookLayer::builder()

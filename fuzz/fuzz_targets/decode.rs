@@ -121,7 +121,9 @@ fn run(data: &[u8]) {
             let result = Event::decode(command, body);
             // The body's command decides: the query's changes nothing.
             match (&result, Event::from_json(body)) {
-                (Ok(event), Ok(by_body)) => assert!(same(event, &by_body), "{event:?}\n{by_body:?}"),
+                (Ok(event), Ok(by_body)) => {
+                    assert!(same(event, &by_body), "{event:?}\n{by_body:?}")
+                }
                 (Err(error), Err(by_body)) => assert_eq!(error, &by_body),
                 (result, by_body) => panic!("decode: {result:?}, from_json: {by_body:?}"),
             }
