@@ -58,6 +58,9 @@
 //! stays listed in the group (`XINFO CONSUMERS`) until `XGROUP DELCONSUMER` removes it,
 //! once its pending entries were claimed.
 
+// The shared logging and signal handling; the rest of `support` is the webhook servers'.
+mod support;
+
 use std::collections::HashMap;
 use std::io::Write;
 use std::process::ExitCode;
@@ -88,7 +91,7 @@ struct Settings {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    init_logging();
+    support::init_logging();
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
         Err(message) => {
@@ -97,7 +100,7 @@ async fn main() -> ExitCode {
         }
     };
     let (stop, stopping) = watch::channel(false);
-    match shutdown_signal() {
+    match support::shutdown_signal() {
         Ok(signal) => {
             tokio::spawn(async move {
                 signal.await;
@@ -448,45 +451,4 @@ fn hostname() -> String {
         .map(|name| name.trim().to_owned())
         .filter(|name| !name.is_empty())
         .unwrap_or_else(|| "worker".to_owned())
-}
-
-/// Resolves at the first Ctrl-C or SIGTERM.
-#[cfg(unix)]
-fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()> + Send + 'static> {
-    use tokio::signal::unix::{signal, SignalKind};
-
-    // Registered now, so that a signal sent right after start is not missed.
-    let mut interrupt = signal(SignalKind::interrupt())?;
-    let mut terminate = signal(SignalKind::terminate())?;
-    Ok(async move {
-        tokio::select! {
-            _ = interrupt.recv() => {}
-            _ = terminate.recv() => {}
-        }
-        tracing::info!("stopping after the event in hand");
-    })
-}
-
-/// Resolves at the first Ctrl-C.
-#[cfg(not(unix))]
-fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()> + Send + 'static> {
-    Ok(async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-        tracing::info!("stopping after the event in hand");
-    })
-}
-
-fn init_logging() {
-    use std::io::IsTerminal;
-    use tracing_subscriber::EnvFilter;
-
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        // Colour codes only for a terminal, not for a log file or a test reading stderr.
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
 }

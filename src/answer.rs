@@ -27,7 +27,7 @@
 //! | situation | HTTP status | `ErrorCode` |
 //! | --- | --- | --- |
 //! | handled, handler succeeded | 200 | [`ErrorCode::OK`] (0) |
-//! | handled, handler returned an error | 200 | the handler's code ([`ErrorCode::HANDLER_FAILED`] if it gave 0) |
+//! | handled, handler returned an error | 200, or the status it set with [`HandlerError::with_status`](crate::HandlerError::with_status) | the handler's code ([`ErrorCode::HANDLER_FAILED`] if it gave 0) |
 //! | body is not a JSON object, or `CallbackCommand` missing from it (a body whose command differs from the query's is delivered: the body's decides) | 400 | [`ErrorCode::BAD_REQUEST`] (40000) |
 //! | `Sign` / `RequestTime` missing, wrong or outside the window | 401 | [`ErrorCode::UNAUTHORIZED`] (40100) |
 //! | `SdkAppid` missing, malformed or not configured | 403 | [`ErrorCode::UNKNOWN_APP`] (40300) |

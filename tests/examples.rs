@@ -11,8 +11,9 @@ use std::net::SocketAddr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
-use http::{Request, StatusCode};
+use http::{Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
@@ -48,17 +49,20 @@ impl Example {
         }
     }
 
-    async fn send(&self, request: Request<Full<Bytes>>) -> Answered {
+    /// Sends `request` (its path and query) to the example.
+    async fn request(&self, request: Request<Full<Bytes>>) -> Response<Incoming> {
         let (mut parts, body) = request.into_parts();
         parts.uri = format!("http://{}{}", self.address, parts.uri)
             .parse()
             .unwrap();
-        let response = self
-            .client
+        self.client
             .request(Request::from_parts(parts, body))
             .await
-            .unwrap();
-        answered(response).await
+            .unwrap()
+    }
+
+    async fn send(&self, request: Request<Full<Bytes>>) -> Answered {
+        answered(self.request(request).await).await
     }
 
     async fn get(&self, path: &str) -> (StatusCode, Bytes) {
@@ -345,15 +349,7 @@ async fn the_reference_server_records_every_live_sample_typed_and_answers_as_the
 impl Example {
     /// Sends `request` and returns the answer's JSON, whatever it holds.
     async fn answer_json(&self, request: Request<Full<Bytes>>) -> Value {
-        let (mut parts, body) = request.into_parts();
-        parts.uri = format!("http://{}{}", self.address, parts.uri)
-            .parse()
-            .unwrap();
-        let response = self
-            .client
-            .request(Request::from_parts(parts, body))
-            .await
-            .unwrap();
+        let response = self.request(request).await;
         assert_eq!(response.status(), StatusCode::OK);
         let body = response.into_body().collect().await.unwrap().to_bytes();
         serde_json::from_slice(&body).unwrap()

@@ -3,8 +3,8 @@
 //! event on standard output, or a Redis stream), and a shutdown on Ctrl-C or SIGTERM. Each example declares `mod support;` and
 //! keeps only how it builds its layer and serves its app.
 
-// Each user takes only part of this: `hyper` has no axum, and bench/'s
-// `axum_hand_written` takes only the logging and the serve loop.
+// Each user takes only part of this: `hyper` has no axum, `consume` takes only the logging
+// and the signals, and bench/'s `axum_hand_written` only the logging and the serve loop.
 #![allow(dead_code)]
 
 use std::convert::Infallible;
@@ -261,7 +261,7 @@ pub fn describe(event: &Event, context: &CallbackContext) {
 
 /// Resolves at the first Ctrl-C or SIGTERM.
 #[cfg(unix)]
-fn shutdown_signal() -> io::Result<impl Future<Output = ()> + Send + 'static> {
+pub fn shutdown_signal() -> io::Result<impl Future<Output = ()> + Send + 'static> {
     use tokio::signal::unix::{signal, SignalKind};
 
     // Registered now rather than when first polled (as `tokio::signal::ctrl_c` would):
@@ -279,7 +279,7 @@ fn shutdown_signal() -> io::Result<impl Future<Output = ()> + Send + 'static> {
 
 /// Resolves at the first Ctrl-C.
 #[cfg(not(unix))]
-fn shutdown_signal() -> io::Result<impl Future<Output = ()> + Send + 'static> {
+pub fn shutdown_signal() -> io::Result<impl Future<Output = ()> + Send + 'static> {
     Ok(async {
         if let Err(error) = tokio::signal::ctrl_c().await {
             tracing::error!(%error, "could not wait for Ctrl-C");
