@@ -95,10 +95,10 @@ impl<B> Metered<B> {
 impl<B> Body for Metered<B>
 where
     B: Body,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    B::Error: Into<crate::BoxError>,
 {
     type Data = B::Data;
-    type Error = Box<dyn std::error::Error + Send + Sync>;
+    type Error = crate::BoxError;
 
     fn poll_frame(
         self: Pin<&mut Self>,

@@ -2,18 +2,13 @@
 //! and checks: the apps, their tokens, the limits and the delivery options.
 
 use std::fmt;
-use std::sync::Arc;
 use std::time::Duration;
 
 use http::HeaderValue;
 
-use crate::background::Background;
-use crate::budget::Budget;
 use crate::dedup::Dedup;
-use crate::drift::DriftLog;
 use crate::query::SdkAppId;
 use crate::verify::SignatureVerifier;
-use crate::warnings::Warnings;
 
 /// The default callback path.
 pub const DEFAULT_PATH: &str = "/callback";
@@ -92,7 +87,7 @@ pub enum OnDeadline {
     /// 504, FAIL [`ErrorCode::HANDLER_TIMEOUT`](crate::ErrorCode::HANDLER_TIMEOUT). A
     /// de-duplication claim is released, so that Tencent's retry is handled.
     Cancel,
-    /// Answer OK and let the handler finish in the background, on the runtime; its
+    /// Answer OK and let the handler finish in the background, on tokio; its
     /// outcome is logged, and [`Drain`](crate::Drain) waits for it at shutdown. Tencent's advice is to
     /// answer first and work after: this is that, for the slow callbacks only.
     Detach,
@@ -172,19 +167,14 @@ pub(crate) struct App {
     pub(crate) verifier: Option<SignatureVerifier>,
 }
 
-/// The checked configuration the services share.
+/// The checked configuration the services share, frozen at build.
 #[derive(Debug)]
 pub(crate) struct Config {
     pub(crate) path: Box<str>,
     pub(crate) apps: Box<[App]>,
     pub(crate) body_limit: usize,
-    pub(crate) budget: Arc<Budget>,
-    /// Only with a runtime, which makes the timer.
-    pub(crate) body_timeout: Option<Duration>,
+    pub(crate) body_timeout: Duration,
     pub(crate) content_type: ContentTypePolicy,
-    pub(crate) drift: DriftLog,
-    pub(crate) warnings: Warnings,
-    pub(crate) background: Option<Arc<Background>>,
     pub(crate) deadline: Option<(Duration, OnDeadline)>,
     pub(crate) answer_first: bool,
     pub(crate) dedup: Option<Dedup>,

@@ -36,8 +36,6 @@ pub enum ConfigErrorKind {
     ZeroTimeWindow,
     /// An SDKAppID is 0, which no app has.
     ZeroSdkAppId,
-    /// A deadline, a body timeout or the answer-first mode was asked for without a runtime.
-    NoRuntime,
     /// The buffered limit is smaller than the body limit: a body at the limit could never
     /// be read.
     BufferedLimitBelowBodyLimit,

@@ -27,7 +27,7 @@
 //! member lists and all). Where there is no callback to take, because the layer is not
 //! in front of the route or the route is not on the layer's path, the extractor's
 //! rejection, [`NoCallback`], answers Tencent's FAIL with HTTP 500 and
-//! [`ErrorCode::NO_CALLBACK`] and logs an error saying which mistake it is.
+//! [`ErrorCode::NO_CALLBACK`](crate::ErrorCode::NO_CALLBACK) and logs an error saying which mistake it is.
 //!
 //! Return an [`Answer`](crate::Answer): it is what Tencent reads. Anything else sent on
 //! the callback path (a route's `"done"`, say) is passed on as it is, and the layer warns
@@ -39,7 +39,7 @@ use axum_core::extract::FromRequestParts;
 use axum_core::response::{IntoResponse, Response};
 use http::request::Parts;
 
-use crate::answer::{AnswerMark, ErrorCode, Rejection};
+use crate::answer::{AnswerMark, Refusal};
 use crate::event::Event;
 use crate::query::CallbackContext;
 
@@ -69,7 +69,7 @@ impl<S: Send + Sync> FromRequestParts<S> for RoomCallback {
 /// `RoomWebhookLayer` in extension mode is in front of the route, or the route's path is
 /// not the layer's.
 ///
-/// As a response, it is Tencent's FAIL with HTTP 500 and [`ErrorCode::NO_CALLBACK`]; it
+/// As a response, it is Tencent's FAIL with HTTP 500 and [`ErrorCode::NO_CALLBACK`](crate::ErrorCode::NO_CALLBACK); it
 /// logs an error with the request's path.
 #[derive(Debug, Clone)]
 pub struct NoCallback {
@@ -100,11 +100,7 @@ impl std::error::Error for NoCallback {}
 impl IntoResponse for NoCallback {
     fn into_response(self) -> Response {
         tracing::error!(path = %self.path, "{self}; answered 500");
-        let mut response = Rejection::new(
-            ErrorCode::NO_CALLBACK,
-            "the application's callback route received no callback from the webhook layer",
-        )
-        .into_response();
+        let mut response = Refusal::NoCallback.into_response();
         // An answer of the crate's: the layer need not warn about it.
         response.extensions_mut().insert(AnswerMark);
         response.map(axum_core::body::Body::new)

@@ -10,11 +10,7 @@ use http_body_util::Full;
 use pin_project_lite::pin_project;
 
 use crate::body::WebhookBody;
-
-/// The work on the callback path: read, decode, deliver. Boxed, since it holds the
-/// handler's future or the inner service's; the pass-through path is not boxed.
-pub(crate) type CallbackFuture<B, E> =
-    Pin<Box<dyn Future<Output = Result<Response<WebhookBody<B>>, E>> + Send + 'static>>;
+use crate::deliver::CallbackFuture;
 
 pin_project! {
     /// Response future of [`RoomWebhook`](crate::RoomWebhook).

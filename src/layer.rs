@@ -35,28 +35,27 @@ use std::time::Duration;
 
 use tower_layer::Layer;
 
-use crate::background::{Background, Drain};
-use crate::budget::Budget;
 use crate::config::{
     App, AppConfig, Config, ContentTypePolicy, OnDeadline, DEFAULT_BODY_LIMIT,
     DEFAULT_BODY_TIMEOUT, DEFAULT_BUFFERED_LIMIT, DEFAULT_PATH,
 };
 use crate::dedup::{Dedup, DeliveryStore};
-use crate::drift::DriftLog;
+use crate::deliver::{ToExtensions, ToHandler};
 use crate::error::{ConfigError, ConfigErrorKind};
 use crate::handler::{Defaults, LiveHandler, RoomHandler};
 use crate::query::SdkAppId;
-use crate::runtime::Runtime;
-use crate::service::{RoomWebhook, ToExtensions, ToHandler};
+use crate::service::RoomWebhook;
+use crate::state::{Drain, Shared};
 use crate::verify::{Clock, SignatureVerifier, DEFAULT_TIME_WINDOW};
-use crate::warnings::Warnings;
 
 /// A tower [`Layer`] that receives Tencent Cloud Chat Room callbacks on one path.
 ///
 /// Build it with [`RoomWebhookLayer::builder`]. Cloning it is cheap: the configuration
-/// is behind an [`Arc`].
+/// and the state its services share are behind [`Arc`]s.
+#[derive(Debug, Clone)]
 pub struct RoomWebhookLayer<M = ToExtensions> {
     config: Arc<Config>,
+    shared: Arc<Shared>,
     mode: M,
 }
 
@@ -64,23 +63,24 @@ impl RoomWebhookLayer {
     /// A builder with the defaults: path [`DEFAULT_PATH`], no SDKAppID (one is required),
     /// no authentication, window [`DEFAULT_TIME_WINDOW`], body limit
     /// [`DEFAULT_BODY_LIMIT`], buffered limit [`DEFAULT_BUFFERED_LIMIT`], body timeout
-    /// [`DEFAULT_BODY_TIMEOUT`] (with a runtime), [`ContentTypePolicy::Lenient`],
+    /// [`DEFAULT_BODY_TIMEOUT`], [`ContentTypePolicy::Lenient`],
     /// extension mode.
     pub fn builder() -> RoomWebhookBuilder {
         RoomWebhookBuilder {
-            path: DEFAULT_PATH.to_owned(),
-            apps: Vec::new(),
-            tokens: Vec::new(),
-            time_window: DEFAULT_TIME_WINDOW,
-            body_limit: DEFAULT_BODY_LIMIT,
-            buffered_limit: DEFAULT_BUFFERED_LIMIT,
-            body_timeout: None,
-            content_type: ContentTypePolicy::default(),
-            clock: None,
-            runtime: None,
-            deadline: None,
-            answer_first: None,
-            dedup: None,
+            settings: Settings {
+                path: DEFAULT_PATH.to_owned(),
+                apps: Vec::new(),
+                tokens: Vec::new(),
+                time_window: DEFAULT_TIME_WINDOW,
+                body_limit: DEFAULT_BODY_LIMIT,
+                buffered_limit: DEFAULT_BUFFERED_LIMIT,
+                body_timeout: DEFAULT_BODY_TIMEOUT,
+                content_type: ContentTypePolicy::default(),
+                clock: None,
+                deadline: None,
+                answer_first: None,
+                dedup: None,
+            },
             mode: ToExtensions,
         }
     }
@@ -96,25 +96,7 @@ impl<M> RoomWebhookLayer<M> {
     /// handlers detached at their deadline) at shutdown. Without background work, its
     /// [`drain`](Drain::drain) returns at once.
     pub fn drain(&self) -> Drain {
-        Drain(self.config.background.clone())
-    }
-}
-
-impl<M: Clone> Clone for RoomWebhookLayer<M> {
-    fn clone(&self) -> Self {
-        Self {
-            config: Arc::clone(&self.config),
-            mode: self.mode.clone(),
-        }
-    }
-}
-
-impl<M: fmt::Debug> fmt::Debug for RoomWebhookLayer<M> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RoomWebhookLayer")
-            .field("config", &self.config)
-            .field("mode", &self.mode)
-            .finish()
+        Drain(Arc::clone(&self.shared))
     }
 }
 
@@ -122,31 +104,37 @@ impl<S, M: Clone> Layer<S> for RoomWebhookLayer<M> {
     type Service = RoomWebhook<S, M>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        RoomWebhook::new(inner, Arc::clone(&self.config), self.mode.clone())
+        let (config, shared) = (Arc::clone(&self.config), Arc::clone(&self.shared));
+        RoomWebhook::new(inner, config, shared, self.mode.clone())
     }
 }
 
 /// Builds a [`RoomWebhookLayer`]; see [`RoomWebhookLayer::builder`] for the defaults.
+#[derive(Debug)]
 pub struct RoomWebhookBuilder<M = ToExtensions> {
+    settings: Settings,
+    mode: M,
+}
+
+/// What the builder has been told, whatever the mode.
+struct Settings {
     path: String,
     apps: Vec<AppConfig>,
     tokens: Vec<String>,
     time_window: Duration,
     body_limit: usize,
     buffered_limit: usize,
-    body_timeout: Option<Duration>,
+    body_timeout: Duration,
     content_type: ContentTypePolicy,
     clock: Option<Arc<dyn Clock>>,
-    runtime: Option<Arc<dyn Runtime>>,
     deadline: Option<(Duration, OnDeadline)>,
     answer_first: Option<(usize, usize)>,
     dedup: Option<Dedup>,
-    mode: M,
 }
 
-impl<M: fmt::Debug> fmt::Debug for RoomWebhookBuilder<M> {
+impl fmt::Debug for Settings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RoomWebhookBuilder")
+        f.debug_struct("Settings")
             .field("path", &self.path)
             .field("apps", &self.apps)
             .field("tokens", &format_args!("[{} redacted]", self.tokens.len()))
@@ -155,11 +143,9 @@ impl<M: fmt::Debug> fmt::Debug for RoomWebhookBuilder<M> {
             .field("buffered_limit", &self.buffered_limit)
             .field("body_timeout", &self.body_timeout)
             .field("content_type", &self.content_type)
-            .field("runtime", &self.runtime.is_some())
             .field("deadline", &self.deadline)
             .field("answer_first", &self.answer_first)
             .field("dedup", &self.dedup)
-            .field("mode", &self.mode)
             .finish_non_exhaustive()
     }
 }
@@ -168,20 +154,20 @@ impl<M> RoomWebhookBuilder<M> {
     /// The path callbacks arrive on (default [`DEFAULT_PATH`]), compared exactly with the
     /// request's path, without its query.
     pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.path = path.into();
+        self.settings.path = path.into();
         self
     }
 
     /// Accept callbacks of this SDKAppID. Call it again, or use
     /// [`sdk_app_ids`](Self::sdk_app_ids), to accept several apps.
     pub fn sdk_app_id(mut self, sdk_app_id: impl Into<SdkAppId>) -> Self {
-        self.apps.push(AppConfig::new(sdk_app_id));
+        self.settings.apps.push(AppConfig::new(sdk_app_id));
         self
     }
 
     /// Accept callbacks of this app, with its own tokens if it has some.
     pub fn app(mut self, app: AppConfig) -> Self {
-        self.apps.push(app);
+        self.settings.apps.push(app);
         self
     }
 
@@ -191,7 +177,8 @@ impl<M> RoomWebhookBuilder<M> {
         I: IntoIterator,
         I::Item: Into<SdkAppId>,
     {
-        self.apps
+        self.settings
+            .apps
             .extend(sdk_app_ids.into_iter().map(AppConfig::new));
         self
     }
@@ -200,7 +187,7 @@ impl<M> RoomWebhookBuilder<M> {
     /// rotation, keep the old and the new one for a while). The builder's tokens apply
     /// to every app without tokens of its own ([`AppConfig::token`]).
     pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.tokens.push(token.into());
+        self.settings.tokens.push(token.into());
         self
     }
 
@@ -210,14 +197,16 @@ impl<M> RoomWebhookBuilder<M> {
         I: IntoIterator,
         I::Item: Into<String>,
     {
-        self.tokens.extend(tokens.into_iter().map(Into::into));
+        self.settings
+            .tokens
+            .extend(tokens.into_iter().map(Into::into));
         self
     }
 
     /// How far `RequestTime` may be from now, either way (default 60 s). Only used with
     /// a token.
     pub fn time_window(mut self, window: Duration) -> Self {
-        self.time_window = window;
+        self.settings.time_window = window;
         self
     }
 
@@ -225,7 +214,7 @@ impl<M> RoomWebhookBuilder<M> {
     /// with 413, by `Content-Length` before reading when it is declared, and otherwise as
     /// soon as the bytes read pass the limit.
     pub fn body_limit(mut self, limit: usize) -> Self {
-        self.body_limit = limit;
+        self.settings.body_limit = limit;
         self
     }
 
@@ -237,40 +226,30 @@ impl<M> RoomWebhookBuilder<M> {
     /// Counted as the bytes arrive, so Tencent's callbacks of a few kilobytes still fit
     /// beside bodies being trickled.
     pub fn buffered_limit(mut self, limit: usize) -> Self {
-        self.buffered_limit = limit;
+        self.settings.buffered_limit = limit;
         self
     }
 
     /// How long a callback's body gets to arrive whole once its head is read (default
     /// [`DEFAULT_BODY_TIMEOUT`], Tencent's own wait). A body still incomplete then is
     /// answered 408, FAIL [`ErrorCode::BODY_TIMEOUT`](crate::ErrorCode::BODY_TIMEOUT), and
-    /// its share of the [buffered limit](Self::buffered_limit) is freed. The timer comes
-    /// from the [runtime](Self::runtime): without one, bodies are not timed (put a
-    /// timeout around the server, such as tower-http's `RequestBodyTimeoutLayer`), and
-    /// asking for a body timeout is a configuration error.
+    /// its share of the [buffered limit](Self::buffered_limit) is freed. The timer is
+    /// tokio's, as tower-http's timeouts are: the layer runs inside a tokio runtime.
     pub fn body_timeout(mut self, timeout: Duration) -> Self {
-        self.body_timeout = Some(timeout);
+        self.settings.body_timeout = timeout;
         self
     }
 
     /// Which `Content-Type` headers are accepted (default [`ContentTypePolicy::Lenient`]).
     pub fn content_type_policy(mut self, policy: ContentTypePolicy) -> Self {
-        self.content_type = policy;
+        self.settings.content_type = policy;
         self
     }
 
     /// Read the current time from `clock` when checking `RequestTime` (default: the
     /// system clock). For tests.
     pub fn clock(mut self, clock: impl Clock) -> Self {
-        self.clock = Some(Arc::new(clock));
-        self
-    }
-
-    /// The runtime for background work: needed by [`deadline`](RoomWebhookBuilder::deadline)
-    /// and [`answer_first`](RoomWebhookBuilder::answer_first). With the `tokio` feature,
-    /// [`TokioRuntime`](crate::runtime::TokioRuntime).
-    pub fn runtime(mut self, runtime: impl Runtime) -> Self {
-        self.runtime = Some(Arc::new(runtime));
+        self.settings.clock = Some(Arc::new(clock));
         self
     }
 
@@ -278,7 +257,7 @@ impl<M> RoomWebhookBuilder<M> {
     /// in `store` for `ttl`, and answer a callback already claimed OK without delivering
     /// it again. See the [`dedup`](crate::dedup) module.
     pub fn dedup(mut self, store: impl DeliveryStore, ttl: Duration) -> Self {
-        self.dedup = Some(Dedup::new(store, ttl));
+        self.settings.dedup = Some(Dedup::new(store, ttl));
         self
     }
 
@@ -288,33 +267,68 @@ impl<M> RoomWebhookBuilder<M> {
     /// SDKAppID, with SDKAppID 0 or one given twice, with an empty token or one that
     /// starts or ends with whitespace, with a path that does not start with `/` or holds a
     /// query, a fragment or route parameters (`{id}`, `:id`, `*rest`), a body limit of 0,
-    /// a buffered limit below the body limit, a time window under a second, a body timeout
-    /// of 0, or a deadline, a body timeout or the answer-first mode without a runtime.
+    /// a buffered limit below the body limit, a time window under a second, or a body
+    /// timeout of 0.
     pub fn build(self) -> Result<RoomWebhookLayer<M>, ConfigError> {
+        let settings = self.settings;
+        settings.check()?;
+        let config = Config {
+            apps: settings.apps()?,
+            path: settings.path.into(),
+            body_limit: settings.body_limit,
+            body_timeout: settings.body_timeout,
+            content_type: settings.content_type,
+            deadline: settings.deadline,
+            answer_first: settings.answer_first.is_some(),
+            dedup: settings.dedup,
+        };
+        Ok(RoomWebhookLayer {
+            config: Arc::new(config),
+            shared: Arc::new(Shared::new(settings.buffered_limit, settings.answer_first)),
+            mode: self.mode,
+        })
+    }
+
+    /// The same settings, delivering in `mode`.
+    fn with_mode<N>(self, mode: N) -> RoomWebhookBuilder<N> {
+        RoomWebhookBuilder {
+            settings: self.settings,
+            mode,
+        }
+    }
+}
+
+impl Settings {
+    /// The settings that can never work, each with what to change.
+    fn check(&self) -> Result<(), ConfigError> {
+        let problem = |kind, message: String| Err(ConfigError::new(kind, message));
         if self.apps.is_empty() {
-            return Err(ConfigError::new(
+            return problem(
                 ConfigErrorKind::NoSdkAppId,
                 "no SDKAppID configured: call sdk_app_id() with the SDKAppID shown in the \
-                 Tencent Cloud Chat console",
-            ));
+                 Tencent Cloud Chat console"
+                    .into(),
+            );
         }
         if self.apps.iter().any(|app| app.id.get() == 0) {
-            return Err(ConfigError::new(
+            return problem(
                 ConfigErrorKind::ZeroSdkAppId,
                 "SDKAppID 0 is no app's: give the SDKAppID shown in the Tencent Cloud Chat \
-                 console (a number like 1400000000)",
-            ));
+                 console (a number like 1400000000)"
+                    .into(),
+            );
         }
         check_path(&self.path)?;
         if self.body_limit == 0 {
-            return Err(ConfigError::new(
+            return problem(
                 ConfigErrorKind::ZeroBodyLimit,
                 "a body limit of 0 bytes would refuse every callback: set at least a few \
-                 kilobytes (the default is 1 MiB)",
-            ));
+                 kilobytes (the default is 1 MiB)"
+                    .into(),
+            );
         }
         if self.time_window.as_secs() == 0 {
-            return Err(ConfigError::new(
+            return problem(
                 ConfigErrorKind::ZeroTimeWindow,
                 format!(
                     "a time window of {:?} would refuse almost every signed callback \
@@ -322,10 +336,10 @@ impl<M> RoomWebhookBuilder<M> {
                      seconds (the default is 60 s)",
                     self.time_window
                 ),
-            ));
+            );
         }
         if self.buffered_limit < self.body_limit {
-            return Err(ConfigError::new(
+            return problem(
                 ConfigErrorKind::BufferedLimitBelowBodyLimit,
                 format!(
                     "a buffered limit of {} bytes is below the body limit of {} bytes, so a \
@@ -333,35 +347,23 @@ impl<M> RoomWebhookBuilder<M> {
                      the body limit",
                     self.buffered_limit, self.body_limit
                 ),
-            ));
+            );
         }
-        if self.body_timeout.is_some_and(|timeout| timeout.is_zero()) {
-            return Err(ConfigError::new(
+        if self.body_timeout.is_zero() {
+            return problem(
                 ConfigErrorKind::ZeroBodyTimeout,
                 "a body timeout of 0 would refuse every body that is not in the first \
-                 packet: set a timeout under Tencent's two seconds (the default is 2 s)",
-            ));
+                 packet: set a timeout under Tencent's two seconds (the default is 2 s)"
+                    .into(),
+            );
         }
-        if (self.deadline.is_some() || self.answer_first.is_some() || self.body_timeout.is_some())
-            && self.runtime.is_none()
-        {
-            return Err(ConfigError::new(
-                ConfigErrorKind::NoRuntime,
-                "a handler deadline, a body timeout and the answer-first mode need timers or \
-                 background work: give the layer a runtime with runtime() (TokioRuntime with \
-                 the tokio feature)",
-            ));
-        }
-        let body_timeout = self
-            .runtime
-            .as_ref()
-            .map(|_| self.body_timeout.unwrap_or(DEFAULT_BODY_TIMEOUT));
-        let (concurrency, capacity) = self.answer_first.unwrap_or((0, 0));
-        let background = self
-            .runtime
-            .map(|runtime| Arc::new(Background::new(runtime, concurrency, capacity)));
+        Ok(())
+    }
+
+    /// Each app once, with the verifier of its own tokens or of the builder's.
+    fn apps(&self) -> Result<Box<[App]>, ConfigError> {
         let mut apps: Vec<App> = Vec::with_capacity(self.apps.len());
-        for app in self.apps {
+        for app in &self.apps {
             if apps.iter().any(|known| known.id == app.id) {
                 return Err(ConfigError::new(
                     ConfigErrorKind::DuplicateSdkAppId,
@@ -372,61 +374,27 @@ impl<M> RoomWebhookBuilder<M> {
                 ));
             }
             let tokens = app.tokens.as_ref().unwrap_or(&self.tokens);
-            let verifier = if tokens.is_empty() {
-                None
-            } else {
-                let mut verifier = SignatureVerifier::new(tokens)
-                    .map_err(|error| error.for_app(app.id))?
-                    .with_window(self.time_window);
-                if let Some(clock) = &self.clock {
-                    verifier.set_clock(Arc::clone(clock));
-                }
-                Some(verifier)
+            let verifier = match tokens.is_empty() {
+                true => None,
+                false => Some(
+                    self.verifier(tokens)
+                        .map_err(|error| error.for_app(app.id))?,
+                ),
             };
             apps.push(App {
                 id: app.id,
                 verifier,
             });
         }
-        Ok(RoomWebhookLayer {
-            config: Arc::new(Config {
-                path: self.path.into(),
-                apps: apps.into(),
-                body_limit: self.body_limit,
-                budget: Budget::new(self.buffered_limit),
-                body_timeout,
-                content_type: self.content_type,
-                drift: DriftLog::default(),
-                warnings: Warnings::default(),
-                background,
-                deadline: self.deadline,
-                answer_first: self.answer_first.is_some(),
-                dedup: self.dedup,
-            }),
-            mode: self.mode,
-        })
+        Ok(apps.into())
     }
-}
 
-impl<M> RoomWebhookBuilder<M> {
-    /// The same settings, delivering in `mode`.
-    fn with_mode<N>(self, mode: N) -> RoomWebhookBuilder<N> {
-        RoomWebhookBuilder {
-            path: self.path,
-            apps: self.apps,
-            tokens: self.tokens,
-            time_window: self.time_window,
-            body_limit: self.body_limit,
-            buffered_limit: self.buffered_limit,
-            body_timeout: self.body_timeout,
-            content_type: self.content_type,
-            clock: self.clock,
-            runtime: self.runtime,
-            deadline: self.deadline,
-            answer_first: self.answer_first,
-            dedup: self.dedup,
-            mode,
+    fn verifier(&self, tokens: &[String]) -> Result<SignatureVerifier, ConfigError> {
+        let mut verifier = SignatureVerifier::new(tokens)?.with_window(self.time_window);
+        if let Some(clock) = &self.clock {
+            verifier.set_clock(Arc::clone(clock));
         }
+        Ok(verifier)
     }
 }
 
@@ -486,9 +454,8 @@ impl<H, L> RoomWebhookBuilder<ToHandler<H, L>> {
 
     /// Answer by `deadline` at the latest (Tencent gives up after two seconds; 1.5 s
     /// leaves room for the network), doing `on_deadline` with a handler still running.
-    /// Needs a [`runtime`](Self::runtime) for the timer.
     pub fn deadline(mut self, deadline: Duration, on_deadline: OnDeadline) -> Self {
-        self.deadline = Some((deadline, on_deadline));
+        self.settings.deadline = Some((deadline, on_deadline));
         self
     }
 
@@ -497,10 +464,9 @@ impl<H, L> RoomWebhookBuilder<ToHandler<H, L>> {
     /// most `queue` callbacks waiting. With the queue full, a callback is answered 503,
     /// FAIL [`ErrorCode::QUEUE_FULL`](crate::ErrorCode::QUEUE_FULL), rather than held
     /// in memory without bound. A handler's failure can no longer reach Tencent: it is
-    /// logged. [`RoomWebhookLayer::drain`] waits for the queue at shutdown. Needs a
-    /// [`runtime`](Self::runtime).
+    /// logged. [`RoomWebhookLayer::drain`] waits for the queue at shutdown.
     pub fn answer_first(mut self, concurrency: usize, queue: usize) -> Self {
-        self.answer_first = Some((concurrency.max(1), queue));
+        self.settings.answer_first = Some((concurrency.max(1), queue));
         self
     }
 }

@@ -335,13 +335,14 @@
 
 #[macro_use]
 mod macros;
-mod background;
 mod budget;
-mod callback;
+mod check;
 mod drift;
 mod error;
 mod lenient;
 mod metrics;
+mod read;
+mod state;
 mod warnings;
 
 pub mod answer;
@@ -349,6 +350,7 @@ pub mod body;
 pub mod config;
 pub mod decision;
 pub mod dedup;
+pub mod deliver;
 pub mod event;
 #[cfg(feature = "axum")]
 pub mod extract;
@@ -356,24 +358,26 @@ pub mod future;
 pub mod handler;
 pub mod layer;
 pub mod query;
-pub mod runtime;
 pub mod service;
-#[cfg(feature = "tokio")]
 pub mod sink;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod verify;
 
 pub use answer::{Answer, ErrorCode};
-pub use background::Drain;
 pub use body::WebhookBody;
 pub use config::{AppConfig, ContentTypePolicy, OnDeadline};
+pub use deliver::{ToExtensions, ToHandler};
 pub use error::{ConfigError, ConfigErrorKind};
 pub use event::Event;
 pub use handler::{HandlerError, HandlerResult, RoomHandler};
 pub use layer::{RoomWebhookBuilder, RoomWebhookLayer};
 pub use query::{CallbackContext, OptPlatform, ParseSdkAppIdError, SdkAppId};
-pub use service::{RoomWebhook, ToExtensions, ToHandler};
+pub use service::RoomWebhook;
+pub use state::Drain;
+
+/// The error type of bodies and of the errors a handler converts with `?`.
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 // The README's Rust example compiles as a doc test.
 #[cfg(doctest)]

@@ -117,6 +117,7 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use crate::answer::{Answer, ErrorCode};
+use crate::deliver::ToHandler;
 use crate::event::live::{
     AdminsModified, BattleCreated, BattleEnded, BattleStarted, FollowAdded, FollowDeleted,
     GiftSending, LiveRoomCreated, LiveRoomDestroyed, LiveRoomInfoUpdated, MemberStateChanged,
@@ -130,7 +131,7 @@ use crate::event::{
 use crate::handler::{Defaults, LiveHandler, RoomHandler};
 use crate::layer::RoomWebhookLayer;
 use crate::query::{CallbackContext, OptPlatform, SdkAppId};
-use crate::service::{RoomWebhook, ToHandler};
+use crate::service::RoomWebhook;
 use crate::verify::sign;
 
 /// The SDKAppID requests carry unless told otherwise: the demo value of Tencent's pages.

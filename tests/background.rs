@@ -6,11 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tencent_room_webhook::dedup::MemoryStore;
-use tencent_room_webhook::runtime::TokioRuntime;
 use tencent_room_webhook::testing::{self, CallbackRequest, NotFound};
 use tencent_room_webhook::{
-    CallbackContext, ConfigErrorKind, Event, HandlerError, HandlerResult, OnDeadline, RoomHandler,
-    RoomWebhookLayer,
+    CallbackContext, Event, HandlerError, HandlerResult, OnDeadline, RoomHandler, RoomWebhookLayer,
 };
 use tokio::sync::Semaphore;
 use tower::Layer;
@@ -49,23 +47,11 @@ fn slow(delay: Duration) -> Slow {
     }
 }
 
-#[test]
-fn a_deadline_without_a_runtime_is_a_configuration_error() {
-    let error = RoomWebhookLayer::builder()
-        .sdk_app_id(1400000000_u64)
-        .handler(slow(Duration::ZERO))
-        .deadline(Duration::from_secs(1), OnDeadline::Cancel)
-        .build()
-        .unwrap_err();
-    assert_eq!(error.kind(), ConfigErrorKind::NoRuntime);
-}
-
 #[tokio::test(start_paused = true)]
 async fn a_handler_within_its_deadline_is_answered_from_its_result() {
     let handler = slow(Duration::from_millis(100));
     let layer = RoomWebhookLayer::builder()
         .sdk_app_id(1400000000_u64)
-        .runtime(TokioRuntime)
         .handler(handler.clone())
         .deadline(Duration::from_millis(1500), OnDeadline::Cancel)
         .build()
@@ -81,7 +67,6 @@ async fn a_handler_past_its_deadline_is_cancelled_and_answered_504() {
     let handler = slow(Duration::from_secs(10));
     let layer = RoomWebhookLayer::builder()
         .sdk_app_id(1400000000_u64)
-        .runtime(TokioRuntime)
         .handler(handler.clone())
         .deadline(Duration::from_millis(1500), OnDeadline::Cancel)
         .build()
@@ -109,7 +94,6 @@ async fn a_handler_past_its_deadline_when_detached_finishes_after_the_ok_answer(
     let handler = slow(Duration::from_secs(10));
     let layer = RoomWebhookLayer::builder()
         .sdk_app_id(1400000000_u64)
-        .runtime(TokioRuntime)
         .handler(handler.clone())
         .deadline(Duration::from_millis(1500), OnDeadline::Detach)
         .build()
@@ -135,7 +119,6 @@ fn answer_first(
 ) -> RoomWebhookLayer<tencent_room_webhook::ToHandler<Slow>> {
     RoomWebhookLayer::builder()
         .sdk_app_id(1400000000_u64)
-        .runtime(TokioRuntime)
         .handler(handler.clone())
         .answer_first(concurrency, queue)
         .build()
@@ -223,7 +206,6 @@ async fn a_panic_in_the_background_does_not_stop_the_queue() {
     let handled = Arc::new(AtomicUsize::new(0));
     let layer = RoomWebhookLayer::builder()
         .sdk_app_id(1400000000_u64)
-        .runtime(TokioRuntime)
         .handler(PanicsOnOdd(handled.clone()))
         .answer_first(1, 100)
         .build()

@@ -18,7 +18,6 @@ use tencent_room_webhook::dedup::MemoryStore;
 use tencent_room_webhook::event::live::{GiftSending, MessageSending, MsgElement};
 use tencent_room_webhook::event::LiveEvent;
 use tencent_room_webhook::handler::{LiveHandler, LiveReply};
-use tencent_room_webhook::runtime::TokioRuntime;
 use tencent_room_webhook::testing::{self, CallbackRequest, NotFound};
 use tencent_room_webhook::{
     Answer, CallbackContext, ErrorCode, HandlerError, OnDeadline, RoomWebhookLayer,
@@ -274,7 +273,6 @@ async fn a_repeated_gift_is_decided_again_never_answered_as_a_duplicate() {
 async fn in_the_answer_first_mode_a_gift_is_decided_before_the_answer() {
     let layer = RoomWebhookLayer::builder()
         .sdk_app_id(common::APP)
-        .runtime(TokioRuntime)
         .live_handler(gift(GiftDecision::Reject))
         .answer_first(1, 10)
         .build()
@@ -291,7 +289,6 @@ async fn a_gift_undecided_at_a_detaching_deadline_is_cancelled_not_allowed() {
     };
     let layer = RoomWebhookLayer::builder()
         .sdk_app_id(common::APP)
-        .runtime(TokioRuntime)
         .live_handler(slow)
         .deadline(Duration::from_millis(1500), OnDeadline::Detach)
         .build()

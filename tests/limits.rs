@@ -11,7 +11,6 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::Request;
 use http_body::{Body, Frame, SizeHint};
-use tencent_room_webhook::runtime::TokioRuntime;
 use tencent_room_webhook::testing::{self, CallbackRequest, NotFound};
 use tencent_room_webhook::{ConfigErrorKind, ErrorCode, RoomWebhookLayer, ToHandler};
 use tower::Layer;
@@ -59,7 +58,6 @@ fn stalled_request(first: impl Into<Bytes>) -> Request<Stalled> {
 fn layer(buffered_limit: usize, body_limit: usize) -> RoomWebhookLayer<ToHandler<Recorder>> {
     RoomWebhookLayer::builder()
         .sdk_app_id(common::APP)
-        .runtime(TokioRuntime)
         .body_limit(body_limit)
         .buffered_limit(buffered_limit)
         .body_timeout(Duration::from_millis(500))
@@ -83,10 +81,9 @@ async fn a_body_that_stalls_is_answered_408_at_the_body_timeout() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn the_default_body_timeout_is_two_seconds_with_a_runtime() {
+async fn the_default_body_timeout_is_two_seconds() {
     let layer = RoomWebhookLayer::builder()
         .sdk_app_id(common::APP)
-        .runtime(TokioRuntime)
         .handler(Recorder::default())
         .build()
         .unwrap();
@@ -104,7 +101,6 @@ async fn the_default_body_timeout_is_two_seconds_with_a_runtime() {
 async fn a_body_whole_at_once_is_read_within_any_body_timeout() {
     let layer = RoomWebhookLayer::builder()
         .sdk_app_id(common::APP)
-        .runtime(TokioRuntime)
         .body_timeout(Duration::from_nanos(1))
         .handler(Recorder::default())
         .build()
@@ -162,20 +158,9 @@ fn a_buffered_limit_below_the_body_limit_is_a_configuration_error() {
 }
 
 #[test]
-fn a_body_timeout_without_a_runtime_is_a_configuration_error() {
-    let error = RoomWebhookLayer::builder()
-        .sdk_app_id(common::APP)
-        .body_timeout(Duration::from_secs(1))
-        .build()
-        .unwrap_err();
-    assert_eq!(error.kind(), ConfigErrorKind::NoRuntime);
-}
-
-#[test]
 fn a_zero_body_timeout_is_a_configuration_error() {
     let error = RoomWebhookLayer::builder()
         .sdk_app_id(common::APP)
-        .runtime(TokioRuntime)
         .body_timeout(Duration::ZERO)
         .build()
         .unwrap_err();

@@ -21,7 +21,6 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
-use tencent_room_webhook::runtime::TokioRuntime;
 use tencent_room_webhook::testing::{CallbackRequest, NotFound};
 use tencent_room_webhook::{
     Answer, CallbackContext, Event, HandlerResult, RoomHandler, RoomWebhookLayer,
@@ -127,7 +126,6 @@ async fn in_answer_first_mode_every_accepted_callback_is_handled_once_after_the_
     let tally = Tally::default();
     let layer = RoomWebhookLayer::builder()
         .sdk_app_id(1400000000_u64)
-        .runtime(TokioRuntime)
         .handler(tally.clone())
         // A small queue, so that some callbacks are refused under this load.
         .answer_first(4, 64)

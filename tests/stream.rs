@@ -24,7 +24,6 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use redis::aio::MultiplexedConnection;
-use tencent_room_webhook::runtime::TokioRuntime;
 use tencent_room_webhook::sink::RedisStream;
 use tencent_room_webhook::testing::{self, CallbackRequest, NotFound};
 use tencent_room_webhook::{Answer, ErrorCode, Event, RoomWebhookLayer};
@@ -216,7 +215,6 @@ async fn stream(redis: &Redis, name: &str) -> RedisStream {
 fn layer(stream: RedisStream) -> RoomWebhookLayer<tencent_room_webhook::ToHandler<RedisStream>> {
     RoomWebhookLayer::builder()
         .sdk_app_id(APP)
-        .runtime(TokioRuntime)
         .handler(stream)
         .build()
         .unwrap()

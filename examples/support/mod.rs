@@ -23,7 +23,6 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tencent_room_webhook::event::LiveEvent;
 use tencent_room_webhook::handler::{LiveHandler, LiveReply};
-use tencent_room_webhook::runtime::TokioRuntime;
 use tencent_room_webhook::sink::{self, JsonLines, RedisStream};
 use tencent_room_webhook::{
     CallbackContext, Event, HandlerError, HandlerResult, RoomHandler, RoomWebhookBuilder,
@@ -409,7 +408,6 @@ impl Settings {
     /// runtime gives it the body timeout.
     fn builder(&self) -> RoomWebhookBuilder {
         let mut builder = RoomWebhookLayer::builder()
-            .runtime(TokioRuntime)
             .path(self.path.as_str())
             .sdk_app_ids(self.sdk_app_ids.iter().copied());
         if let Some(token) = &self.token {

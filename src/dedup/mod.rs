@@ -10,9 +10,8 @@
 //!
 //! A claim lasts its time to live. When the handler fails, panics or is cancelled at its
 //! deadline, or the request is dropped before the handler ends (the connection went away),
-//! the claim is released, so that Tencent's retry is handled. A release that waits on I/O
-//! after a drop runs on the layer's [`runtime`](crate::RoomWebhookBuilder::runtime): give
-//! the layer one with a store such as `RedisStore`. When the store
+//! the claim is released, so that Tencent's retry is handled (after a drop, in a tokio
+//! task where the release waits on I/O). When the store
 //! itself fails, the callback is delivered anyway (at least once beats at most once) and
 //! a warning is logged.
 //!
@@ -49,7 +48,6 @@ use futures_util::FutureExt;
 use sha2::{Digest, Sha256};
 
 use crate::query::SdkAppId;
-use crate::runtime::Runtime;
 
 #[cfg(feature = "redis")]
 pub use self::redis::RedisStore;
@@ -287,12 +285,11 @@ pub(crate) enum Claimed {
 /// done, so that Tencent's retry of a callback that was not handled is handled: settled
 /// as failed, it is released at once; dropped unsettled (the handler was cancelled at its
 /// deadline, the queue refused it, or the connection went away mid-handler), it is
-/// released in the background on the layer's runtime, or at once where the store's release
-/// does not wait (a [`MemoryStore`]).
+/// released at once where the store's release does not wait (a [`MemoryStore`]), in a
+/// tokio task otherwise.
 pub(crate) struct Claim {
     store: Arc<dyn DynStore>,
     key: DeliveryKey,
-    runtime: Option<Arc<dyn Runtime>>,
     settled: bool,
 }
 
@@ -311,16 +308,15 @@ impl Drop for Claim {
         if self.settled {
             return;
         }
-        let release = Box::pin(release(Arc::clone(&self.store), self.key.clone()));
-        match &self.runtime {
-            Some(runtime) => runtime.spawn(release),
-            None => {
-                if release.now_or_never().is_none() {
-                    tracing::warn!(key = %self.key, "a delivery claim could not be released \
-                        without a runtime: give the layer one with runtime(); a retry of this \
-                        callback will be taken for a duplicate until the claim expires");
-                }
-            }
+        let mut release = Box::pin(release(Arc::clone(&self.store), self.key.clone()));
+        if (&mut release).now_or_never().is_some() {
+            return;
+        }
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => drop(runtime.spawn(release)),
+            Err(_) => tracing::warn!(key = %self.key, "a delivery claim could not be released \
+                outside a tokio runtime; a retry of this callback will be taken for a duplicate \
+                until the claim expires"),
         }
     }
 }
@@ -340,17 +336,12 @@ impl Dedup {
         }
     }
 
-    /// Claims `key`; a new claim releases itself on `runtime` if dropped unsettled.
-    pub(crate) async fn claim(
-        &self,
-        key: DeliveryKey,
-        runtime: Option<&Arc<dyn Runtime>>,
-    ) -> Claimed {
+    /// Claims `key`; a new claim releases itself if dropped unsettled.
+    pub(crate) async fn claim(&self, key: DeliveryKey) -> Claimed {
         match self.store.claim_boxed(&key, self.ttl).await {
             Ok(true) => Claimed::New(Claim {
                 store: Arc::clone(&self.store),
                 key,
-                runtime: runtime.cloned(),
                 settled: false,
             }),
             Ok(false) => Claimed::Duplicate,

@@ -51,6 +51,7 @@ use crate::event::{
     UndecodableEvent, UnknownEvent,
 };
 use crate::query::{CallbackContext, SdkAppId};
+use crate::BoxError;
 
 mod live;
 
@@ -81,8 +82,6 @@ pub struct HandlerError {
     status: StatusCode,
     source: Option<BoxError>,
 }
-
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The `ErrorInfo` of an error converted with `?`: the error's own text stays in the logs.
 const CONVERTED_INFO: &str = "the callback handler failed";

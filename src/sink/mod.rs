@@ -20,13 +20,11 @@
 //!
 //! ```no_run
 //! use tencent_room_webhook::sink::JsonLines;
-//! use tencent_room_webhook::runtime::TokioRuntime;
 //! use tencent_room_webhook::RoomWebhookLayer;
 //!
 //! # fn main() -> Result<(), tencent_room_webhook::ConfigError> {
 //! let layer = RoomWebhookLayer::builder()
 //!     .sdk_app_id(1400000000)
-//!     .runtime(TokioRuntime)
 //!     .handler(JsonLines::stdout())
 //!     .build()?;
 //! # Ok(()) }

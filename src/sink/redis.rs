@@ -104,7 +104,6 @@ return {1, id}
 ///
 /// ```no_run
 /// use std::time::Duration;
-/// use tencent_room_webhook::runtime::TokioRuntime;
 /// use tencent_room_webhook::sink::RedisStream;
 /// use tencent_room_webhook::RoomWebhookLayer;
 ///
@@ -115,7 +114,6 @@ return {1, id}
 ///     .with_dedup(Duration::from_secs(600));
 /// let layer = RoomWebhookLayer::builder()
 ///     .sdk_app_id(1400000000)
-///     .runtime(TokioRuntime)
 ///     .handler(stream)
 ///     .build()?;
 /// # Ok(()) }

@@ -50,13 +50,19 @@ use std::borrow::Cow;
 use std::fmt;
 
 use bytes::Bytes;
-use http::header::{HeaderValue, ALLOW, CONTENT_TYPE};
+use http::header::{HeaderValue, CONTENT_TYPE};
 use http::{Response, StatusCode};
 use http_body_util::Full;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::decision::{GiftDecision, MessageDecision};
+
+mod refusal;
+mod trace;
+
+pub(crate) use self::refusal::Refusal;
+pub(crate) use self::trace::Trace;
 
 /// The `ErrorCode` of an answer: 0 for success, anything else for failure.
 ///
@@ -354,54 +360,6 @@ impl axum_core::response::IntoResponse for Answer {
 /// it: nothing inspects them, and the mark costs two allocations (the extensions' map).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct AnswerMark;
-
-/// Why the layer refused a request: an HTTP status, a code and a message that never
-/// holds a secret or the body.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Rejection {
-    pub(crate) status: StatusCode,
-    pub(crate) code: ErrorCode,
-    pub(crate) info: Cow<'static, str>,
-}
-
-impl Rejection {
-    /// A refusal with `code`, whose hundreds are its HTTP status.
-    pub(crate) fn new(code: ErrorCode, info: impl Into<Cow<'static, str>>) -> Self {
-        let status = u16::try_from(code.get() / 100)
-            .ok()
-            .and_then(|status| StatusCode::from_u16(status).ok())
-            .expect("the layer's own codes are an HTTP status times 100");
-        Self {
-            status,
-            code,
-            info: info.into(),
-        }
-    }
-
-    pub(crate) fn payload_too_large(limit: usize) -> Self {
-        Self::new(
-            ErrorCode::PAYLOAD_TOO_LARGE,
-            format!("body is larger than the limit of {limit} bytes"),
-        )
-    }
-
-    pub(crate) fn into_response(self) -> Response<Full<Bytes>> {
-        let status = self.status;
-        let mut response = Answer {
-            action_status: Cow::Borrowed("FAIL"),
-            error_info: self.info,
-            error_code: self.code,
-            decided: None,
-        }
-        .into_response_with_status(status);
-        if status == StatusCode::METHOD_NOT_ALLOWED {
-            response
-                .headers_mut()
-                .insert(ALLOW, HeaderValue::from_static("POST"));
-        }
-        response
-    }
-}
 
 #[cfg(test)]
 mod tests {

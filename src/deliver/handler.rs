@@ -1,0 +1,281 @@
+//! Handler mode: the layer runs the family's handler and answers from its outcome, at
+//! once, by a deadline, or after queueing it (answer-first).
+
+use std::fmt;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use futures_util::FutureExt;
+use http::{Request, Response, StatusCode};
+use http_body::Body;
+use http_body_util::Full;
+use tower_service::Service;
+use tracing::Instrument;
+
+use super::{decides, Accepted, Callback, CallbackFuture, Deliver};
+use crate::answer::{Answer, Refusal, Trace};
+use crate::body::WebhookBody;
+use crate::config::OnDeadline;
+use crate::dedup::Claim;
+use crate::event::{Event, LiveEvent};
+use crate::handler::{Defaults, HandlerError, LiveHandler, LiveReply, RoomHandler};
+use crate::metrics::{self, Started};
+use crate::query::CallbackContext;
+use crate::BoxError;
+
+/// Handler mode: the layer calls a [`RoomHandler`] for the Room family's callbacks and a
+/// [`LiveHandler`] for the Live family's, and answers itself; the inner service only sees
+/// requests off the callback path. The family given no handler gets [`Defaults`]: OK,
+/// and allow.
+pub struct ToHandler<H, L = Defaults> {
+    pub(crate) room: Arc<H>,
+    pub(crate) live: Arc<L>,
+}
+
+// By hand: derived, they would ask `H` and `L` for `Clone` and `Debug`.
+impl<H, L> Clone for ToHandler<H, L> {
+    fn clone(&self) -> Self {
+        Self {
+            room: Arc::clone(&self.room),
+            live: Arc::clone(&self.live),
+        }
+    }
+}
+
+impl<H, L> fmt::Debug for ToHandler<H, L> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ToHandler")
+            .field("room", &std::any::type_name::<H>())
+            .field("live", &std::any::type_name::<L>())
+            .finish()
+    }
+}
+
+impl<S, B, R, H, L> Deliver<S, B> for ToHandler<H, L>
+where
+    S: Service<Request<B>, Response = Response<R>>,
+    S::Error: 'static,
+    R: 'static,
+    H: RoomHandler,
+    L: LiveHandler,
+    B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
+    type ResBody = R;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(inner: &mut S, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        inner.poll_ready(cx)
+    }
+
+    fn pass_through(inner: &mut S, request: Request<B>) -> S::Future {
+        inner.call(request)
+    }
+
+    fn deliver(
+        &self,
+        _: &mut S,
+        request: Request<B>,
+        callback: Callback,
+    ) -> CallbackFuture<R, S::Error> {
+        let handlers = self.clone();
+        Box::pin(async move {
+            let answer = match callback.accept(request.into_body()).await {
+                Ok(accepted) => handlers.answer(accepted, callback).await,
+                Err(answer) => answer,
+            };
+            Ok(answer.map(WebhookBody::full))
+        })
+    }
+}
+
+impl<H: RoomHandler, L: LiveHandler> ToHandler<H, L> {
+    /// Runs the handler the way the configuration says, and answers.
+    async fn answer(self, accepted: Accepted, callback: Callback) -> Response<Full<Bytes>> {
+        let Accepted { event, claim, .. } = accepted;
+        let decides = decides(&event);
+        // Neither queued nor detached, a before-callback is never answered before it is
+        // decided.
+        let queued = callback.config.answer_first && !decides;
+        let deadline = match callback.config.deadline {
+            Some((deadline, _)) if decides => Some((deadline, OnDeadline::Cancel)),
+            deadline => deadline,
+        };
+        if !queued && deadline.is_none() {
+            let outcome = self.run(event, &callback.context, &callback.trace).await;
+            return settled(claim, outcome).await.into_response(&callback.trace);
+        }
+        let trace = callback.trace.clone();
+        let context = callback.context.clone();
+        // Owned, so that it can outlive the request. Dropped before it ends (cancelled, or
+        // refused by the queue), its claim releases itself.
+        let work = async move {
+            let outcome = self.run(event, &context, &trace).await;
+            settled(claim, outcome).await
+        };
+        let (trace, background) = (&callback.trace, &callback.shared.background);
+        if queued {
+            let job = work.map(Outcome::log_in_background);
+            return match background.submit(job.instrument(trace.span.clone())) {
+                Ok(()) => trace.ok("queued"),
+                Err(refusal) => {
+                    tracing::warn!(reason = %refusal, "room callback not taken");
+                    callback.refused(refusal)
+                }
+            };
+        }
+        let (deadline, on_deadline) = deadline.expect("neither queued nor timed: answered above");
+        let mut work = Box::pin(work);
+        match (tokio::time::timeout(deadline, &mut work).await, on_deadline) {
+            (Ok(outcome), _) => outcome.into_response(trace),
+            (Err(_), OnDeadline::Cancel) => {
+                drop(work);
+                trace.record("cancelled");
+                tracing::warn!(?deadline, "room callback handler cancelled at its deadline");
+                Refusal::HandlerTimeout.into_response()
+            }
+            (Err(_), OnDeadline::Detach) => {
+                let rest = work.map(Outcome::log_in_background);
+                background.detach(rest.instrument(trace.span.clone()));
+                tracing::info!(
+                    ?deadline,
+                    "room callback answered at its deadline; the handler goes on"
+                );
+                trace.ok("detached")
+            }
+        }
+    }
+
+    /// Runs the event's handler, the Room family's or the Live family's, its panics caught.
+    async fn run(&self, event: Event, context: &CallbackContext, trace: &Trace) -> Outcome {
+        let started = Started::now();
+        let asks = Asks::of(&event);
+        let handled = AssertUnwindSafe(async {
+            match event {
+                Event::Live(event) => self
+                    .live
+                    .handle(event, context)
+                    .await
+                    .map(|r| asks.answer(r)),
+                event => self
+                    .room
+                    .handle(event, context)
+                    .await
+                    .map(|()| Outcome::Ok(Answer::ok())),
+            }
+        })
+        .catch_unwind()
+        .await;
+        started.finished(trace.command());
+        match handled {
+            Ok(Ok(outcome)) => outcome,
+            Ok(Err(error)) => Outcome::Fail(error),
+            Err(_panic) => Outcome::Panicked,
+        }
+    }
+}
+
+/// What a Live callback's answer decides.
+#[derive(Debug, Clone, Copy)]
+enum Asks {
+    Nothing,
+    Gift,
+    Message,
+}
+
+impl Asks {
+    fn of(event: &Event) -> Self {
+        match event {
+            Event::Live(LiveEvent::GiftSending(_)) => Self::Gift,
+            Event::Live(LiveEvent::MessageSending(_)) => Self::Message,
+            _ => Self::Nothing,
+        }
+    }
+
+    /// The answer to `reply`: `Done` is the default decision (allow); a decision of the
+    /// other kind is a handler's mistake, answered as one.
+    fn answer(self, reply: LiveReply) -> Outcome {
+        match (reply, self) {
+            (LiveReply::Gift(decision), Self::Gift) => Outcome::Ok(Answer::from(decision)),
+            (LiveReply::Message(decision), Self::Message) => Outcome::Ok(Answer::from(decision)),
+            (LiveReply::Done, _) => Outcome::Ok(Answer::ok()),
+            _ => Outcome::WrongDecision,
+        }
+    }
+}
+
+/// How a handler ended.
+enum Outcome {
+    /// Handled: the answer (OK, or a before-callback's decision).
+    Ok(Answer),
+    Fail(HandlerError),
+    Panicked,
+    /// A decision of another callback's kind (a gift's for a message, say).
+    WrongDecision,
+}
+
+/// Keeps the claim when the callback was handled, releases it otherwise.
+async fn settled(claim: Option<Claim>, outcome: Outcome) -> Outcome {
+    if let Some(claim) = claim {
+        claim.settle(matches!(outcome, Outcome::Ok(_))).await;
+    }
+    outcome
+}
+
+impl Outcome {
+    /// The answer to Tencent, the outcome recorded on the callback's trace.
+    fn into_response(self, trace: &Trace) -> Response<Full<Bytes>> {
+        match self {
+            Self::Ok(answer) => {
+                trace.record("ok");
+                answer.into_response_with_status(StatusCode::OK)
+            }
+            Self::Fail(error) => {
+                trace.record("fail");
+                error.log("room callback handler answered FAIL");
+                let status = error.status();
+                error.into_answer().into_response_with_status(status)
+            }
+            Self::Panicked => trace.panicked(),
+            Self::WrongDecision => {
+                trace.record("wrong_decision");
+                tracing::error!(
+                    "the Live handler answered a decision of another callback's kind (a gift's \
+                     for a message, or one for an after-callback); answered 500"
+                );
+                Refusal::WrongDecision.into_response()
+            }
+        }
+    }
+
+    /// After the answer, nobody hears of the outcome but the logs.
+    fn log_in_background(self) {
+        match self {
+            Self::Ok(_) => tracing::debug!("room callback handled in the background"),
+            Self::Fail(error) => {
+                error.log("room callback handler failed in the background, after the answer")
+            }
+            Self::Panicked => tracing::error!("room callback handler panicked in the background"),
+            Self::WrongDecision => {
+                tracing::error!("the Live handler answered a decision in the background")
+            }
+        }
+    }
+}
+
+impl HandlerError {
+    /// Counts and logs a FAIL, with the error it was converted from.
+    fn log(&self, message: &'static str) {
+        metrics::handler_failed(self.code());
+        tracing::warn!(
+            code = self.code().get(),
+            info = self.info(),
+            error = self.source().map(tracing::field::display),
+            "{message}"
+        );
+    }
+}

@@ -1,0 +1,170 @@
+//! The delivery stage: how a callback that passed the checks reaches its receiver, in one
+//! of two modes.
+//!
+//! - [`ToHandler`] (handler mode): the layer calls a [`RoomHandler`](crate::RoomHandler)
+//!   or a [`LiveHandler`](crate::handler::LiveHandler) and answers from its result, at
+//!   once, by a deadline, or after queueing it (answer-first).
+//! - [`ToExtensions`] (extension mode): the layer puts the [`Event`] and the
+//!   [`CallbackContext`] into the request extensions and calls the application, whose
+//!   route on the callback path answers with an [`Answer`](crate::Answer).
+//!
+//! Both read and decode the body and claim the delivery the same way
+//! (`Callback::accept`); only what follows differs, behind one trait, [`Deliver`].
+
+// `Deliver::deliver` takes the crate's own `Callback`: that is what seals the trait.
+#![allow(private_interfaces)]
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http::{Request, Response};
+use http_body::Body;
+use http_body_util::Full;
+
+use crate::answer::{Refusal, Trace};
+use crate::body::WebhookBody;
+use crate::config::Config;
+use crate::dedup::{Claim, Claimed, DeliveryKey};
+use crate::event::{Event, LiveEvent};
+use crate::metrics::InFlight;
+use crate::query::CallbackContext;
+use crate::read::read;
+use crate::state::Shared;
+use crate::BoxError;
+
+mod extensions;
+mod handler;
+
+pub use self::extensions::ToExtensions;
+pub use self::handler::ToHandler;
+
+/// The work on the callback path: read, decode, deliver. Boxed, since it holds the
+/// handler's future or the inner service's; the pass-through path is not boxed.
+pub(crate) type CallbackFuture<B, E> =
+    Pin<Box<dyn Future<Output = Result<Response<WebhookBody<B>>, E>> + Send + 'static>>;
+
+/// What a delivery mode does: how the inner service `S` is called off the callback path,
+/// and what becomes of a callback with a request body `B`. Implemented by [`ToHandler`]
+/// and [`ToExtensions`], and sealed: its methods are the layer's to call. The inner
+/// service's types are the mode's, since each mode asks something else of it.
+pub trait Deliver<S, B> {
+    /// The inner service's response body.
+    type ResBody: 'static;
+    /// The inner service's error.
+    type Error: 'static;
+    /// The inner service's future.
+    type Future: Future<Output = Result<Response<Self::ResBody>, Self::Error>>;
+
+    /// The inner service's readiness.
+    #[doc(hidden)]
+    fn poll_ready(inner: &mut S, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>>;
+
+    /// A request off the callback path, passed to the inner service.
+    #[doc(hidden)]
+    fn pass_through(inner: &mut S, request: Request<B>) -> Self::Future;
+
+    /// The answer to a callback that passed the checks; `inner` is the service driven to
+    /// readiness.
+    #[doc(hidden)]
+    fn deliver(
+        &self,
+        inner: &mut S,
+        request: Request<B>,
+        callback: Callback,
+    ) -> CallbackFuture<Self::ResBody, Self::Error>;
+}
+
+/// A callback that passed the checks, with what its stages share.
+pub(crate) struct Callback {
+    pub(crate) config: Arc<Config>,
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) context: CallbackContext,
+    pub(crate) trace: Trace,
+    _in_flight: InFlight,
+}
+
+/// A callback read, decoded and claimed: what the mode delivers.
+pub(crate) struct Accepted {
+    pub(crate) event: Event,
+    pub(crate) body: Bytes,
+    /// Held until the outcome is known, when de-duplication is on.
+    pub(crate) claim: Option<Claim>,
+}
+
+impl Callback {
+    pub(crate) fn new(
+        config: &Arc<Config>,
+        shared: &Arc<Shared>,
+        context: CallbackContext,
+    ) -> Self {
+        Self {
+            config: Arc::clone(config),
+            shared: Arc::clone(shared),
+            trace: Trace::new(&context),
+            context,
+            _in_flight: InFlight::start(),
+        }
+    }
+
+    /// Reads and decodes the body (its own command decides) and claims the delivery: the
+    /// event to deliver, or the answer already due (a refusal, or OK to a duplicate).
+    pub(crate) async fn accept<B>(&self, body: B) -> Result<Accepted, Response<Full<Bytes>>>
+    where
+        B: Body,
+        B::Error: Into<BoxError>,
+    {
+        let body = (read(&self.config, &self.shared, body).await).map_err(|r| self.refused(r))?;
+        let event = Event::decode(&self.context.command, &body)
+            .map_err(|error| self.refused(Refusal::NotACallback(error)))?;
+        self.note(&event);
+        let claim = match self.claim(&event, &body).await {
+            Claimed::New(claim) => Some(claim),
+            Claimed::Unknown => None,
+            Claimed::Duplicate => {
+                tracing::debug!("a delivery already claimed: answered OK, not handled again");
+                return Err(self.trace.ok("duplicate"));
+            }
+        };
+        Ok(Accepted { event, body, claim })
+    }
+
+    /// The answer to `refusal`, logged.
+    pub(crate) fn refused(&self, refusal: Refusal) -> Response<Full<Bytes>> {
+        self.trace.refused(&self.shared.warnings, refusal)
+    }
+
+    /// The room on the span; protocol drift in the logs.
+    fn note(&self, event: &Event) {
+        if let Some(room) = event.room_id().filter(|_| !self.trace.span.is_disabled()) {
+            self.trace.span.record("room_id", room.as_str());
+        }
+        // The body's command decided the event; the context keeps the query's.
+        let drift = &self.shared.drift;
+        drift.note_commands(&self.context.command, event.command());
+        drift.note(event);
+    }
+
+    /// Claims the delivery when de-duplication is on. A before-callback's answer is its
+    /// decision: it is never answered as a duplicate (a gift let through that nobody
+    /// charged).
+    async fn claim(&self, event: &Event, body: &Bytes) -> Claimed {
+        match &self.config.dedup {
+            Some(dedup) if !decides(event) => {
+                let key = DeliveryKey::new(self.context.sdk_app_id, &self.context.command, body);
+                dedup.claim(key).await
+            }
+            _ => Claimed::Unknown,
+        }
+    }
+}
+
+/// Whether the event is a before-callback, whose answer is a decision.
+pub(crate) fn decides(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::Live(LiveEvent::GiftSending(_) | LiveEvent::MessageSending(_))
+    )
+}
