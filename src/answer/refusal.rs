@@ -32,7 +32,9 @@ pub(crate) enum Refusal {
     CommandRepeated,
     LengthsDiffer,
     LengthNotANumber,
-    TooLarge { limit: usize },
+    TooLarge {
+        limit: usize,
+    },
     BodyTimeout(Duration),
     Busy,
     BodyCut,
@@ -41,6 +43,7 @@ pub(crate) enum Refusal {
     ShuttingDown,
     Panicked,
     NoRoute,
+    #[cfg_attr(not(feature = "axum"), allow(dead_code))]
     NoCallback,
     WrongDecision,
     HandlerTimeout,
@@ -49,32 +52,85 @@ pub(crate) enum Refusal {
 impl Refusal {
     /// The code answered, whose hundreds are the HTTP status.
     pub(crate) fn code(&self) -> ErrorCode {
+        self.describe().0
+    }
+
+    /// The code, and the message of the variants that carry nothing to say.
+    fn describe(&self) -> (ErrorCode, &'static str) {
+        use ErrorCode as C;
         match self {
-            Self::MethodNotAllowed => ErrorCode::METHOD_NOT_ALLOWED,
-            Self::AppMissing | Self::AppRepeated | Self::AppNotANumber | Self::AppUnknown(_) => {
-                ErrorCode::UNKNOWN_APP
-            }
-            Self::Unauthorized(_) => ErrorCode::UNAUTHORIZED,
-            Self::ContentTypeParamRepeated
-            | Self::ContentTypeParamNotJson
-            | Self::ContentTypeHeaderRepeated
-            | Self::ContentTypeRefused => ErrorCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::CommandMissing
-            | Self::CommandRepeated
-            | Self::LengthsDiffer
-            | Self::LengthNotANumber
-            | Self::BodyCut
-            | Self::NotACallback(_) => ErrorCode::BAD_REQUEST,
-            Self::TooLarge { .. } => ErrorCode::PAYLOAD_TOO_LARGE,
-            Self::BodyTimeout(_) => ErrorCode::BODY_TIMEOUT,
-            Self::Busy => ErrorCode::BUSY,
-            Self::QueueFull => ErrorCode::QUEUE_FULL,
-            Self::ShuttingDown => ErrorCode::SHUTTING_DOWN,
-            Self::Panicked => ErrorCode::HANDLER_PANICKED,
-            Self::NoRoute => ErrorCode::NO_ROUTE,
-            Self::NoCallback => ErrorCode::NO_CALLBACK,
-            Self::WrongDecision => ErrorCode::WRONG_DECISION,
-            Self::HandlerTimeout => ErrorCode::HANDLER_TIMEOUT,
+            Self::MethodNotAllowed => (C::METHOD_NOT_ALLOWED, "callbacks are sent with POST"),
+            Self::AppMissing => (C::UNKNOWN_APP, "SdkAppid is missing from the query"),
+            Self::AppRepeated => (
+                C::UNKNOWN_APP,
+                "SdkAppid appears more than once in the query",
+            ),
+            Self::AppNotANumber => (
+                C::UNKNOWN_APP,
+                "SdkAppid in the query is not a decimal SDKAppID",
+            ),
+            Self::AppUnknown(_) => (C::UNKNOWN_APP, ""),
+            Self::Unauthorized(_) => (C::UNAUTHORIZED, ""),
+            Self::ContentTypeParamRepeated => (
+                C::UNSUPPORTED_MEDIA_TYPE,
+                "contenttype appears more than once in the query, with different values",
+            ),
+            Self::ContentTypeParamNotJson => (
+                C::UNSUPPORTED_MEDIA_TYPE,
+                "contenttype in the query must be json",
+            ),
+            Self::ContentTypeHeaderRepeated => (
+                C::UNSUPPORTED_MEDIA_TYPE,
+                "the Content-Type header appears more than once",
+            ),
+            Self::ContentTypeRefused => (
+                C::UNSUPPORTED_MEDIA_TYPE,
+                "the Content-Type header is refused by the content-type policy: callbacks are JSON",
+            ),
+            Self::CommandMissing => (C::BAD_REQUEST, "CallbackCommand is missing from the query"),
+            Self::CommandRepeated => (
+                C::BAD_REQUEST,
+                "CallbackCommand appears more than once in the query",
+            ),
+            Self::LengthsDiffer => (
+                C::BAD_REQUEST,
+                "Content-Length appears more than once, with different values",
+            ),
+            Self::LengthNotANumber => (C::BAD_REQUEST, "Content-Length is not a number"),
+            Self::TooLarge { .. } => (C::PAYLOAD_TOO_LARGE, ""),
+            Self::BodyTimeout(_) => (C::BODY_TIMEOUT, ""),
+            Self::Busy => (
+                C::BUSY,
+                "the callbacks being read hold the buffered limit already; the callback was \
+                 not read",
+            ),
+            Self::BodyCut => (C::BAD_REQUEST, "the body could not be read to its end"),
+            Self::NotACallback(_) => (C::BAD_REQUEST, ""),
+            Self::QueueFull => (
+                C::QUEUE_FULL,
+                "the callback queue is full; the callback was not taken",
+            ),
+            Self::ShuttingDown => (
+                C::SHUTTING_DOWN,
+                "the server is shutting down; the callback was not taken",
+            ),
+            Self::Panicked => (C::HANDLER_PANICKED, "the callback handler panicked"),
+            Self::NoRoute => (
+                C::NO_ROUTE,
+                "the application has no route for the callback path",
+            ),
+            Self::NoCallback => (
+                C::NO_CALLBACK,
+                "the application's callback route received no callback from the webhook layer",
+            ),
+            Self::WrongDecision => (
+                C::WRONG_DECISION,
+                "the callback handler answered a decision of another callback's kind",
+            ),
+            Self::HandlerTimeout => (
+                C::HANDLER_TIMEOUT,
+                "the callback handler did not finish by its deadline and was cancelled",
+            ),
         }
     }
 
@@ -101,62 +157,17 @@ impl Refusal {
 impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::MethodNotAllowed => f.write_str("callbacks are sent with POST"),
-            Self::AppMissing => f.write_str("SdkAppid is missing from the query"),
-            Self::AppRepeated => f.write_str("SdkAppid appears more than once in the query"),
-            Self::AppNotANumber => f.write_str("SdkAppid in the query is not a decimal SDKAppID"),
             Self::AppUnknown(id) => write!(
                 f,
                 "SdkAppid {id} is not an SDKAppID this endpoint is configured for"
             ),
             Self::Unauthorized(error) => error.fmt(f),
-            Self::ContentTypeParamRepeated => f.write_str(
-                "contenttype appears more than once in the query, with different values",
-            ),
-            Self::ContentTypeParamNotJson => f.write_str("contenttype in the query must be json"),
-            Self::ContentTypeHeaderRepeated => {
-                f.write_str("the Content-Type header appears more than once")
-            }
-            Self::ContentTypeRefused => f.write_str(
-                "the Content-Type header is refused by the content-type policy: callbacks are JSON",
-            ),
-            Self::CommandMissing => f.write_str("CallbackCommand is missing from the query"),
-            Self::CommandRepeated => {
-                f.write_str("CallbackCommand appears more than once in the query")
-            }
-            Self::LengthsDiffer => {
-                f.write_str("Content-Length appears more than once, with different values")
-            }
-            Self::LengthNotANumber => f.write_str("Content-Length is not a number"),
-            Self::TooLarge { limit } => {
-                write!(f, "body is larger than the limit of {limit} bytes")
-            }
+            Self::TooLarge { limit } => write!(f, "body is larger than the limit of {limit} bytes"),
             Self::BodyTimeout(timeout) => {
                 write!(f, "the body did not arrive whole within {timeout:?}")
             }
-            Self::Busy => f.write_str(
-                "the callbacks being read hold the buffered limit already; the callback was \
-                 not read",
-            ),
-            Self::BodyCut => f.write_str("the body could not be read to its end"),
             Self::NotACallback(error) => error.fmt(f),
-            Self::QueueFull => {
-                f.write_str("the callback queue is full; the callback was not taken")
-            }
-            Self::ShuttingDown => {
-                f.write_str("the server is shutting down; the callback was not taken")
-            }
-            Self::Panicked => f.write_str("the callback handler panicked"),
-            Self::NoRoute => f.write_str("the application has no route for the callback path"),
-            Self::NoCallback => f.write_str(
-                "the application's callback route received no callback from the webhook layer",
-            ),
-            Self::WrongDecision => {
-                f.write_str("the callback handler answered a decision of another callback's kind")
-            }
-            Self::HandlerTimeout => {
-                f.write_str("the callback handler did not finish by its deadline and was cancelled")
-            }
+            fixed => f.write_str(fixed.describe().1),
         }
     }
 }

@@ -99,48 +99,29 @@ pub trait LiveHandler: Send + Sync + 'static {
     ) -> impl Future<Output = Result<LiveReply, HandlerError>> + Send {
         async move {
             let done = |result: HandlerResult| result.map(|()| LiveReply::Done);
+            let c = context;
             match event {
-                LiveEvent::RoomCreated(event) => done(self.on_room_created(event, context).await),
-                LiveEvent::RoomDestroyed(event) => {
-                    done(self.on_room_destroyed(event, context).await)
+                LiveEvent::RoomCreated(e) => done(self.on_room_created(e, c).await),
+                LiveEvent::RoomDestroyed(e) => done(self.on_room_destroyed(e, c).await),
+                LiveEvent::RoomInfoUpdated(e) => done(self.on_room_info_updated(e, c).await),
+                LiveEvent::MetadataSet(e) => done(self.on_metadata_set(e, c).await),
+                LiveEvent::MetadataDeleted(e) => done(self.on_metadata_deleted(e, c).await),
+                LiveEvent::RoomCountThresholdReached(e) => {
+                    done(self.on_room_count_threshold_reached(e, c).await)
                 }
-                LiveEvent::RoomInfoUpdated(event) => {
-                    done(self.on_room_info_updated(event, context).await)
+                LiveEvent::MemberStateChanged(e) => done(self.on_member_state_changed(e, c).await),
+                LiveEvent::OwnerChanged(e) => done(self.on_owner_changed(e, c).await),
+                LiveEvent::AdminsModified(e) => done(self.on_admins_modified(e, c).await),
+                LiveEvent::BattleCreated(e) => done(self.on_battle_created(e, c).await),
+                LiveEvent::BattleStarted(e) => done(self.on_battle_started(e, c).await),
+                LiveEvent::BattleEnded(e) => done(self.on_battle_ended(e, c).await),
+                LiveEvent::MessageSent(e) => done(self.on_message_sent(e, c).await),
+                LiveEvent::FollowAdded(e) => done(self.on_follow_added(e, c).await),
+                LiveEvent::FollowDeleted(e) => done(self.on_follow_deleted(e, c).await),
+                LiveEvent::GiftSending(e) => self.on_gift_sending(e, c).await.map(LiveReply::Gift),
+                LiveEvent::MessageSending(e) => {
+                    self.on_message_sending(e, c).await.map(LiveReply::Message)
                 }
-                LiveEvent::MetadataSet(event) => done(self.on_metadata_set(event, context).await),
-                LiveEvent::MetadataDeleted(event) => {
-                    done(self.on_metadata_deleted(event, context).await)
-                }
-                LiveEvent::RoomCountThresholdReached(event) => {
-                    done(self.on_room_count_threshold_reached(event, context).await)
-                }
-                LiveEvent::MemberStateChanged(event) => {
-                    done(self.on_member_state_changed(event, context).await)
-                }
-                LiveEvent::OwnerChanged(event) => done(self.on_owner_changed(event, context).await),
-                LiveEvent::AdminsModified(event) => {
-                    done(self.on_admins_modified(event, context).await)
-                }
-                LiveEvent::BattleCreated(event) => {
-                    done(self.on_battle_created(event, context).await)
-                }
-                LiveEvent::BattleStarted(event) => {
-                    done(self.on_battle_started(event, context).await)
-                }
-                LiveEvent::BattleEnded(event) => done(self.on_battle_ended(event, context).await),
-                LiveEvent::MessageSent(event) => done(self.on_message_sent(event, context).await),
-                LiveEvent::FollowAdded(event) => done(self.on_follow_added(event, context).await),
-                LiveEvent::FollowDeleted(event) => {
-                    done(self.on_follow_deleted(event, context).await)
-                }
-                LiveEvent::GiftSending(event) => self
-                    .on_gift_sending(event, context)
-                    .await
-                    .map(LiveReply::Gift),
-                LiveEvent::MessageSending(event) => self
-                    .on_message_sending(event, context)
-                    .await
-                    .map(LiveReply::Message),
             }
         }
     }
@@ -166,167 +147,62 @@ pub trait LiveHandler: Send + Sync + 'static {
         async { Ok(MessageDecision::Allow) }
     }
 
-    /// `Live.CallbackAfterCreateRoom`.
-    fn on_room_created(
-        &self,
-        event: LiveRoomCreated,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        let _ = (event, context);
-        async { Ok(()) }
-    }
-
-    /// `Live.CallbackAfterDestroyRoom`.
-    fn on_room_destroyed(
-        &self,
-        event: LiveRoomDestroyed,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        let _ = (event, context);
-        async { Ok(()) }
-    }
-
-    /// `Live.CallbackAfterUpdateRoomInfo`.
-    fn on_room_info_updated(
-        &self,
-        event: LiveRoomInfoUpdated,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        let _ = (event, context);
-        async { Ok(()) }
-    }
-
-    /// `Live.CallbackAfterSetMetadata`.
-    fn on_metadata_set(
-        &self,
-        event: MetadataSet,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        let _ = (event, context);
-        async { Ok(()) }
-    }
-
-    /// `Live.CallbackAfterDelMetadata`.
-    fn on_metadata_deleted(
-        &self,
-        event: MetadataDeleted,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        let _ = (event, context);
-        async { Ok(()) }
-    }
-
-    /// `Live.CallbackAfterCreateRoomReachingThreshold`.
-    fn on_room_count_threshold_reached(
-        &self,
-        event: RoomCountThresholdReached,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        let _ = (event, context);
-        async { Ok(()) }
-    }
-
-    /// `Live.CallbackAfterMemberStateChanged`.
-    fn on_member_state_changed(
-        &self,
-        event: MemberStateChanged,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        let _ = (event, context);
-        async { Ok(()) }
-    }
-
-    /// `Live.CallbackAfterChangeOwner`.
-    fn on_owner_changed(
-        &self,
-        event: OwnerChanged,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        let _ = (event, context);
-        async { Ok(()) }
-    }
-
-    /// `Live.CallbackAfterModifyAdmin`.
-    fn on_admins_modified(
-        &self,
-        event: AdminsModified,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        let _ = (event, context);
-        async { Ok(()) }
-    }
-
-    /// `Live.CallbackAfterCreateBattle`.
-    fn on_battle_created(
-        &self,
-        event: BattleCreated,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        let _ = (event, context);
-        async { Ok(()) }
-    }
-
-    /// `Live.CallbackAfterStartBattle`.
-    fn on_battle_started(
-        &self,
-        event: BattleStarted,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        let _ = (event, context);
-        async { Ok(()) }
-    }
-
-    /// `Live.CallbackAfterEndBattle`.
-    fn on_battle_ended(
-        &self,
-        event: BattleEnded,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        let _ = (event, context);
-        async { Ok(()) }
-    }
-
-    /// `Group.CallbackAfterSendMsg`.
-    fn on_message_sent(
-        &self,
-        event: MessageSent,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        let _ = (event, context);
-        async { Ok(()) }
-    }
-
-    /// `Follow.CallbackAfterFollowAdd`.
-    fn on_follow_added(
-        &self,
-        event: FollowAdded,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        let _ = (event, context);
-        async { Ok(()) }
-    }
-
-    /// `Follow.CallbackAfterFollowDelete`.
-    fn on_follow_deleted(
-        &self,
-        event: FollowDeleted,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        let _ = (event, context);
-        async { Ok(()) }
+    ok_by_default! {
+        /// `Live.CallbackAfterCreateRoom`.
+        fn on_room_created(LiveRoomCreated);
+        /// `Live.CallbackAfterDestroyRoom`.
+        fn on_room_destroyed(LiveRoomDestroyed);
+        /// `Live.CallbackAfterUpdateRoomInfo`.
+        fn on_room_info_updated(LiveRoomInfoUpdated);
+        /// `Live.CallbackAfterSetMetadata`.
+        fn on_metadata_set(MetadataSet);
+        /// `Live.CallbackAfterDelMetadata`.
+        fn on_metadata_deleted(MetadataDeleted);
+        /// `Live.CallbackAfterCreateRoomReachingThreshold`.
+        fn on_room_count_threshold_reached(RoomCountThresholdReached);
+        /// `Live.CallbackAfterMemberStateChanged`.
+        fn on_member_state_changed(MemberStateChanged);
+        /// `Live.CallbackAfterChangeOwner`.
+        fn on_owner_changed(OwnerChanged);
+        /// `Live.CallbackAfterModifyAdmin`.
+        fn on_admins_modified(AdminsModified);
+        /// `Live.CallbackAfterCreateBattle`.
+        fn on_battle_created(BattleCreated);
+        /// `Live.CallbackAfterStartBattle`.
+        fn on_battle_started(BattleStarted);
+        /// `Live.CallbackAfterEndBattle`.
+        fn on_battle_ended(BattleEnded);
+        /// `Group.CallbackAfterSendMsg`.
+        fn on_message_sent(MessageSent);
+        /// `Follow.CallbackAfterFollowAdd`.
+        fn on_follow_added(FollowAdded);
+        /// `Follow.CallbackAfterFollowDelete`.
+        fn on_follow_deleted(FollowDeleted);
     }
 }
 
 /// The handler in an `Arc`, so that one value can be both the
-/// [`RoomHandler`](super::RoomHandler) and the [`LiveHandler`] of the layer. It forwards
-/// [`handle`](LiveHandler::handle), the one method the layer calls.
+/// [`RoomHandler`](super::RoomHandler) and the [`LiveHandler`] of the layer.
 impl<L: LiveHandler> LiveHandler for Arc<L> {
-    fn handle(
-        &self,
-        event: LiveEvent,
-        context: &CallbackContext,
-    ) -> impl Future<Output = Result<LiveReply, HandlerError>> + Send {
-        L::handle(self, event, context)
+    forward! {
+        fn handle(LiveEvent) -> Result<LiveReply, HandlerError>;
+        fn on_gift_sending(GiftSending) -> Result<GiftDecision, HandlerError>;
+        fn on_message_sending(MessageSending) -> Result<MessageDecision, HandlerError>;
+        fn on_room_created(LiveRoomCreated) -> HandlerResult;
+        fn on_room_destroyed(LiveRoomDestroyed) -> HandlerResult;
+        fn on_room_info_updated(LiveRoomInfoUpdated) -> HandlerResult;
+        fn on_metadata_set(MetadataSet) -> HandlerResult;
+        fn on_metadata_deleted(MetadataDeleted) -> HandlerResult;
+        fn on_room_count_threshold_reached(RoomCountThresholdReached) -> HandlerResult;
+        fn on_member_state_changed(MemberStateChanged) -> HandlerResult;
+        fn on_owner_changed(OwnerChanged) -> HandlerResult;
+        fn on_admins_modified(AdminsModified) -> HandlerResult;
+        fn on_battle_created(BattleCreated) -> HandlerResult;
+        fn on_battle_started(BattleStarted) -> HandlerResult;
+        fn on_battle_ended(BattleEnded) -> HandlerResult;
+        fn on_message_sent(MessageSent) -> HandlerResult;
+        fn on_follow_added(FollowAdded) -> HandlerResult;
+        fn on_follow_deleted(FollowDeleted) -> HandlerResult;
     }
 }
 

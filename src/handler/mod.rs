@@ -53,6 +53,34 @@ use crate::event::{
 use crate::query::{CallbackContext, SdkAppId};
 use crate::BoxError;
 
+/// Methods of a handler trait that answer OK unless overridden: one line a command.
+macro_rules! ok_by_default {
+    ($( $(#[$doc:meta])* fn $method:ident($event:ty); )+) => {$(
+        $(#[$doc])*
+        fn $method(
+            &self,
+            event: $event,
+            context: &CallbackContext,
+        ) -> impl Future<Output = HandlerResult> + Send {
+            let _ = (event, context);
+            async { Ok(()) }
+        }
+    )+};
+}
+
+/// A handler trait's methods, each forwarded to the handler behind an `Arc`.
+macro_rules! forward {
+    ($( fn $method:ident($event:ty) -> $output:ty; )+) => {$(
+        fn $method(
+            &self,
+            event: $event,
+            context: &CallbackContext,
+        ) -> impl Future<Output = $output> + Send {
+            (**self).$method(event, context)
+        }
+    )+};
+}
+
 mod live;
 
 pub use self::live::{Defaults, LiveHandler, LiveReply};
@@ -206,75 +234,22 @@ pub trait RoomHandler: Send + Sync + 'static {
         }
     }
 
-    /// `Room.CallbackAfterCreateRoom`.
-    fn on_room_created(
-        &self,
-        event: RoomCreated,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        let _ = (event, context);
-        async { Ok(()) }
-    }
-
-    /// `Room.CallbackAfterDestroyRoom`.
-    fn on_room_destroyed(
-        &self,
-        event: RoomDestroyed,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        let _ = (event, context);
-        async { Ok(()) }
-    }
-
-    /// `Room.CallbackAfterUpdateRoomInfo`.
-    fn on_room_info_updated(
-        &self,
-        event: RoomInfoUpdated,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        let _ = (event, context);
-        async { Ok(()) }
-    }
-
-    /// `Room.CallbackAfterMemberEnter`.
-    fn on_member_entered(
-        &self,
-        event: MemberEntered,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        let _ = (event, context);
-        async { Ok(()) }
-    }
-
-    /// `Room.CallbackAfterMemberLeave`.
-    fn on_member_left(
-        &self,
-        event: MemberLeft,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        let _ = (event, context);
-        async { Ok(()) }
-    }
-
-    /// `Mic.CallbackAfterSeatInfoChanged`.
-    fn on_seat_list_changed(
-        &self,
-        event: SeatListChanged,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        let _ = (event, context);
-        async { Ok(()) }
-    }
-
-    /// A command this crate does not know (a future Room command, or another Chat
-    /// command sent to the same URL). The default answers OK.
-    fn on_unknown_command(
-        &self,
-        event: UnknownEvent,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        let _ = (event, context);
-        async { Ok(()) }
+    ok_by_default! {
+        /// `Room.CallbackAfterCreateRoom`.
+        fn on_room_created(RoomCreated);
+        /// `Room.CallbackAfterDestroyRoom`.
+        fn on_room_destroyed(RoomDestroyed);
+        /// `Room.CallbackAfterUpdateRoomInfo`.
+        fn on_room_info_updated(RoomInfoUpdated);
+        /// `Room.CallbackAfterMemberEnter`.
+        fn on_member_entered(MemberEntered);
+        /// `Room.CallbackAfterMemberLeave`.
+        fn on_member_left(MemberLeft);
+        /// `Mic.CallbackAfterSeatInfoChanged`.
+        fn on_seat_list_changed(SeatListChanged);
+        /// A command this crate does not know (a future Room command, or another Chat
+        /// command sent to the same URL). The default answers OK.
+        fn on_unknown_command(UnknownEvent);
     }
 
     /// A known command whose body could not be read even leniently. The default logs a
@@ -294,77 +269,18 @@ pub trait RoomHandler: Send + Sync + 'static {
     }
 }
 
+/// The handler in an `Arc`, so that the application can keep a handle on it.
 impl<H: RoomHandler> RoomHandler for std::sync::Arc<H> {
-    fn handle(
-        &self,
-        event: Event,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        H::handle(self, event, context)
-    }
-
-    fn on_room_created(
-        &self,
-        event: RoomCreated,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        H::on_room_created(self, event, context)
-    }
-
-    fn on_room_destroyed(
-        &self,
-        event: RoomDestroyed,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        H::on_room_destroyed(self, event, context)
-    }
-
-    fn on_room_info_updated(
-        &self,
-        event: RoomInfoUpdated,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        H::on_room_info_updated(self, event, context)
-    }
-
-    fn on_member_entered(
-        &self,
-        event: MemberEntered,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        H::on_member_entered(self, event, context)
-    }
-
-    fn on_member_left(
-        &self,
-        event: MemberLeft,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        H::on_member_left(self, event, context)
-    }
-
-    fn on_seat_list_changed(
-        &self,
-        event: SeatListChanged,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        H::on_seat_list_changed(self, event, context)
-    }
-
-    fn on_unknown_command(
-        &self,
-        event: UnknownEvent,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        H::on_unknown_command(self, event, context)
-    }
-
-    fn on_undecodable(
-        &self,
-        event: UndecodableEvent,
-        context: &CallbackContext,
-    ) -> impl Future<Output = HandlerResult> + Send {
-        H::on_undecodable(self, event, context)
+    forward! {
+        fn handle(Event) -> HandlerResult;
+        fn on_room_created(RoomCreated) -> HandlerResult;
+        fn on_room_destroyed(RoomDestroyed) -> HandlerResult;
+        fn on_room_info_updated(RoomInfoUpdated) -> HandlerResult;
+        fn on_member_entered(MemberEntered) -> HandlerResult;
+        fn on_member_left(MemberLeft) -> HandlerResult;
+        fn on_seat_list_changed(SeatListChanged) -> HandlerResult;
+        fn on_unknown_command(UnknownEvent) -> HandlerResult;
+        fn on_undecodable(UndecodableEvent) -> HandlerResult;
     }
 }
 
