@@ -33,14 +33,14 @@ edition = "2021"
 publish = false
 
 [dependencies]
-tencent-room-webhook = { path = "$repo", features = ["axum", "tokio", "redis"] }
+tencent-room-webhook = { path = "$repo", features = ["axum", "redis"] }
 axum = "0.8"
 tokio = { version = "1", features = ["macros", "rt-multi-thread", "net", "time"] }
 tower = { version = "0.5", features = ["util"] }
 tower-http = { version = "0.6", features = ["trace", "timeout"] }
 
 [dev-dependencies]
-tencent-room-webhook = { path = "$repo", features = ["axum", "tokio", "redis", "testing"] }
+tencent-room-webhook = { path = "$repo", features = ["axum", "redis", "testing"] }
 EOF
 cp "$repo/Cargo.lock" "$work/Cargo.lock"
 

@@ -10,8 +10,7 @@
 //! app behind the layer, which shows that requests off the callback path pass through
 //! untouched; `GET /metrics` serves the layer's metrics in Prometheus text.
 //!
-//! The layer runs with a runtime, so a body still incomplete 2 s after its head is
-//! answered 408, and the bodies being read at once hold at most 16 MiB (503 past it):
+//! As every layer, it answers a body still incomplete 2 s after its head with 408, and the bodies being read at once hold at most 16 MiB (503 past it):
 //! see SECURITY.md for what these limits cost and hold.
 //!
 //! The `Router` is served by hyper's HTTP/1 connection builder (`support::serve`) rather

@@ -37,7 +37,7 @@ const BATCH: usize = 256;
 /// process, not a crash of the machine. A line that failed halfway is ended with a
 /// newline before the next batch, so that a reader never sees two events on one line.
 ///
-/// Needs a tokio runtime for the wait (feature `tokio`); the thread itself needs none.
+/// Needs a tokio runtime for the wait; the thread itself needs none.
 ///
 /// ```
 /// use tencent_room_webhook::sink::JsonLines;

@@ -1,5 +1,4 @@
-//! Sinks: handlers that record every event somewhere and answer OK only once it is there
-//! (feature `tokio`).
+//! Sinks: handlers that record every event somewhere and answer OK only once it is there.
 //!
 //! Tencent does not resend a callback it was answered OK, so an OK is a promise that the
 //! event is recorded. A sink keeps it: it answers OK only after its output confirmed the
