@@ -166,3 +166,44 @@ fn a_zero_body_timeout_is_a_configuration_error() {
         .unwrap_err();
     assert_eq!(error.kind(), ConfigErrorKind::ZeroBodyTimeout);
 }
+
+/// The README's quick start, as written (no timer configured), on `axum::serve`: a client
+/// that sends half a body and then stalls for 3 s is answered 408 at the body timeout.
+#[tokio::test]
+async fn the_readme_example_as_written_answers_a_body_stalled_for_3_s_with_408() {
+    use axum::{routing::get, Router};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let webhook = RoomWebhookLayer::builder()
+        .sdk_app_id(common::APP)
+        .handler(Recorder::default())
+        .build()
+        .unwrap();
+    let app = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .layer(webhook);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let mut client = tokio::net::TcpStream::connect(address).await.unwrap();
+    let head = format!(
+        "POST {} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"Callback",
+        common::callback_uri("Room.CallbackAfterMemberLeave")
+    );
+    client.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(3), async {
+        let mut buffer = [0; 1024];
+        while !answer.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = client.read(&mut buffer).await.unwrap();
+            assert!(n > 0, "the server closed without an answer");
+            answer.extend_from_slice(&buffer[..n]);
+        }
+    })
+    .await;
+    server.abort();
+    assert!(read.is_ok(), "no answer within 3 s: the body was not timed");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+}
