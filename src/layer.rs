@@ -28,6 +28,32 @@
 //! let error = RoomWebhookLayer::builder().sdk_app_id(1400000000).token("").build().unwrap_err();
 //! assert!(error.to_string().contains("empty"));
 //! ```
+//!
+//! # Several replicas
+//!
+//! Without de-duplication and the answer-first mode, the layer keeps no state between
+//! callbacks (but for the once-only drift warnings), so any number of replicas can serve
+//! the callback URL behind a load balancer. (The answer-first queue lives in one process;
+//! [`MemoryStore`](crate::dedup::MemoryStore) too.) Two things need care: the clocks (keep them in sync with NTP, or `RequestTime` falls out
+//! of the window), and duplicates: Tencent retries an after-callback that timed out (when
+//! the app enabled retries) with no delivery ID, possibly to another replica. Make the
+//! handler's effects idempotent, or let the layer de-duplicate with a store all replicas
+//! share: [`dedup`](crate::dedup), with `RedisStore` (feature `redis`).
+//!
+//! To hand events to workers, record them in a Redis stream with `sink::RedisStream`
+//! (feature `redis`): each replica appends, once per event with its de-duplication on, and
+//! answers OK only once Redis acknowledged; workers read the stream through a consumer
+//! group (`examples/consume.rs`).
+//!
+//!
+//! # Slow handlers, and shutting down
+//!
+//! Tencent waits two seconds. [`RoomWebhookBuilder::deadline`] answers by a deadline,
+//! cancelling the handler or letting it finish in the background
+//! ([`OnDeadline`]); [`RoomWebhookBuilder::answer_first`] answers at once and handles
+//! callbacks in the background, with bounded concurrency and a bounded queue, on tokio. At shutdown, stop accepting connections, then await
+//! [`RoomWebhookLayer::drain`] so that no accepted callback is lost.
+//!
 
 use std::fmt;
 use std::sync::Arc;

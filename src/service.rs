@@ -9,6 +9,30 @@
 //! `call` whether a request is a callback. In handler mode, backpressure or load
 //! shedding on the inner service therefore also holds back Tencent's callbacks; put
 //! such layers inside this one (between it and the app) to spare the callbacks.
+//!
+//! # Composition
+//!
+//! The layer is an ordinary tower [`Layer`](tower_layer::Layer): put it in a
+//! `tower::ServiceBuilder` with `tower_http::trace::TraceLayer` or a timeout, on
+//! `axum::Router::layer`, or around any service served by `hyper` through
+//! `hyper_util::service::TowerToHyperService`. Its errors are the inner service's:
+//! refusals are responses, never errors. `poll_ready` is the inner service's.
+//!
+//! On an axum app, `Router::layer(webhook)` is the simplest (the quick start). axum runs
+//! `Router::layer` middleware after routing, so each callback first costs a route lookup
+//! (in handler mode it lands on the fallback). Around the whole `Router`, callbacks skip
+//! routing; the result is a tower service, served through hyper as the reference server
+//! (`examples/server.rs`) does, or by `axum::serve` once its answers are axum's:
+//!
+//! ```no_run
+//! use axum::response::IntoResponse;
+//! use axum::{routing::get, Router, ServiceExt};
+//! use tencent_room_webhook::{RoomHandler, RoomWebhookLayer};
+//! use tower::ServiceBuilder;
+//!
+//! struct MyHandler;
+//! impl RoomHandler for MyHandler {}
+//!
 
 use std::sync::Arc;
 use std::task::{Context, Poll};

@@ -45,6 +45,38 @@
 //! | a sink could not record the event (write or flush failed, broker down or refusing) | 503 | [`ErrorCode::NOT_RECORDED`] (50303) |
 //! | a sink did not confirm the event within its wait (output stalled, broker slow) | 503 | [`ErrorCode::RECORD_TIMEOUT`] (50304) |
 //! | the handler passed its deadline and was cancelled | 504 | [`ErrorCode::HANDLER_TIMEOUT`] (50400) |
+//!
+//! # Observability
+//!
+//! Each callback that passes the checks made before reading gets a `room_callback` span
+//! (`debug`) with `sdk_app_id`, `command`, `room_id` and `outcome`. Nothing logged holds
+//! the body, a token or a `Sign`. What is logged, by level, so that `info` shows what
+//! needs acting on:
+//!
+//! - `error`: a handler panicked (500), in the background too; in extension mode, no
+//!   route took the callback path (500, [`ErrorCode::NO_ROUTE`]) or the `RoomCallback`
+//!   extractor found no callback (500, [`ErrorCode::NO_CALLBACK`]).
+//! - `warn`, at most one line per kind every 10 seconds, with `suppressed` counting the
+//!   refusals of that kind since the last line (logged at `debug` only): refusals that
+//!   mean misconfiguration or an attack: a wrong or missing `SdkAppid` (403), a missing
+//!   or bad `Sign` (401), a refused content type (415), a body over the limit (413), a
+//!   body not whole within the body timeout (408), the buffered limit full (503).
+//! - `warn`: a handler's FAIL, with its code, its message and, for an error converted by
+//!   `?`, the error; a handler cancelled at its deadline; a callback not taken by a full
+//!   or draining queue (503); in extension mode, the first response on the callback path
+//!   not made from an [`Answer`]; the first time an unknown command or field arrives
+//!   (that is how Tencent's protocol drift shows up); an undecodable body left to the
+//!   default `on_undecodable`; a de-duplication store that failed.
+//! - `info`: a handler that went on in the background after its deadline.
+//! - `debug`: every other refusal (a method other than `POST`, a body that is no
+//!   callback), a repeated delivery answered without handling it.
+//!
+//! With the `metrics` feature, the layer counts callbacks by command and outcome,
+//! refusals and handler failures by code, times handlers, and gauges the callbacks in
+//! flight and queued, through the [`metrics`](https://docs.rs/metrics) facade: install
+//! the recorder of your choice (the reference server serves Prometheus text on
+//! `GET /metrics`). The names and labels are in the README, under Features.
+//!
 
 use std::borrow::Cow;
 use std::fmt;
