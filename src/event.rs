@@ -58,7 +58,6 @@
 //! count out of its type's range) does not make the event undecodable: it is kept as sent
 //! in the `extra` of the struct it belongs to, and the rest of the event is typed.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -731,25 +730,13 @@ macro_rules! events {
         }
 
         impl Event {
-            /// The body read as the event of `command`, when its own `CallbackCommand` is
-            /// that one: the common case, in one reading.
-            fn read_as(command: &str, body: &str) -> Option<Self> {
+            /// How to read the event of `command`, and the command as this crate names it,
+            /// if it is one it knows.
+            fn reader(command: &str) -> Option<(&'static str, Reader)> {
                 match command {
-                    $( $variant::COMMAND $(| $alias)* => of_command(command, body).map(Self::$variant), )+
-                    $( $ltype::COMMAND => of_command(command, body).map(|event| Self::Live(LiveEvent::$lvariant(event))), )+
+                    $( $variant::COMMAND $(| $alias)* => Some(($variant::COMMAND, Reader::of::<$variant>())), )+
+                    $( $ltype::COMMAND => Some(($ltype::COMMAND, Reader::of::<$ltype>())), )+
                     _ => None,
-                }
-            }
-
-            /// Reads a body: its own `CallbackCommand` decides which event it is.
-            fn read(command: &str, body: &str) -> Result<Self, DecodeError> {
-                match command {
-                    $( $variant::COMMAND $(| $alias)* => typed(command, body, Self::$variant), )+
-                    $( $ltype::COMMAND => typed(command, body, |event| Self::Live(LiveEvent::$lvariant(event))), )+
-                    _ => Ok(Self::Unknown(UnknownEvent {
-                        command: command.to_owned(),
-                        body: object(command, body)?,
-                    })),
                 }
             }
 
@@ -757,12 +744,9 @@ macro_rules! events {
             /// command an alias stands for (`Room.CallbackUpdateRoomInfo` is
             /// `Room.CallbackAfterUpdateRoomInfo`).
             pub fn known_command(command: &str) -> Option<&'static str> {
-                match command {
-                    $( $variant::COMMAND $(| $alias)* => Some($variant::COMMAND), )+
-                    $( $ltype::COMMAND => Some($ltype::COMMAND), )+
-                    _ => None,
-                }
+                Self::reader(command).map(|(known, _)| known)
             }
+
 
             /// The `CallbackCommand` (for an alias, the command it stands for).
             pub fn command(&self) -> &str {
@@ -836,6 +820,18 @@ macro_rules! events {
                 }
             }
         }
+
+        $( impl Typed for $variant {
+            fn into_event(self) -> Event {
+                Event::$variant(self)
+            }
+        } )+
+
+        $( impl Typed for $ltype {
+            fn into_event(self) -> Event {
+                Event::Live(LiveEvent::$lvariant(self))
+            }
+        } )+
 
         /// Encodes the event as Tencent sent it: `CallbackCommand` first, Tencent's field
         /// names, the unnamed members included. Unknown and undecodable events encode their
@@ -928,64 +924,85 @@ impl Event {
     /// be read gives [`Event::Undecodable`], an unknown one [`Event::Unknown`]; neither is
     /// an error.
     pub fn decode(query_command: &str, body: &[u8]) -> Result<Self, DecodeError> {
-        let text = std::str::from_utf8(body).map_err(|_| DecodeError::NotUtf8)?;
-        // The query's command is only a guess at the body's, right for nearly every
-        // callback: one reading then. It never stands in for a missing body command: a
-        // body without one is no callback (protocol.md, section 4).
-        match Self::read_as(query_command, text) {
-            Some(event) => Ok(event),
-            None => Self::from_json(body),
-        }
+        Self::read(Some(query_command), body)
     }
 
     /// Decodes a callback body, taking the command from its `CallbackCommand`, as
     /// [`Event::decode`] does.
     pub fn from_json(body: &[u8]) -> Result<Self, DecodeError> {
-        let body = std::str::from_utf8(body).map_err(|_| DecodeError::NotUtf8)?;
-        let command = body_command(body)?;
-        Self::read(&command, body)
+        Self::read(None, body)
+    }
+
+    /// The one decode path: the body's command picks its event, read at once from the text;
+    /// failing that, member by member ([`salvage`]); an unknown command is
+    /// [`Event::Unknown`].
+    fn read(guess: Option<&str>, body: &[u8]) -> Result<Self, DecodeError> {
+        let text = std::str::from_utf8(body).map_err(|_| DecodeError::NotUtf8)?;
+        // The query's command is only a guess at the body's, right for nearly every
+        // callback: one reading then. It never stands in for the body's own command.
+        let guessed = guess.and_then(|command| (Self::reader(command)?.1.typed)(command, text));
+        if let Some(event) = guessed {
+            return Ok(event);
+        }
+        let (command, body) = object(text)?;
+        Ok(match Self::reader(&command) {
+            Some((_, reader)) => (reader.typed)(&command, text)
+                .unwrap_or_else(|| (reader.salvaged)(command, body, text)),
+            None => Self::Unknown(UnknownEvent { command, body }),
+        })
     }
 }
 
-/// The body's `CallbackCommand`. Read alone first, skipping the other members; a body
-/// where that fails (not JSON, not an object, no command or several) is read whole to
-/// say why.
-fn body_command(body: &str) -> Result<Cow<'_, str>, DecodeError> {
-    #[derive(Deserialize)]
-    struct Command<'a> {
-        #[serde(rename = "CallbackCommand", borrow)]
-        command: Option<Cow<'a, str>>,
-    }
+/// An event of [`Event`]'s list, and its place there.
+trait Typed: DeserializeOwned + Nested {
+    /// The event as its variant of [`Event`].
+    fn into_event(self) -> Event;
+}
 
-    if let Ok(Command {
-        command: Some(command),
-    }) = serde_json::from_str(body)
-    {
-        return Ok(command);
-    }
-    let read: Members = serde_json::from_str(body).map_err(DecodeError::from_json)?;
-    if read.command_repeated {
-        return Err(DecodeError::CommandRepeated);
-    }
-    match read.members.get("CallbackCommand") {
-        Some(Value::String(command)) => Ok(Cow::Owned(command.clone())),
-        Some(_) => Err(DecodeError::CommandNotText),
-        None => Err(DecodeError::MissingCommand),
+/// How to read the event of a known command: its two ways, for one type.
+#[derive(Clone, Copy)]
+struct Reader {
+    /// In one reading of the text, if that reads and the text's own command is the one given.
+    typed: fn(&str, &str) -> Option<Event>,
+    /// From the body's members, keeping those that cannot be read as sent.
+    salvaged: fn(String, Extra, &str) -> Event,
+}
+
+impl Reader {
+    fn of<T: Typed>() -> Self {
+        Self {
+            typed: typed::<T>,
+            salvaged: salvaged::<T>,
+        }
     }
 }
 
-/// The body read as `T`, the event of `command`, if it reads and its own `CallbackCommand`
-/// is `command` (given once, or repeated with that value): `None` sends the body to the
-/// general path, which says what else it is.
-fn of_command<T: DeserializeOwned + Nested>(command: &str, body: &str) -> Option<T> {
-    let mut event: T = serde_json::from_str(body).ok()?;
-    let extra = event.extra_at(&[])?;
-    match extra.get("CallbackCommand") {
-        Some(Value::String(sent)) if sent == command => {}
-        _ => return None,
+/// The text read as `T`, the event of `command`, if it reads and its own `CallbackCommand`
+/// is `command` (given once, or repeated with that value).
+fn typed<T: Typed>(command: &str, text: &str) -> Option<Event> {
+    let mut event: T = serde_json::from_str(text).ok()?;
+    match event.extra_at(&[])?.shift_remove("CallbackCommand") {
+        Some(Value::String(sent)) if sent == command => Some(event.into_event()),
+        _ => None,
     }
-    extra.shift_remove("CallbackCommand");
-    Some(event)
+}
+
+/// The body of `command`, which does not read as `T` at once, read by [`salvage`]; or else
+/// [`Event::Undecodable`], its reason naming the member.
+fn salvaged<T: Typed>(command: String, body: Extra, text: &str) -> Event {
+    match salvage::<T>(&body, text) {
+        Ok(mut event) => {
+            if let Some(extra) = event.extra_at(&[]) {
+                extra.shift_remove("CallbackCommand");
+            }
+            event.into_event()
+        }
+        Err(reason) => Event::Undecodable(UndecodableEvent {
+            command,
+            body,
+            reason: reason.to_string(),
+        }),
+    }
 }
 
 /// An event written with its command first.
@@ -1108,90 +1125,80 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
-/// Reads the body as the event `T` of `command`. A body that cannot be read so is read again
-/// as a plain object, which tells a body that is no callback (an error) from one whose
-/// members are unreadable: those are kept as sent ([`salvage`]), or else the event is
-/// [`Event::Undecodable`], its reason naming the member.
-fn typed<T: DeserializeOwned + Nested>(
-    command: &str,
-    body_text: &str,
-    wrap: impl FnOnce(T) -> Event,
-) -> Result<Event, DecodeError> {
-    if let Ok(event) = serde_json::from_str::<T>(body_text) {
-        return Ok(wrap(without_command(event)));
-    }
-    let body = object(command, body_text)?;
-    match salvage::<T>(&body, body_text) {
-        Ok(event) => Ok(wrap(without_command(event))),
-        Err(reason) => Ok(Event::Undecodable(UndecodableEvent {
-            command: command.to_owned(),
-            body,
-            reason,
-        })),
-    }
-}
-
-/// The event without the `CallbackCommand` that `body_members` kept in its `extra`:
-/// [`Event`] writes its own.
-fn without_command<T: Nested>(mut event: T) -> T {
-    if let Some(extra) = event.extra_at(&[]) {
-        extra.shift_remove("CallbackCommand");
-    }
-    event
-}
-
 /// Members that cannot be read at most, before the event is undecodable: each costs a
 /// reading of the body.
 const MAX_UNREADABLE: usize = 16;
 
+/// Why a body of a known command cannot be read as its event, even with its unreadable
+/// members kept as sent. Its text is [`UndecodableEvent::reason`].
+#[derive(Debug)]
+enum Unreadable {
+    /// The first member that could not be read, or one given twice, by its path.
+    Member(serde_path_to_error::Error<serde_json::Error>),
+    /// The text does not read as the event, yet no member says why.
+    Body,
+}
+
+impl fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Member(error) => write!(f, "{}: {}", error.path(), error.inner()),
+            Self::Body => f.write_str("the body could not be read as this command's event"),
+        }
+    }
+}
+
 /// Reads `body` as `T`, taking out each member that cannot be read (the one serde names,
 /// by its path) and putting it, as sent, into the `extra` of the struct it belongs to: a
 /// `RoomType` sent as an integer goes to `RoomInfo`'s, a count past its type's range to
-/// the event's. The error is the first member's reason when that cannot work.
-fn salvage<T: DeserializeOwned + Nested>(body: &Extra, body_text: &str) -> Result<T, String> {
+/// the event's. The error is the first member's when that cannot work.
+fn salvage<T: Typed>(body: &Extra, text: &str) -> Result<T, Unreadable> {
     let mut value = Value::Object(body.clone());
-    let mut kept: Vec<(Vec<Step>, String, Value)> = Vec::new();
-    let mut reason: Option<String> = None;
+    let mut kept: Vec<(Value, Vec<Step>, String)> = Vec::new();
+    let mut first = None;
     for _ in 0..=MAX_UNREADABLE {
         let error = match serde_path_to_error::deserialize::<_, T>(&value) {
-            Ok(mut event) if !kept.is_empty() => {
-                for (parent, name, member) in kept {
-                    match event.extra_at(&parent) {
-                        Some(extra) => extra.insert(name, member),
-                        None => return Err(reason.unwrap_or_default()),
-                    };
-                }
-                return Ok(event);
-            }
             // The text could not be read, its object can, with nothing taken out: a named
             // member is in the text twice. Neither the first nor the last is right.
-            Ok(_) => return Err(text_reason::<T>(body_text)),
+            Ok(_) if kept.is_empty() => return Err(text_reason::<T>(text)),
+            Ok(mut event) => {
+                let placed = kept.into_iter().all(|(member, parent, name)| {
+                    let extra = event.extra_at(&parent);
+                    extra.map(|extra| extra.insert(name, member)).is_some()
+                });
+                if placed {
+                    return Ok(event);
+                }
+                break;
+            }
             Err(error) => error,
         };
-        let first = reason
-            .get_or_insert_with(|| format!("{}: {}", error.path(), error.inner()))
-            .clone();
-        let Some(steps) = steps(error.path()) else {
-            return Err(first);
-        };
-        // The member is the last object member on the path: a list entry that cannot be
-        // read takes its list along.
-        let Some(at) = steps.iter().rposition(|step| matches!(step, Step::Key(_))) else {
-            return Err(first);
-        };
-        let (parent, name) = (&steps[..at], &steps[at]);
-        let Step::Key(name) = name else {
-            return Err(first);
-        };
-        if parent.is_empty() && name == "CallbackCommand" {
-            return Err(first);
+        let taken = member(error.path())
+            .and_then(|(parent, name)| Some((take(&mut value, &parent, &name)?, parent, name)));
+        first.get_or_insert(Unreadable::Member(error));
+        match taken {
+            Some(taken) => kept.push(taken),
+            None => break,
         }
-        let Some(member) = take(&mut value, parent, name) else {
-            return Err(first);
-        };
-        kept.push((parent.to_vec(), name.clone(), member));
     }
-    Err(reason.unwrap_or_default())
+    Err(first.unwrap_or(Unreadable::Body))
+}
+
+/// The member serde names by `path`, as the path to its parent and its name: the last
+/// object member on the path (a list entry that cannot be read takes its list along).
+/// `None` for the body's `CallbackCommand`, and for a path not made of members and entries.
+fn member(path: &serde_path_to_error::Path) -> Option<(Vec<Step>, String)> {
+    let mut steps = steps(path)?;
+    steps.truncate(
+        steps
+            .iter()
+            .rposition(|step| matches!(step, Step::Key(_)))?
+            + 1,
+    );
+    let Some(Step::Key(name)) = steps.pop() else {
+        return None;
+    };
+    (!steps.is_empty() || name != "CallbackCommand").then_some((steps, name))
 }
 
 /// The path serde names, as steps; `None` when a step is not an object member or a list
@@ -1221,12 +1228,11 @@ fn take(value: &mut Value, parent: &[Step], name: &str) -> Option<Value> {
 }
 
 /// Why the text cannot be read as `T`, naming the member: only on this rare path.
-fn text_reason<T: DeserializeOwned>(body_text: &str) -> String {
-    match serde_path_to_error::deserialize::<_, T>(&mut serde_json::Deserializer::from_str(
-        body_text,
-    )) {
-        Err(error) => format!("{}: {}", error.path(), error.inner()),
-        Ok(_) => "the body could not be read as this command's event".to_owned(),
+fn text_reason<T: DeserializeOwned>(text: &str) -> Unreadable {
+    let mut reader = serde_json::Deserializer::from_str(text);
+    match serde_path_to_error::deserialize::<_, T>(&mut reader) {
+        Err(error) => Unreadable::Member(error),
+        Ok(_) => Unreadable::Body,
     }
 }
 
@@ -1303,22 +1309,15 @@ mod body_members {
     }
 }
 
-/// The body as a JSON object whose `CallbackCommand` is `command`, given once, or
-/// repeated with the same value.
-fn object(command: &str, body: &str) -> Result<Extra, DecodeError> {
-    let read: Members = serde_json::from_str(body).map_err(DecodeError::from_json)?;
+/// The body as a JSON object, and its `CallbackCommand`: given once, or repeated with the
+/// same value.
+fn object(text: &str) -> Result<(String, Extra), DecodeError> {
+    let read: Members = serde_json::from_str(text).map_err(DecodeError::from_json)?;
     if read.command_repeated {
         return Err(DecodeError::CommandRepeated);
     }
-    check_command(read.members.get("CallbackCommand"), command)?;
-    Ok(read.members)
-}
-
-fn check_command(found: Option<&Value>, expected: &str) -> Result<(), DecodeError> {
-    match found {
-        Some(Value::String(found)) if found == expected => Ok(()),
-        // Only on a bug: `command` is the body's own.
-        Some(Value::String(_)) => Err(DecodeError::MissingCommand),
+    match read.members.get("CallbackCommand") {
+        Some(Value::String(command)) => Ok((command.clone(), read.members)),
         Some(_) => Err(DecodeError::CommandNotText),
         None => Err(DecodeError::MissingCommand),
     }

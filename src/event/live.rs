@@ -26,8 +26,7 @@
 //! # Ok::<(), tencent_room_webhook::event::DecodeError>(())
 //! ```
 //!
-//! Source: `protocol-live.md` (sections 3 and 4), from Tencent's pages trtc.io/document/64412
-//! and the per-command pages it lists.
+//! Source: Tencent's pages trtc.io/document/64412 and the per-command pages it lists.
 
 use serde::{Deserialize, Serialize};
 
