@@ -67,31 +67,35 @@ use serde_json::{Map, Value};
 
 use crate::lenient;
 
-/// The `COMMAND`, `room_id()` and `event_time()` of an event struct.
+/// The items of one event of [`Event`]'s list: its `COMMAND`; `room_id()` and
+/// `event_time()`, each the first of its fields there; where its structs are (`nested!`).
 macro_rules! event {
     (
         $ty:ident = $command:literal;
-        $(#[$room_doc:meta])*
-        room_id($e:ident) $room:expr;
-        event_time($t:ident) $time:expr;
+        room_id($( $room:ident $(. $room_in:ident)* )|*),
+        event_time($( $time:ident $(. $time_in:ident)* )|*),
+        nested($($nested:tt)*)
     ) => {
         impl $ty {
             /// The `CallbackCommand` of this event.
             pub const COMMAND: &'static str = $command;
 
-            /// The room the event is about, when the body names one:
-            $(#[$room_doc])*
+            /// The room the event is about, when the body names one: the first of these
+            /// fields that is there (none: the callback is about no room).
+            $( #[doc = concat!("- `", stringify!($room $(.$room_in)*), "`")] )*
             pub fn room_id(&self) -> Option<&$crate::event::RoomId> {
-                let $e = self;
-                $room
+                None $( .or_else(|| self.$room.as_ref() $(.and_then(|inner| inner.$room_in.as_ref()))*) )*
             }
 
-            /// `EventTime`: when the event happened, when the body has a readable one.
+            /// `EventTime`: when the event happened, when the body has a readable one: the
+            /// first of these fields that is there.
+            $( #[doc = concat!("- `", stringify!($time $(.$time_in)*), "`")] )*
             pub fn event_time(&self) -> Option<$crate::event::EventTime> {
-                let $t = self;
-                $time
+                None $( .or(self.$time $(.as_ref().and_then(|inner| inner.$time_in))*) )*
             }
         }
+
+        nested!($ty { $($nested)* });
     };
 }
 
@@ -449,8 +453,7 @@ impl Seat {
 // unless renamed, an absent member is left out when written, and a field whose type's own
 // `Deserialize` is not lenient enough names its reader.
 // `extra` reads through `body_members`, which keeps `CallbackCommand` for `Event::decode` to
-// check and take out. A new event is its struct, its `event!` (command, room, time), its
-// `nested!` (where its structs are), and one line in `events!` below.
+// check and take out. A new event is its struct and its line in `with_events!` below.
 
 /// `Room.CallbackAfterCreateRoom`: a room was created, by a client or through the REST API.
 #[serde_with::skip_serializing_none]
@@ -476,15 +479,6 @@ pub struct RoomCreated {
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
-
-event! {
-    RoomCreated = "Room.CallbackAfterCreateRoom";
-    /// `RoomInfo.RoomId`.
-    room_id(event) event.room_info.as_ref()?.room_id.as_ref();
-    event_time(event) event.event_time.or_else(|| event.room_info.as_ref()?.event_time);
-}
-
-nested!(RoomCreated { "RoomInfo" => room_info });
 
 /// `Room.CallbackAfterDestroyRoom`: a room was destroyed.
 #[serde_with::skip_serializing_none]
@@ -513,15 +507,6 @@ pub struct RoomDestroyed {
     pub extra: Extra,
 }
 
-event! {
-    RoomDestroyed = "Room.CallbackAfterDestroyRoom";
-    /// `RoomId`, or else `RoomInfo.RoomId`.
-    room_id(event) event.room_id.as_ref().or_else(|| event.room_info.as_ref()?.room_id.as_ref());
-    event_time(event) event.event_time.or_else(|| event.room_info.as_ref()?.event_time);
-}
-
-nested!(RoomDestroyed { "RoomInfo" => room_info, "Statistic" => statistic });
-
 /// `Room.CallbackAfterUpdateRoomInfo`: a room's settings were updated. (Tencent's Chinese
 /// command list spells it `Room.CallbackUpdateRoomInfo`: a body with that command is this
 /// event too, written back with the command above.)
@@ -541,15 +526,6 @@ pub struct RoomInfoUpdated {
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
-
-event! {
-    RoomInfoUpdated = "Room.CallbackAfterUpdateRoomInfo";
-    /// `RoomInfo.RoomId`.
-    room_id(event) event.room_info.as_ref()?.room_id.as_ref();
-    event_time(event) event.event_time.or_else(|| event.room_info.as_ref()?.event_time);
-}
-
-nested!(RoomInfoUpdated { "RoomInfo" => room_info });
 
 /// `Room.CallbackAfterMemberEnter`: users joined a room.
 #[serde_with::skip_serializing_none]
@@ -581,15 +557,6 @@ pub struct MemberEntered {
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
-
-event! {
-    MemberEntered = "Room.CallbackAfterMemberEnter";
-    /// `RoomId`.
-    room_id(event) event.room_id.as_ref();
-    event_time(event) event.event_time;
-}
-
-nested!(MemberEntered {});
 
 /// `Room.CallbackAfterMemberLeave`: users left a room, by themselves, kicked out, or
 /// because their heartbeat expired.
@@ -625,15 +592,6 @@ pub struct MemberLeft {
     pub extra: Extra,
 }
 
-event! {
-    MemberLeft = "Room.CallbackAfterMemberLeave";
-    /// `RoomId`.
-    room_id(event) event.room_id.as_ref();
-    event_time(event) event.event_time;
-}
-
-nested!(MemberLeft {});
-
 /// `Mic.CallbackAfterSeatInfoChanged`: a room's seat list changed. Sent by the Room and
 /// the Live backends alike (the Live one without `Operator_Account`): one event for both.
 #[serde_with::skip_serializing_none]
@@ -658,15 +616,6 @@ pub struct SeatListChanged {
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
-
-event! {
-    SeatListChanged = "Mic.CallbackAfterSeatInfoChanged";
-    /// `RoomId`.
-    room_id(event) event.room_id.as_ref();
-    event_time(event) event.event_time;
-}
-
-nested!(SeatListChanged { "SeatList" => seat_list });
 
 /// A callback whose command this crate does not know: a future Room command, or another
 /// Chat command sent to the same URL.
@@ -699,14 +648,23 @@ pub struct UndecodableEvent {
     pub reason: String,
 }
 
-/// Declares [`Event`] and [`LiveEvent`] over the typed events, one line each, and what
-/// they do through all of them: decode by command, name the command, the room and the
-/// time, write back. `Type | "Alias"` reads a body with the alias command as `Type`.
+/// Declares [`Event`] and [`LiveEvent`] over the typed events of `with_events!`'s list,
+/// and what they do through all of them: decode by command, name the command, the room
+/// and the time, write back. Each event's own items are `event!`'s.
 macro_rules! events {
     (
-        room { $( $(#[$meta:meta])* $variant:ident $(| $alias:literal)*, )+ }
-        live { $( $(#[$lmeta:meta])* $lvariant:ident($ltype:ident), )+ }
+        room { $(
+            $(#[$meta:meta])* $variant:ident = $command:literal $(| $alias:literal)*,
+            $constructor:ident $fixture:tt, $($spec:ident $args:tt),+;
+        )+ }
+        live { $(
+            $(#[$lmeta:meta])* $lvariant:ident($ltype:ident) = $lcommand:literal,
+            $lconstructor:ident $lfixture:tt, $($lspec:ident $largs:tt),+;
+        )+ }
     ) => {
+        $( event! { $variant = $command; $($spec $args),+ } )+
+        $( event! { $ltype = $lcommand; $($lspec $largs),+ } )+
+
         /// A callback, decoded: a Room event, a Live one ([`Event::Live`]), or a body this
         /// crate could not type.
         #[derive(Debug, Clone, PartialEq)]
@@ -746,7 +704,6 @@ macro_rules! events {
             pub fn known_command(command: &str) -> Option<&'static str> {
                 Self::reader(command).map(|(known, _)| known)
             }
-
 
             /// The `CallbackCommand` (for an alias, the command it stands for).
             pub fn command(&self) -> &str {
@@ -859,59 +816,105 @@ macro_rules! events {
     };
 }
 
-events! {
-    room {
-        /// `Room.CallbackAfterCreateRoom`.
-        RoomCreated,
-        /// `Room.CallbackAfterDestroyRoom`.
-        RoomDestroyed,
-        /// `Room.CallbackAfterUpdateRoomInfo` (or `Room.CallbackUpdateRoomInfo`, as Tencent's
-        /// Chinese command list spells it).
-        RoomInfoUpdated | "Room.CallbackUpdateRoomInfo",
-        /// `Room.CallbackAfterMemberEnter`.
-        MemberEntered,
-        /// `Room.CallbackAfterMemberLeave`.
-        MemberLeft,
-        /// `Mic.CallbackAfterSeatInfoChanged`, of the Room and the Live backends alike.
-        SeatListChanged,
-    }
-    live {
-        /// `Live.CallbackAfterCreateRoom`.
-        RoomCreated(LiveRoomCreated),
-        /// `Live.CallbackAfterDestroyRoom`.
-        RoomDestroyed(LiveRoomDestroyed),
-        /// `Live.CallbackAfterUpdateRoomInfo`.
-        RoomInfoUpdated(LiveRoomInfoUpdated),
-        /// `Live.CallbackAfterSetMetadata`.
-        MetadataSet(MetadataSet),
-        /// `Live.CallbackAfterDelMetadata`.
-        MetadataDeleted(MetadataDeleted),
-        /// `Live.CallbackAfterCreateRoomReachingThreshold`.
-        RoomCountThresholdReached(RoomCountThresholdReached),
-        /// `Live.CallbackAfterMemberStateChanged`.
-        MemberStateChanged(MemberStateChanged),
-        /// `Live.CallbackAfterChangeOwner`.
-        OwnerChanged(OwnerChanged),
-        /// `Live.CallbackAfterModifyAdmin`.
-        AdminsModified(AdminsModified),
-        /// `Live.CallbackAfterCreateBattle`.
-        BattleCreated(BattleCreated),
-        /// `Live.CallbackAfterStartBattle`.
-        BattleStarted(BattleStarted),
-        /// `Live.CallbackAfterEndBattle`.
-        BattleEnded(BattleEnded),
-        /// `Live.CallbackBeforeSendGift` (a before callback: the answer decides).
-        GiftSending(GiftSending),
-        /// `Group.CallbackAfterSendMsg`.
-        MessageSent(MessageSent),
-        /// `Group.CallbackBeforeSendMsg` (a before callback: the answer decides).
-        MessageSending(MessageSending),
-        /// `Follow.CallbackAfterFollowAdd`.
-        FollowAdded(FollowAdded),
-        /// `Follow.CallbackAfterFollowDelete`.
-        FollowDeleted(FollowDeleted),
-    }
+/// The one list of events: adding one is its struct and its line here. A line gives its
+/// variant of [`Event`] (of [`LiveEvent`] for the Live family, with its type), its command
+/// (`| "Alias"`: a body with the alias command is this event too), the test kit's
+/// constructor of its sample request and the sample's file in `tests/fixtures`, the fields
+/// that `room_id()` and `event_time()` read (the first there), and the members that hold
+/// structs (`"Member" => field`). It calls `$callback!` with the list: `events!` here, the
+/// test kit's `samples!`.
+macro_rules! with_events {
+    ($callback:ident) => {
+        $callback! {
+            room {
+                /// `Room.CallbackAfterCreateRoom`.
+                RoomCreated = "Room.CallbackAfterCreateRoom", room_created("room/after_create_room.json"),
+                    room_id(room_info.room_id), event_time(event_time | room_info.event_time), nested("RoomInfo" => room_info);
+                /// `Room.CallbackAfterDestroyRoom`.
+                RoomDestroyed = "Room.CallbackAfterDestroyRoom", room_destroyed("room/after_destroy_room.json"),
+                    room_id(room_id | room_info.room_id), event_time(event_time | room_info.event_time),
+                    nested("RoomInfo" => room_info, "Statistic" => statistic);
+                /// `Room.CallbackAfterUpdateRoomInfo` (or `Room.CallbackUpdateRoomInfo`, as Tencent's
+                /// Chinese command list spells it).
+                RoomInfoUpdated = "Room.CallbackAfterUpdateRoomInfo" | "Room.CallbackUpdateRoomInfo",
+                    room_info_updated("room/after_update_room_info.json"),
+                    room_id(room_info.room_id), event_time(event_time | room_info.event_time), nested("RoomInfo" => room_info);
+                /// `Room.CallbackAfterMemberEnter`.
+                MemberEntered = "Room.CallbackAfterMemberEnter", member_entered("room/after_member_enter.json"),
+                    room_id(room_id), event_time(event_time), nested();
+                /// `Room.CallbackAfterMemberLeave`.
+                MemberLeft = "Room.CallbackAfterMemberLeave", member_left("room/after_member_leave.json"),
+                    room_id(room_id), event_time(event_time), nested();
+                /// `Mic.CallbackAfterSeatInfoChanged`, of the Room and the Live backends alike.
+                SeatListChanged = "Mic.CallbackAfterSeatInfoChanged", seat_list_changed("room/after_seat_info_changed.json"),
+                    room_id(room_id), event_time(event_time), nested("SeatList" => seat_list);
+            }
+            live {
+                /// `Live.CallbackAfterCreateRoom`.
+                RoomCreated(LiveRoomCreated) = "Live.CallbackAfterCreateRoom", live_room_created("live/live_after_create_room.json"),
+                    room_id(room_info.room_id), event_time(event_time | room_info.event_time), nested("RoomInfo" => room_info);
+                /// `Live.CallbackAfterDestroyRoom`.
+                RoomDestroyed(LiveRoomDestroyed) = "Live.CallbackAfterDestroyRoom", live_room_destroyed("live/live_after_destroy_room.json"),
+                    room_id(room_id | room_info.room_id), event_time(event_time | room_info.event_time),
+                    nested("RoomInfo" => room_info, "Statistic" => statistic);
+                /// `Live.CallbackAfterUpdateRoomInfo`.
+                RoomInfoUpdated(LiveRoomInfoUpdated) = "Live.CallbackAfterUpdateRoomInfo", live_room_info_updated("live/live_after_update_room_info.json"),
+                    room_id(room_info.room_id), event_time(event_time | room_info.event_time), nested("RoomInfo" => room_info);
+                /// `Live.CallbackAfterSetMetadata`.
+                MetadataSet(MetadataSet) = "Live.CallbackAfterSetMetadata", metadata_set("live/live_after_set_metadata.json"),
+                    room_id(room_id), event_time(event_time), nested("Metadata" => metadata);
+                /// `Live.CallbackAfterDelMetadata`.
+                MetadataDeleted(MetadataDeleted) = "Live.CallbackAfterDelMetadata", metadata_deleted("live/live_after_del_metadata.json"),
+                    room_id(room_id), event_time(event_time), nested();
+                /// `Live.CallbackAfterCreateRoomReachingThreshold` (about the app, not a room).
+                RoomCountThresholdReached(RoomCountThresholdReached) = "Live.CallbackAfterCreateRoomReachingThreshold",
+                    room_count_threshold_reached("live/live_after_create_room_reaching_threshold.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `Live.CallbackAfterMemberStateChanged`.
+                MemberStateChanged(MemberStateChanged) = "Live.CallbackAfterMemberStateChanged", member_state_changed("live/live_after_member_state_changed.json"),
+                    room_id(room_id), event_time(event_time), nested("MemberList" => member_list);
+                /// `Live.CallbackAfterChangeOwner`.
+                OwnerChanged(OwnerChanged) = "Live.CallbackAfterChangeOwner", owner_changed("live/live_after_change_owner.json"),
+                    room_id(room_id), event_time(event_time), nested();
+                /// `Live.CallbackAfterModifyAdmin`.
+                AdminsModified(AdminsModified) = "Live.CallbackAfterModifyAdmin", admins_modified("live/live_after_modify_admin.json"),
+                    room_id(room_id), event_time(event_time), nested();
+                /// `Live.CallbackAfterCreateBattle` (the room: the caller's).
+                BattleCreated(BattleCreated) = "Live.CallbackAfterCreateBattle", battle_created("live/live_after_create_battle.json"),
+                    room_id(from_room_id), event_time(event_time), nested();
+                /// `Live.CallbackAfterStartBattle` (the room: the caller's).
+                BattleStarted(BattleStarted) = "Live.CallbackAfterStartBattle", battle_started("live/live_after_start_battle.json"),
+                    room_id(from_room_info.room_id), event_time(event_time),
+                    nested("FromRoomInfo" => from_room_info, "ToRoomList" => to_room_list);
+                /// `Live.CallbackAfterEndBattle` (the room: the caller's).
+                BattleEnded(BattleEnded) = "Live.CallbackAfterEndBattle", battle_ended("live/live_after_end_battle.json"),
+                    room_id(from_room_info.room_id), event_time(event_time),
+                    nested("FromRoomInfo" => from_room_info, "ToRoomList" => to_room_list);
+                /// `Live.CallbackBeforeSendGift` (a before callback: the answer decides).
+                GiftSending(GiftSending) = "Live.CallbackBeforeSendGift", gift_sending("live/live_before_send_gift.json"),
+                    room_id(room_id), event_time(event_time), nested("GiftWater" => gift_water);
+                /// `Group.CallbackAfterSendMsg` (the room: the group).
+                MessageSent(MessageSent) = "Group.CallbackAfterSendMsg", message_sent("live/group_after_send_msg.json"),
+                    room_id(group_id), event_time(event_time), nested();
+                /// `Group.CallbackBeforeSendMsg` (a before callback: the answer decides; the room:
+                /// the group).
+                MessageSending(MessageSending) = "Group.CallbackBeforeSendMsg", message_sending("live/group_before_send_msg.json"),
+                    room_id(group_id), event_time(event_time), nested();
+                /// `Follow.CallbackAfterFollowAdd` (between users, in no room).
+                FollowAdded(FollowAdded) = "Follow.CallbackAfterFollowAdd", follow_added("live/follow_after_follow_add.json"),
+                    room_id(), event_time(event_time), nested("FollowList" => follow_list);
+                /// `Follow.CallbackAfterFollowDelete` (between users, in no room).
+                FollowDeleted(FollowDeleted) = "Follow.CallbackAfterFollowDelete", follow_deleted("live/follow_after_follow_delete.json"),
+                    room_id(), event_time(event_time), nested();
+            }
+        }
+    };
 }
+
+#[cfg(feature = "testing")]
+pub(crate) use with_events;
+
+with_events!(events);
 
 impl Event {
     /// Decodes a callback body sent with `query_command` in the query.
