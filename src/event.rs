@@ -58,7 +58,6 @@
 //! count out of its type's range) does not make the event undecodable: it is kept as sent
 //! in the `extra` of the struct it belongs to, and the rest of the event is typed.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -68,31 +67,35 @@ use serde_json::{Map, Value};
 
 use crate::lenient;
 
-/// The `COMMAND`, `room_id()` and `event_time()` of an event struct.
+/// The items of one event of [`Event`]'s list: its `COMMAND`; `room_id()` and
+/// `event_time()`, each the first of its fields there; where its structs are (`nested!`).
 macro_rules! event {
     (
         $ty:ident = $command:literal;
-        $(#[$room_doc:meta])*
-        room_id($e:ident) $room:expr;
-        event_time($t:ident) $time:expr;
+        room_id($( $room:ident $(. $room_in:ident)* )|*),
+        event_time($( $time:ident $(. $time_in:ident)* )|*),
+        nested($($nested:tt)*)
     ) => {
         impl $ty {
             /// The `CallbackCommand` of this event.
             pub const COMMAND: &'static str = $command;
 
-            /// The room the event is about, when the body names one:
-            $(#[$room_doc])*
+            /// The room the event is about, when the body names one: the first of these
+            /// fields that is there (none: the callback is about no room).
+            $( #[doc = concat!("- `", stringify!($room $(.$room_in)*), "`")] )*
             pub fn room_id(&self) -> Option<&$crate::event::RoomId> {
-                let $e = self;
-                $room
+                None $( .or_else(|| self.$room.as_ref() $(.and_then(|inner| inner.$room_in.as_ref()))*) )*
             }
 
-            /// `EventTime`: when the event happened, when the body has a readable one.
+            /// `EventTime`: when the event happened, when the body has a readable one: the
+            /// first of these fields that is there.
+            $( #[doc = concat!("- `", stringify!($time $(.$time_in)*), "`")] )*
             pub fn event_time(&self) -> Option<$crate::event::EventTime> {
-                let $t = self;
-                $time
+                None $( .or(self.$time $(.as_ref().and_then(|inner| inner.$time_in))*) )*
             }
         }
+
+        nested!($ty { $($nested)* });
     };
 }
 
@@ -450,8 +453,7 @@ impl Seat {
 // unless renamed, an absent member is left out when written, and a field whose type's own
 // `Deserialize` is not lenient enough names its reader.
 // `extra` reads through `body_members`, which keeps `CallbackCommand` for `Event::decode` to
-// check and take out. A new event is its struct, its `event!` (command, room, time), its
-// `nested!` (where its structs are), and one line in `events!` below.
+// check and take out. A new event is its struct and its line in `with_events!` below.
 
 /// `Room.CallbackAfterCreateRoom`: a room was created, by a client or through the REST API.
 #[serde_with::skip_serializing_none]
@@ -477,15 +479,6 @@ pub struct RoomCreated {
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
-
-event! {
-    RoomCreated = "Room.CallbackAfterCreateRoom";
-    /// `RoomInfo.RoomId`.
-    room_id(event) event.room_info.as_ref()?.room_id.as_ref();
-    event_time(event) event.event_time.or_else(|| event.room_info.as_ref()?.event_time);
-}
-
-nested!(RoomCreated { "RoomInfo" => room_info });
 
 /// `Room.CallbackAfterDestroyRoom`: a room was destroyed.
 #[serde_with::skip_serializing_none]
@@ -514,15 +507,6 @@ pub struct RoomDestroyed {
     pub extra: Extra,
 }
 
-event! {
-    RoomDestroyed = "Room.CallbackAfterDestroyRoom";
-    /// `RoomId`, or else `RoomInfo.RoomId`.
-    room_id(event) event.room_id.as_ref().or_else(|| event.room_info.as_ref()?.room_id.as_ref());
-    event_time(event) event.event_time.or_else(|| event.room_info.as_ref()?.event_time);
-}
-
-nested!(RoomDestroyed { "RoomInfo" => room_info, "Statistic" => statistic });
-
 /// `Room.CallbackAfterUpdateRoomInfo`: a room's settings were updated. (Tencent's Chinese
 /// command list spells it `Room.CallbackUpdateRoomInfo`: a body with that command is this
 /// event too, written back with the command above.)
@@ -542,15 +526,6 @@ pub struct RoomInfoUpdated {
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
-
-event! {
-    RoomInfoUpdated = "Room.CallbackAfterUpdateRoomInfo";
-    /// `RoomInfo.RoomId`.
-    room_id(event) event.room_info.as_ref()?.room_id.as_ref();
-    event_time(event) event.event_time.or_else(|| event.room_info.as_ref()?.event_time);
-}
-
-nested!(RoomInfoUpdated { "RoomInfo" => room_info });
 
 /// `Room.CallbackAfterMemberEnter`: users joined a room.
 #[serde_with::skip_serializing_none]
@@ -582,15 +557,6 @@ pub struct MemberEntered {
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
-
-event! {
-    MemberEntered = "Room.CallbackAfterMemberEnter";
-    /// `RoomId`.
-    room_id(event) event.room_id.as_ref();
-    event_time(event) event.event_time;
-}
-
-nested!(MemberEntered {});
 
 /// `Room.CallbackAfterMemberLeave`: users left a room, by themselves, kicked out, or
 /// because their heartbeat expired.
@@ -626,15 +592,6 @@ pub struct MemberLeft {
     pub extra: Extra,
 }
 
-event! {
-    MemberLeft = "Room.CallbackAfterMemberLeave";
-    /// `RoomId`.
-    room_id(event) event.room_id.as_ref();
-    event_time(event) event.event_time;
-}
-
-nested!(MemberLeft {});
-
 /// `Mic.CallbackAfterSeatInfoChanged`: a room's seat list changed. Sent by the Room and
 /// the Live backends alike (the Live one without `Operator_Account`): one event for both.
 #[serde_with::skip_serializing_none]
@@ -659,15 +616,6 @@ pub struct SeatListChanged {
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
-
-event! {
-    SeatListChanged = "Mic.CallbackAfterSeatInfoChanged";
-    /// `RoomId`.
-    room_id(event) event.room_id.as_ref();
-    event_time(event) event.event_time;
-}
-
-nested!(SeatListChanged { "SeatList" => seat_list });
 
 /// A callback whose command this crate does not know: a future Room command, or another
 /// Chat command sent to the same URL.
@@ -700,14 +648,23 @@ pub struct UndecodableEvent {
     pub reason: String,
 }
 
-/// Declares [`Event`] and [`LiveEvent`] over the typed events, one line each, and what
-/// they do through all of them: decode by command, name the command, the room and the
-/// time, write back. `Type | "Alias"` reads a body with the alias command as `Type`.
+/// Declares [`Event`] and [`LiveEvent`] over the typed events of `with_events!`'s list,
+/// and what they do through all of them: decode by command, name the command, the room
+/// and the time, write back. Each event's own items are `event!`'s.
 macro_rules! events {
     (
-        room { $( $(#[$meta:meta])* $variant:ident $(| $alias:literal)*, )+ }
-        live { $( $(#[$lmeta:meta])* $lvariant:ident($ltype:ident), )+ }
+        room { $(
+            $(#[$meta:meta])* $variant:ident = $command:literal $(| $alias:literal)*,
+            $constructor:ident $fixture:tt, $($spec:ident $args:tt),+;
+        )+ }
+        live { $(
+            $(#[$lmeta:meta])* $lvariant:ident($ltype:ident) = $lcommand:literal,
+            $lconstructor:ident $lfixture:tt, $($lspec:ident $largs:tt),+;
+        )+ }
     ) => {
+        $( event! { $variant = $command; $($spec $args),+ } )+
+        $( event! { $ltype = $lcommand; $($lspec $largs),+ } )+
+
         /// A callback, decoded: a Room event, a Live one ([`Event::Live`]), or a body this
         /// crate could not type.
         #[derive(Debug, Clone, PartialEq)]
@@ -731,25 +688,13 @@ macro_rules! events {
         }
 
         impl Event {
-            /// The body read as the event of `command`, when its own `CallbackCommand` is
-            /// that one: the common case, in one reading.
-            fn read_as(command: &str, body: &str) -> Option<Self> {
+            /// How to read the event of `command`, and the command as this crate names it,
+            /// if it is one it knows.
+            fn reader(command: &str) -> Option<(&'static str, Reader)> {
                 match command {
-                    $( $variant::COMMAND $(| $alias)* => of_command(command, body).map(Self::$variant), )+
-                    $( $ltype::COMMAND => of_command(command, body).map(|event| Self::Live(LiveEvent::$lvariant(event))), )+
+                    $( $variant::COMMAND $(| $alias)* => Some(($variant::COMMAND, Reader::of::<$variant>())), )+
+                    $( $ltype::COMMAND => Some(($ltype::COMMAND, Reader::of::<$ltype>())), )+
                     _ => None,
-                }
-            }
-
-            /// Reads a body: its own `CallbackCommand` decides which event it is.
-            fn read(command: &str, body: &str) -> Result<Self, DecodeError> {
-                match command {
-                    $( $variant::COMMAND $(| $alias)* => typed(command, body, Self::$variant), )+
-                    $( $ltype::COMMAND => typed(command, body, |event| Self::Live(LiveEvent::$lvariant(event))), )+
-                    _ => Ok(Self::Unknown(UnknownEvent {
-                        command: command.to_owned(),
-                        body: object(command, body)?,
-                    })),
                 }
             }
 
@@ -757,11 +702,7 @@ macro_rules! events {
             /// command an alias stands for (`Room.CallbackUpdateRoomInfo` is
             /// `Room.CallbackAfterUpdateRoomInfo`).
             pub fn known_command(command: &str) -> Option<&'static str> {
-                match command {
-                    $( $variant::COMMAND $(| $alias)* => Some($variant::COMMAND), )+
-                    $( $ltype::COMMAND => Some($ltype::COMMAND), )+
-                    _ => None,
-                }
+                Self::reader(command).map(|(known, _)| known)
             }
 
             /// The `CallbackCommand` (for an alias, the command it stands for).
@@ -837,6 +778,18 @@ macro_rules! events {
             }
         }
 
+        $( impl Typed for $variant {
+            fn into_event(self) -> Event {
+                Event::$variant(self)
+            }
+        } )+
+
+        $( impl Typed for $ltype {
+            fn into_event(self) -> Event {
+                Event::Live(LiveEvent::$lvariant(self))
+            }
+        } )+
+
         /// Encodes the event as Tencent sent it: `CallbackCommand` first, Tencent's field
         /// names, the unnamed members included. Unknown and undecodable events encode their
         /// body as is.
@@ -863,59 +816,105 @@ macro_rules! events {
     };
 }
 
-events! {
-    room {
-        /// `Room.CallbackAfterCreateRoom`.
-        RoomCreated,
-        /// `Room.CallbackAfterDestroyRoom`.
-        RoomDestroyed,
-        /// `Room.CallbackAfterUpdateRoomInfo` (or `Room.CallbackUpdateRoomInfo`, as Tencent's
-        /// Chinese command list spells it).
-        RoomInfoUpdated | "Room.CallbackUpdateRoomInfo",
-        /// `Room.CallbackAfterMemberEnter`.
-        MemberEntered,
-        /// `Room.CallbackAfterMemberLeave`.
-        MemberLeft,
-        /// `Mic.CallbackAfterSeatInfoChanged`, of the Room and the Live backends alike.
-        SeatListChanged,
-    }
-    live {
-        /// `Live.CallbackAfterCreateRoom`.
-        RoomCreated(LiveRoomCreated),
-        /// `Live.CallbackAfterDestroyRoom`.
-        RoomDestroyed(LiveRoomDestroyed),
-        /// `Live.CallbackAfterUpdateRoomInfo`.
-        RoomInfoUpdated(LiveRoomInfoUpdated),
-        /// `Live.CallbackAfterSetMetadata`.
-        MetadataSet(MetadataSet),
-        /// `Live.CallbackAfterDelMetadata`.
-        MetadataDeleted(MetadataDeleted),
-        /// `Live.CallbackAfterCreateRoomReachingThreshold`.
-        RoomCountThresholdReached(RoomCountThresholdReached),
-        /// `Live.CallbackAfterMemberStateChanged`.
-        MemberStateChanged(MemberStateChanged),
-        /// `Live.CallbackAfterChangeOwner`.
-        OwnerChanged(OwnerChanged),
-        /// `Live.CallbackAfterModifyAdmin`.
-        AdminsModified(AdminsModified),
-        /// `Live.CallbackAfterCreateBattle`.
-        BattleCreated(BattleCreated),
-        /// `Live.CallbackAfterStartBattle`.
-        BattleStarted(BattleStarted),
-        /// `Live.CallbackAfterEndBattle`.
-        BattleEnded(BattleEnded),
-        /// `Live.CallbackBeforeSendGift` (a before callback: the answer decides).
-        GiftSending(GiftSending),
-        /// `Group.CallbackAfterSendMsg`.
-        MessageSent(MessageSent),
-        /// `Group.CallbackBeforeSendMsg` (a before callback: the answer decides).
-        MessageSending(MessageSending),
-        /// `Follow.CallbackAfterFollowAdd`.
-        FollowAdded(FollowAdded),
-        /// `Follow.CallbackAfterFollowDelete`.
-        FollowDeleted(FollowDeleted),
-    }
+/// The one list of events: adding one is its struct and its line here. A line gives its
+/// variant of [`Event`] (of [`LiveEvent`] for the Live family, with its type), its command
+/// (`| "Alias"`: a body with the alias command is this event too), the test kit's
+/// constructor of its sample request and the sample's file in `tests/fixtures`, the fields
+/// that `room_id()` and `event_time()` read (the first there), and the members that hold
+/// structs (`"Member" => field`). It calls `$callback!` with the list: `events!` here, the
+/// test kit's `samples!`.
+macro_rules! with_events {
+    ($callback:ident) => {
+        $callback! {
+            room {
+                /// `Room.CallbackAfterCreateRoom`.
+                RoomCreated = "Room.CallbackAfterCreateRoom", room_created("room/after_create_room.json"),
+                    room_id(room_info.room_id), event_time(event_time | room_info.event_time), nested("RoomInfo" => room_info);
+                /// `Room.CallbackAfterDestroyRoom`.
+                RoomDestroyed = "Room.CallbackAfterDestroyRoom", room_destroyed("room/after_destroy_room.json"),
+                    room_id(room_id | room_info.room_id), event_time(event_time | room_info.event_time),
+                    nested("RoomInfo" => room_info, "Statistic" => statistic);
+                /// `Room.CallbackAfterUpdateRoomInfo` (or `Room.CallbackUpdateRoomInfo`, as Tencent's
+                /// Chinese command list spells it).
+                RoomInfoUpdated = "Room.CallbackAfterUpdateRoomInfo" | "Room.CallbackUpdateRoomInfo",
+                    room_info_updated("room/after_update_room_info.json"),
+                    room_id(room_info.room_id), event_time(event_time | room_info.event_time), nested("RoomInfo" => room_info);
+                /// `Room.CallbackAfterMemberEnter`.
+                MemberEntered = "Room.CallbackAfterMemberEnter", member_entered("room/after_member_enter.json"),
+                    room_id(room_id), event_time(event_time), nested();
+                /// `Room.CallbackAfterMemberLeave`.
+                MemberLeft = "Room.CallbackAfterMemberLeave", member_left("room/after_member_leave.json"),
+                    room_id(room_id), event_time(event_time), nested();
+                /// `Mic.CallbackAfterSeatInfoChanged`, of the Room and the Live backends alike.
+                SeatListChanged = "Mic.CallbackAfterSeatInfoChanged", seat_list_changed("room/after_seat_info_changed.json"),
+                    room_id(room_id), event_time(event_time), nested("SeatList" => seat_list);
+            }
+            live {
+                /// `Live.CallbackAfterCreateRoom`.
+                RoomCreated(LiveRoomCreated) = "Live.CallbackAfterCreateRoom", live_room_created("live/live_after_create_room.json"),
+                    room_id(room_info.room_id), event_time(event_time | room_info.event_time), nested("RoomInfo" => room_info);
+                /// `Live.CallbackAfterDestroyRoom`.
+                RoomDestroyed(LiveRoomDestroyed) = "Live.CallbackAfterDestroyRoom", live_room_destroyed("live/live_after_destroy_room.json"),
+                    room_id(room_id | room_info.room_id), event_time(event_time | room_info.event_time),
+                    nested("RoomInfo" => room_info, "Statistic" => statistic);
+                /// `Live.CallbackAfterUpdateRoomInfo`.
+                RoomInfoUpdated(LiveRoomInfoUpdated) = "Live.CallbackAfterUpdateRoomInfo", live_room_info_updated("live/live_after_update_room_info.json"),
+                    room_id(room_info.room_id), event_time(event_time | room_info.event_time), nested("RoomInfo" => room_info);
+                /// `Live.CallbackAfterSetMetadata`.
+                MetadataSet(MetadataSet) = "Live.CallbackAfterSetMetadata", metadata_set("live/live_after_set_metadata.json"),
+                    room_id(room_id), event_time(event_time), nested("Metadata" => metadata);
+                /// `Live.CallbackAfterDelMetadata`.
+                MetadataDeleted(MetadataDeleted) = "Live.CallbackAfterDelMetadata", metadata_deleted("live/live_after_del_metadata.json"),
+                    room_id(room_id), event_time(event_time), nested();
+                /// `Live.CallbackAfterCreateRoomReachingThreshold` (about the app, not a room).
+                RoomCountThresholdReached(RoomCountThresholdReached) = "Live.CallbackAfterCreateRoomReachingThreshold",
+                    room_count_threshold_reached("live/live_after_create_room_reaching_threshold.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `Live.CallbackAfterMemberStateChanged`.
+                MemberStateChanged(MemberStateChanged) = "Live.CallbackAfterMemberStateChanged", member_state_changed("live/live_after_member_state_changed.json"),
+                    room_id(room_id), event_time(event_time), nested("MemberList" => member_list);
+                /// `Live.CallbackAfterChangeOwner`.
+                OwnerChanged(OwnerChanged) = "Live.CallbackAfterChangeOwner", owner_changed("live/live_after_change_owner.json"),
+                    room_id(room_id), event_time(event_time), nested();
+                /// `Live.CallbackAfterModifyAdmin`.
+                AdminsModified(AdminsModified) = "Live.CallbackAfterModifyAdmin", admins_modified("live/live_after_modify_admin.json"),
+                    room_id(room_id), event_time(event_time), nested();
+                /// `Live.CallbackAfterCreateBattle` (the room: the caller's).
+                BattleCreated(BattleCreated) = "Live.CallbackAfterCreateBattle", battle_created("live/live_after_create_battle.json"),
+                    room_id(from_room_id), event_time(event_time), nested();
+                /// `Live.CallbackAfterStartBattle` (the room: the caller's).
+                BattleStarted(BattleStarted) = "Live.CallbackAfterStartBattle", battle_started("live/live_after_start_battle.json"),
+                    room_id(from_room_info.room_id), event_time(event_time),
+                    nested("FromRoomInfo" => from_room_info, "ToRoomList" => to_room_list);
+                /// `Live.CallbackAfterEndBattle` (the room: the caller's).
+                BattleEnded(BattleEnded) = "Live.CallbackAfterEndBattle", battle_ended("live/live_after_end_battle.json"),
+                    room_id(from_room_info.room_id), event_time(event_time),
+                    nested("FromRoomInfo" => from_room_info, "ToRoomList" => to_room_list);
+                /// `Live.CallbackBeforeSendGift` (a before callback: the answer decides).
+                GiftSending(GiftSending) = "Live.CallbackBeforeSendGift", gift_sending("live/live_before_send_gift.json"),
+                    room_id(room_id), event_time(event_time), nested("GiftWater" => gift_water);
+                /// `Group.CallbackAfterSendMsg` (the room: the group).
+                MessageSent(MessageSent) = "Group.CallbackAfterSendMsg", message_sent("live/group_after_send_msg.json"),
+                    room_id(group_id), event_time(event_time), nested();
+                /// `Group.CallbackBeforeSendMsg` (a before callback: the answer decides; the room:
+                /// the group).
+                MessageSending(MessageSending) = "Group.CallbackBeforeSendMsg", message_sending("live/group_before_send_msg.json"),
+                    room_id(group_id), event_time(event_time), nested();
+                /// `Follow.CallbackAfterFollowAdd` (between users, in no room).
+                FollowAdded(FollowAdded) = "Follow.CallbackAfterFollowAdd", follow_added("live/follow_after_follow_add.json"),
+                    room_id(), event_time(event_time), nested("FollowList" => follow_list);
+                /// `Follow.CallbackAfterFollowDelete` (between users, in no room).
+                FollowDeleted(FollowDeleted) = "Follow.CallbackAfterFollowDelete", follow_deleted("live/follow_after_follow_delete.json"),
+                    room_id(), event_time(event_time), nested();
+            }
+        }
+    };
 }
+
+#[cfg(feature = "testing")]
+pub(crate) use with_events;
+
+with_events!(events);
 
 impl Event {
     /// Decodes a callback body sent with `query_command` in the query.
@@ -928,64 +927,85 @@ impl Event {
     /// be read gives [`Event::Undecodable`], an unknown one [`Event::Unknown`]; neither is
     /// an error.
     pub fn decode(query_command: &str, body: &[u8]) -> Result<Self, DecodeError> {
-        let text = std::str::from_utf8(body).map_err(|_| DecodeError::NotUtf8)?;
-        // The query's command is only a guess at the body's, right for nearly every
-        // callback: one reading then. It never stands in for a missing body command: a
-        // body without one is no callback (protocol.md, section 4).
-        match Self::read_as(query_command, text) {
-            Some(event) => Ok(event),
-            None => Self::from_json(body),
-        }
+        Self::read(Some(query_command), body)
     }
 
     /// Decodes a callback body, taking the command from its `CallbackCommand`, as
     /// [`Event::decode`] does.
     pub fn from_json(body: &[u8]) -> Result<Self, DecodeError> {
-        let body = std::str::from_utf8(body).map_err(|_| DecodeError::NotUtf8)?;
-        let command = body_command(body)?;
-        Self::read(&command, body)
+        Self::read(None, body)
+    }
+
+    /// The one decode path: the body's command picks its event, read at once from the text;
+    /// failing that, member by member ([`salvage`]); an unknown command is
+    /// [`Event::Unknown`].
+    fn read(guess: Option<&str>, body: &[u8]) -> Result<Self, DecodeError> {
+        let text = std::str::from_utf8(body).map_err(|_| DecodeError::NotUtf8)?;
+        // The query's command is only a guess at the body's, right for nearly every
+        // callback: one reading then. It never stands in for the body's own command.
+        let guessed = guess.and_then(|command| (Self::reader(command)?.1.typed)(command, text));
+        if let Some(event) = guessed {
+            return Ok(event);
+        }
+        let (command, body) = object(text)?;
+        Ok(match Self::reader(&command) {
+            Some((_, reader)) => (reader.typed)(&command, text)
+                .unwrap_or_else(|| (reader.salvaged)(command, body, text)),
+            None => Self::Unknown(UnknownEvent { command, body }),
+        })
     }
 }
 
-/// The body's `CallbackCommand`. Read alone first, skipping the other members; a body
-/// where that fails (not JSON, not an object, no command or several) is read whole to
-/// say why.
-fn body_command(body: &str) -> Result<Cow<'_, str>, DecodeError> {
-    #[derive(Deserialize)]
-    struct Command<'a> {
-        #[serde(rename = "CallbackCommand", borrow)]
-        command: Option<Cow<'a, str>>,
-    }
+/// An event of [`Event`]'s list, and its place there.
+trait Typed: DeserializeOwned + Nested {
+    /// The event as its variant of [`Event`].
+    fn into_event(self) -> Event;
+}
 
-    if let Ok(Command {
-        command: Some(command),
-    }) = serde_json::from_str(body)
-    {
-        return Ok(command);
-    }
-    let read: Members = serde_json::from_str(body).map_err(DecodeError::from_json)?;
-    if read.command_repeated {
-        return Err(DecodeError::CommandRepeated);
-    }
-    match read.members.get("CallbackCommand") {
-        Some(Value::String(command)) => Ok(Cow::Owned(command.clone())),
-        Some(_) => Err(DecodeError::CommandNotText),
-        None => Err(DecodeError::MissingCommand),
+/// How to read the event of a known command: its two ways, for one type.
+#[derive(Clone, Copy)]
+struct Reader {
+    /// In one reading of the text, if that reads and the text's own command is the one given.
+    typed: fn(&str, &str) -> Option<Event>,
+    /// From the body's members, keeping those that cannot be read as sent.
+    salvaged: fn(String, Extra, &str) -> Event,
+}
+
+impl Reader {
+    fn of<T: Typed>() -> Self {
+        Self {
+            typed: typed::<T>,
+            salvaged: salvaged::<T>,
+        }
     }
 }
 
-/// The body read as `T`, the event of `command`, if it reads and its own `CallbackCommand`
-/// is `command` (given once, or repeated with that value): `None` sends the body to the
-/// general path, which says what else it is.
-fn of_command<T: DeserializeOwned + Nested>(command: &str, body: &str) -> Option<T> {
-    let mut event: T = serde_json::from_str(body).ok()?;
-    let extra = event.extra_at(&[])?;
-    match extra.get("CallbackCommand") {
-        Some(Value::String(sent)) if sent == command => {}
-        _ => return None,
+/// The text read as `T`, the event of `command`, if it reads and its own `CallbackCommand`
+/// is `command` (given once, or repeated with that value).
+fn typed<T: Typed>(command: &str, text: &str) -> Option<Event> {
+    let mut event: T = serde_json::from_str(text).ok()?;
+    match event.extra_at(&[])?.shift_remove("CallbackCommand") {
+        Some(Value::String(sent)) if sent == command => Some(event.into_event()),
+        _ => None,
     }
-    extra.shift_remove("CallbackCommand");
-    Some(event)
+}
+
+/// The body of `command`, which does not read as `T` at once, read by [`salvage`]; or else
+/// [`Event::Undecodable`], its reason naming the member.
+fn salvaged<T: Typed>(command: String, body: Extra, text: &str) -> Event {
+    match salvage::<T>(&body, text) {
+        Ok(mut event) => {
+            if let Some(extra) = event.extra_at(&[]) {
+                extra.shift_remove("CallbackCommand");
+            }
+            event.into_event()
+        }
+        Err(reason) => Event::Undecodable(UndecodableEvent {
+            command,
+            body,
+            reason: reason.to_string(),
+        }),
+    }
 }
 
 /// An event written with its command first.
@@ -1108,90 +1128,80 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
-/// Reads the body as the event `T` of `command`. A body that cannot be read so is read again
-/// as a plain object, which tells a body that is no callback (an error) from one whose
-/// members are unreadable: those are kept as sent ([`salvage`]), or else the event is
-/// [`Event::Undecodable`], its reason naming the member.
-fn typed<T: DeserializeOwned + Nested>(
-    command: &str,
-    body_text: &str,
-    wrap: impl FnOnce(T) -> Event,
-) -> Result<Event, DecodeError> {
-    if let Ok(event) = serde_json::from_str::<T>(body_text) {
-        return Ok(wrap(without_command(event)));
-    }
-    let body = object(command, body_text)?;
-    match salvage::<T>(&body, body_text) {
-        Ok(event) => Ok(wrap(without_command(event))),
-        Err(reason) => Ok(Event::Undecodable(UndecodableEvent {
-            command: command.to_owned(),
-            body,
-            reason,
-        })),
-    }
-}
-
-/// The event without the `CallbackCommand` that `body_members` kept in its `extra`:
-/// [`Event`] writes its own.
-fn without_command<T: Nested>(mut event: T) -> T {
-    if let Some(extra) = event.extra_at(&[]) {
-        extra.shift_remove("CallbackCommand");
-    }
-    event
-}
-
 /// Members that cannot be read at most, before the event is undecodable: each costs a
 /// reading of the body.
 const MAX_UNREADABLE: usize = 16;
 
+/// Why a body of a known command cannot be read as its event, even with its unreadable
+/// members kept as sent. Its text is [`UndecodableEvent::reason`].
+#[derive(Debug)]
+enum Unreadable {
+    /// The first member that could not be read, or one given twice, by its path.
+    Member(serde_path_to_error::Error<serde_json::Error>),
+    /// The text does not read as the event, yet no member says why.
+    Body,
+}
+
+impl fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Member(error) => write!(f, "{}: {}", error.path(), error.inner()),
+            Self::Body => f.write_str("the body could not be read as this command's event"),
+        }
+    }
+}
+
 /// Reads `body` as `T`, taking out each member that cannot be read (the one serde names,
 /// by its path) and putting it, as sent, into the `extra` of the struct it belongs to: a
 /// `RoomType` sent as an integer goes to `RoomInfo`'s, a count past its type's range to
-/// the event's. The error is the first member's reason when that cannot work.
-fn salvage<T: DeserializeOwned + Nested>(body: &Extra, body_text: &str) -> Result<T, String> {
+/// the event's. The error is the first member's when that cannot work.
+fn salvage<T: Typed>(body: &Extra, text: &str) -> Result<T, Unreadable> {
     let mut value = Value::Object(body.clone());
-    let mut kept: Vec<(Vec<Step>, String, Value)> = Vec::new();
-    let mut reason: Option<String> = None;
+    let mut kept: Vec<(Value, Vec<Step>, String)> = Vec::new();
+    let mut first = None;
     for _ in 0..=MAX_UNREADABLE {
         let error = match serde_path_to_error::deserialize::<_, T>(&value) {
-            Ok(mut event) if !kept.is_empty() => {
-                for (parent, name, member) in kept {
-                    match event.extra_at(&parent) {
-                        Some(extra) => extra.insert(name, member),
-                        None => return Err(reason.unwrap_or_default()),
-                    };
-                }
-                return Ok(event);
-            }
             // The text could not be read, its object can, with nothing taken out: a named
             // member is in the text twice. Neither the first nor the last is right.
-            Ok(_) => return Err(text_reason::<T>(body_text)),
+            Ok(_) if kept.is_empty() => return Err(text_reason::<T>(text)),
+            Ok(mut event) => {
+                let placed = kept.into_iter().all(|(member, parent, name)| {
+                    let extra = event.extra_at(&parent);
+                    extra.map(|extra| extra.insert(name, member)).is_some()
+                });
+                if placed {
+                    return Ok(event);
+                }
+                break;
+            }
             Err(error) => error,
         };
-        let first = reason
-            .get_or_insert_with(|| format!("{}: {}", error.path(), error.inner()))
-            .clone();
-        let Some(steps) = steps(error.path()) else {
-            return Err(first);
-        };
-        // The member is the last object member on the path: a list entry that cannot be
-        // read takes its list along.
-        let Some(at) = steps.iter().rposition(|step| matches!(step, Step::Key(_))) else {
-            return Err(first);
-        };
-        let (parent, name) = (&steps[..at], &steps[at]);
-        let Step::Key(name) = name else {
-            return Err(first);
-        };
-        if parent.is_empty() && name == "CallbackCommand" {
-            return Err(first);
+        let taken = member(error.path())
+            .and_then(|(parent, name)| Some((take(&mut value, &parent, &name)?, parent, name)));
+        first.get_or_insert(Unreadable::Member(error));
+        match taken {
+            Some(taken) => kept.push(taken),
+            None => break,
         }
-        let Some(member) = take(&mut value, parent, name) else {
-            return Err(first);
-        };
-        kept.push((parent.to_vec(), name.clone(), member));
     }
-    Err(reason.unwrap_or_default())
+    Err(first.unwrap_or(Unreadable::Body))
+}
+
+/// The member serde names by `path`, as the path to its parent and its name: the last
+/// object member on the path (a list entry that cannot be read takes its list along).
+/// `None` for the body's `CallbackCommand`, and for a path not made of members and entries.
+fn member(path: &serde_path_to_error::Path) -> Option<(Vec<Step>, String)> {
+    let mut steps = steps(path)?;
+    steps.truncate(
+        steps
+            .iter()
+            .rposition(|step| matches!(step, Step::Key(_)))?
+            + 1,
+    );
+    let Some(Step::Key(name)) = steps.pop() else {
+        return None;
+    };
+    (!steps.is_empty() || name != "CallbackCommand").then_some((steps, name))
 }
 
 /// The path serde names, as steps; `None` when a step is not an object member or a list
@@ -1221,12 +1231,11 @@ fn take(value: &mut Value, parent: &[Step], name: &str) -> Option<Value> {
 }
 
 /// Why the text cannot be read as `T`, naming the member: only on this rare path.
-fn text_reason<T: DeserializeOwned>(body_text: &str) -> String {
-    match serde_path_to_error::deserialize::<_, T>(&mut serde_json::Deserializer::from_str(
-        body_text,
-    )) {
-        Err(error) => format!("{}: {}", error.path(), error.inner()),
-        Ok(_) => "the body could not be read as this command's event".to_owned(),
+fn text_reason<T: DeserializeOwned>(text: &str) -> Unreadable {
+    let mut reader = serde_json::Deserializer::from_str(text);
+    match serde_path_to_error::deserialize::<_, T>(&mut reader) {
+        Err(error) => Unreadable::Member(error),
+        Ok(_) => Unreadable::Body,
     }
 }
 
@@ -1303,22 +1312,15 @@ mod body_members {
     }
 }
 
-/// The body as a JSON object whose `CallbackCommand` is `command`, given once, or
-/// repeated with the same value.
-fn object(command: &str, body: &str) -> Result<Extra, DecodeError> {
-    let read: Members = serde_json::from_str(body).map_err(DecodeError::from_json)?;
+/// The body as a JSON object, and its `CallbackCommand`: given once, or repeated with the
+/// same value.
+fn object(text: &str) -> Result<(String, Extra), DecodeError> {
+    let read: Members = serde_json::from_str(text).map_err(DecodeError::from_json)?;
     if read.command_repeated {
         return Err(DecodeError::CommandRepeated);
     }
-    check_command(read.members.get("CallbackCommand"), command)?;
-    Ok(read.members)
-}
-
-fn check_command(found: Option<&Value>, expected: &str) -> Result<(), DecodeError> {
-    match found {
-        Some(Value::String(found)) if found == expected => Ok(()),
-        // Only on a bug: `command` is the body's own.
-        Some(Value::String(_)) => Err(DecodeError::MissingCommand),
+    match read.members.get("CallbackCommand") {
+        Some(Value::String(command)) => Ok((command.clone(), read.members)),
         Some(_) => Err(DecodeError::CommandNotText),
         None => Err(DecodeError::MissingCommand),
     }

@@ -33,9 +33,7 @@ macro_rules! open_enum {
                     Self::Other(value) => value,
                 }
             }
-        }
 
-        impl $name {
             /// The named variant this value stands for when it is spelled otherwise (another
             /// case, another page's spelling); the value itself otherwise.
             pub fn normalized(&self) -> Self {

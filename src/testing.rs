@@ -176,36 +176,6 @@ impl CallbackRequest {
         Self::new(event.command(), body)
     }
 
-    /// `Room.CallbackAfterCreateRoom` with the sample body of Tencent's documentation.
-    pub fn room_created() -> Self {
-        Self::sample(RoomCreated::COMMAND)
-    }
-
-    /// `Room.CallbackAfterDestroyRoom` with the sample body of Tencent's documentation.
-    pub fn room_destroyed() -> Self {
-        Self::sample(RoomDestroyed::COMMAND)
-    }
-
-    /// `Room.CallbackAfterUpdateRoomInfo` with the sample body of Tencent's documentation.
-    pub fn room_info_updated() -> Self {
-        Self::sample(RoomInfoUpdated::COMMAND)
-    }
-
-    /// `Room.CallbackAfterMemberEnter` with the sample body of Tencent's documentation.
-    pub fn member_entered() -> Self {
-        Self::sample(MemberEntered::COMMAND)
-    }
-
-    /// `Room.CallbackAfterMemberLeave` with the sample body of Tencent's documentation.
-    pub fn member_left() -> Self {
-        Self::sample(MemberLeft::COMMAND)
-    }
-
-    /// `Mic.CallbackAfterSeatInfoChanged` with the sample body of Tencent's documentation.
-    pub fn seat_list_changed() -> Self {
-        Self::sample(SeatListChanged::COMMAND)
-    }
-
     /// The sample request of a known command (Room or Live), or a minimal body
     /// (`CallbackCommand` only) for any other.
     pub fn sample(command: &str) -> Self {
@@ -549,55 +519,67 @@ impl<B> Service<Request<B>> for NotFound {
     }
 }
 
-/// The sample bodies of Tencent's documentation, as kept in the crate's fixtures, one
-/// line per event: `SAMPLES` (command, body) and each event's `sample()`; for the Live
-/// family, `LIVE_SAMPLES`, each event's `sample()` and its `CallbackRequest` constructor.
+/// The test kit's part of each event of the one list (`crate::event::with_events!`): the
+/// sample bodies of Tencent's documentation, as kept in the crate's fixtures (`SAMPLES`,
+/// `LIVE_SAMPLES`), each event's `sample()`, and its `CallbackRequest` constructor.
 macro_rules! samples {
     (
-        room { $($event:ident = $fixture:literal,)+ }
-        live { $($live:ident($variant:ident) = $constructor:ident = $live_fixture:literal,)+ }
+        room { $(
+            $(#[$meta:meta])* $variant:ident = $command:literal $(| $alias:literal)*,
+            $constructor:ident($fixture:literal), $($spec:ident $args:tt),+;
+        )+ }
+        live { $(
+            $(#[$lmeta:meta])* $lvariant:ident($ltype:ident) = $lcommand:literal,
+            $lconstructor:ident($lfixture:literal), $($lspec:ident $largs:tt),+;
+        )+ }
     ) => {
         const SAMPLES: [(&str, &str); 6] =
-            [$(($event::COMMAND, include_str!(concat!("../tests/fixtures/room/", $fixture)))),+];
+            [$(($command, include_str!(concat!("../tests/fixtures/", $fixture)))),+];
 
         const LIVE_SAMPLES: [(&str, &str); 17] =
-            [$(($live::COMMAND, include_str!(concat!("../tests/fixtures/live/", $live_fixture)))),+];
+            [$(($lcommand, include_str!(concat!("../tests/fixtures/", $lfixture)))),+];
 
         $(
-            impl $event {
+            impl $variant {
                 /// The sample of Tencent's documentation, as [`CallbackRequest::sample`]
                 /// sends it, decoded (feature `testing`): a start for a test that calls a
                 /// handler directly. Set fields on it to vary it.
                 pub fn sample() -> Self {
-                    match sample_event($event::COMMAND) {
-                        Event::$event(event) => event,
-                        other => unreachable!("the sample of {} decodes as {other:?}", $event::COMMAND),
+                    match sample_event($command) {
+                        Event::$variant(event) => event,
+                        other => unreachable!("the sample of {} decodes as {other:?}", $command),
                     }
                 }
             }
         )+
 
         $(
-            impl $live {
+            impl $ltype {
                 /// The sample of Tencent's documentation, as [`CallbackRequest::sample`]
                 /// sends it, decoded (feature `testing`): a start for a test that calls a
                 /// handler directly. Set fields on it to vary it.
                 pub fn sample() -> Self {
-                    match sample_event($live::COMMAND) {
-                        Event::Live(LiveEvent::$variant(event)) => event,
-                        other => unreachable!("the sample of {} decodes as {other:?}", $live::COMMAND),
+                    match sample_event($lcommand) {
+                        Event::Live(LiveEvent::$lvariant(event)) => event,
+                        other => unreachable!("the sample of {} decodes as {other:?}", $lcommand),
                     }
                 }
             }
         )+
 
-        /// The Live family (`Live.*`, `Group.*`, `Follow.*`), each command with the sample
-        /// body of Tencent's documentation.
+        /// Each command with the sample body of Tencent's documentation.
         impl CallbackRequest {
             $(
-                #[doc = concat!("The command of [`", stringify!($live), "`](crate::event::live::", stringify!($live), "), with the sample body of Tencent's documentation.")]
+                #[doc = concat!("`", $command, "` with the sample body of Tencent's documentation.")]
                 pub fn $constructor() -> Self {
-                    Self::sample($live::COMMAND)
+                    Self::sample($command)
+                }
+            )+
+
+            $(
+                #[doc = concat!("`", $lcommand, "` ([`", stringify!($ltype), "`](crate::event::live::", stringify!($ltype), ")) with the sample body of Tencent's documentation.")]
+                pub fn $lconstructor() -> Self {
+                    Self::sample($lcommand)
                 }
             )+
 
@@ -611,35 +593,7 @@ macro_rules! samples {
     };
 }
 
-samples! {
-    room {
-        RoomCreated = "after_create_room.json",
-        RoomDestroyed = "after_destroy_room.json",
-        RoomInfoUpdated = "after_update_room_info.json",
-        MemberEntered = "after_member_enter.json",
-        MemberLeft = "after_member_leave.json",
-        SeatListChanged = "after_seat_info_changed.json",
-    }
-    live {
-        LiveRoomCreated(RoomCreated) = live_room_created = "live_after_create_room.json",
-        LiveRoomDestroyed(RoomDestroyed) = live_room_destroyed = "live_after_destroy_room.json",
-        LiveRoomInfoUpdated(RoomInfoUpdated) = live_room_info_updated = "live_after_update_room_info.json",
-        MetadataSet(MetadataSet) = metadata_set = "live_after_set_metadata.json",
-        MetadataDeleted(MetadataDeleted) = metadata_deleted = "live_after_del_metadata.json",
-        RoomCountThresholdReached(RoomCountThresholdReached) = room_count_threshold_reached = "live_after_create_room_reaching_threshold.json",
-        MemberStateChanged(MemberStateChanged) = member_state_changed = "live_after_member_state_changed.json",
-        OwnerChanged(OwnerChanged) = owner_changed = "live_after_change_owner.json",
-        AdminsModified(AdminsModified) = admins_modified = "live_after_modify_admin.json",
-        BattleCreated(BattleCreated) = battle_created = "live_after_create_battle.json",
-        BattleStarted(BattleStarted) = battle_started = "live_after_start_battle.json",
-        BattleEnded(BattleEnded) = battle_ended = "live_after_end_battle.json",
-        GiftSending(GiftSending) = gift_sending = "live_before_send_gift.json",
-        MessageSent(MessageSent) = message_sent = "group_after_send_msg.json",
-        MessageSending(MessageSending) = message_sending = "group_before_send_msg.json",
-        FollowAdded(FollowAdded) = follow_added = "follow_after_follow_add.json",
-        FollowDeleted(FollowDeleted) = follow_deleted = "follow_after_follow_delete.json",
-    }
-}
+crate::event::with_events!(samples);
 
 fn sample_event(command: &str) -> Event {
     let request = CallbackRequest::sample(command);

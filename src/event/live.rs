@@ -26,8 +26,7 @@
 //! # Ok::<(), tencent_room_webhook::event::DecodeError>(())
 //! ```
 //!
-//! Source: `protocol-live.md` (sections 3 and 4), from Tencent's pages trtc.io/document/64412
-//! and the per-command pages it lists.
+//! Source: Tencent's pages trtc.io/document/64412 and the per-command pages it lists.
 
 use serde::{Deserialize, Serialize};
 
@@ -103,15 +102,6 @@ pub struct LiveRoomCreated {
     pub extra: Extra,
 }
 
-event! {
-    LiveRoomCreated = "Live.CallbackAfterCreateRoom";
-    /// `RoomInfo.RoomId`.
-    room_id(event) event.room_info.as_ref()?.room_id.as_ref();
-    event_time(event) event.event_time.or_else(|| event.room_info.as_ref()?.event_time);
-}
-
-nested!(LiveRoomCreated { "RoomInfo" => room_info });
-
 /// `Live.CallbackAfterDestroyRoom`: a live room was dissolved, with its statistics.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -137,15 +127,6 @@ pub struct LiveRoomDestroyed {
     pub extra: Extra,
 }
 
-event! {
-    LiveRoomDestroyed = "Live.CallbackAfterDestroyRoom";
-    /// `RoomId`, or else `RoomInfo.RoomId`.
-    room_id(event) event.room_id.as_ref().or_else(|| event.room_info.as_ref()?.room_id.as_ref());
-    event_time(event) event.event_time.or_else(|| event.room_info.as_ref()?.event_time);
-}
-
-nested!(LiveRoomDestroyed { "RoomInfo" => room_info, "Statistic" => statistic });
-
 /// `Live.CallbackAfterUpdateRoomInfo`: a live room's settings were updated.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -165,15 +146,6 @@ pub struct LiveRoomInfoUpdated {
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
-
-event! {
-    LiveRoomInfoUpdated = "Live.CallbackAfterUpdateRoomInfo";
-    /// `RoomInfo.RoomId`.
-    room_id(event) event.room_info.as_ref()?.room_id.as_ref();
-    event_time(event) event.event_time.or_else(|| event.room_info.as_ref()?.event_time);
-}
-
-nested!(LiveRoomInfoUpdated { "RoomInfo" => room_info });
 
 /// One entry of `Metadata`: a key and its value.
 #[serde_with::skip_serializing_none]
@@ -217,15 +189,6 @@ pub struct MetadataSet {
     pub extra: Extra,
 }
 
-event! {
-    MetadataSet = "Live.CallbackAfterSetMetadata";
-    /// `RoomId`.
-    room_id(event) event.room_id.as_ref();
-    event_time(event) event.event_time;
-}
-
-nested!(MetadataSet { "Metadata" => metadata });
-
 /// `Live.CallbackAfterDelMetadata`: room metadata keys were deleted.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -250,15 +213,6 @@ pub struct MetadataDeleted {
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
-
-event! {
-    MetadataDeleted = "Live.CallbackAfterDelMetadata";
-    /// `RoomId`.
-    room_id(event) event.room_id.as_ref();
-    event_time(event) event.event_time;
-}
-
-nested!(MetadataDeleted {});
 
 /// `Live.CallbackAfterCreateRoomReachingThreshold`: the app's live rooms reached 70% of
 /// the number it may create.
@@ -285,15 +239,6 @@ pub struct RoomCountThresholdReached {
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
-
-event! {
-    RoomCountThresholdReached = "Live.CallbackAfterCreateRoomReachingThreshold";
-    /// None: the callback is about the app, not a room.
-    room_id(_event) None;
-    event_time(event) event.event_time;
-}
-
-nested!(RoomCountThresholdReached {});
 
 /// One entry of `MemberList` of a member state change.
 #[serde_with::skip_serializing_none]
@@ -341,15 +286,6 @@ pub struct MemberStateChanged {
     pub extra: Extra,
 }
 
-event! {
-    MemberStateChanged = "Live.CallbackAfterMemberStateChanged";
-    /// `RoomId`.
-    room_id(event) event.room_id.as_ref();
-    event_time(event) event.event_time;
-}
-
-nested!(MemberStateChanged { "MemberList" => member_list });
-
 /// `Live.CallbackAfterChangeOwner`: a live room got a new owner.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -374,15 +310,6 @@ pub struct OwnerChanged {
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
-
-event! {
-    OwnerChanged = "Live.CallbackAfterChangeOwner";
-    /// `RoomId`.
-    room_id(event) event.room_id.as_ref();
-    event_time(event) event.event_time;
-}
-
-nested!(OwnerChanged {});
 
 /// `Live.CallbackAfterModifyAdmin`: users were made admins of a live room, or no longer are.
 #[serde_with::skip_serializing_none]
@@ -413,15 +340,6 @@ pub struct AdminsModified {
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
-
-event! {
-    AdminsModified = "Live.CallbackAfterModifyAdmin";
-    /// `RoomId`.
-    room_id(event) event.room_id.as_ref();
-    event_time(event) event.event_time;
-}
-
-nested!(AdminsModified {});
 
 /// A room in a battle: `FromRoomInfo`, or an entry of `ToRoomList`.
 #[serde_with::skip_serializing_none]
@@ -482,15 +400,6 @@ pub struct BattleCreated {
     pub extra: Extra,
 }
 
-event! {
-    BattleCreated = "Live.CallbackAfterCreateBattle";
-    /// `FromRoomId`: the caller's room.
-    room_id(event) event.from_room_id.as_ref();
-    event_time(event) event.event_time;
-}
-
-nested!(BattleCreated {});
-
 /// `Live.CallbackAfterStartBattle`: a battle started.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -524,15 +433,6 @@ pub struct BattleStarted {
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
-
-event! {
-    BattleStarted = "Live.CallbackAfterStartBattle";
-    /// `FromRoomInfo.RoomId`: the caller's room.
-    room_id(event) event.from_room_info.as_ref()?.room_id.as_ref();
-    event_time(event) event.event_time;
-}
-
-nested!(BattleStarted { "FromRoomInfo" => from_room_info, "ToRoomList" => to_room_list });
 
 /// `Live.CallbackAfterEndBattle`: a battle ended, with the rooms' scores.
 #[serde_with::skip_serializing_none]
@@ -578,15 +478,6 @@ pub struct BattleEnded {
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
-
-event! {
-    BattleEnded = "Live.CallbackAfterEndBattle";
-    /// `FromRoomInfo.RoomId`: the caller's room.
-    room_id(event) event.from_room_info.as_ref()?.room_id.as_ref();
-    event_time(event) event.event_time;
-}
-
-nested!(BattleEnded { "FromRoomInfo" => from_room_info, "ToRoomList" => to_room_list });
 
 /// `GiftWater` of a gift callback: the gift being sent.
 #[serde_with::skip_serializing_none]
@@ -645,15 +536,6 @@ pub struct GiftSending {
     pub extra: Extra,
 }
 
-event! {
-    GiftSending = "Live.CallbackBeforeSendGift";
-    /// `RoomId`.
-    room_id(event) event.room_id.as_ref();
-    event_time(event) event.event_time;
-}
-
-nested!(GiftSending { "GiftWater" => gift_water });
-
 /// `Group.CallbackAfterSendMsg`: a message was sent in a live room (a Chat group).
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -702,15 +584,6 @@ pub struct MessageSent {
     pub extra: Extra,
 }
 
-event! {
-    MessageSent = "Group.CallbackAfterSendMsg";
-    /// `GroupId`: the live room.
-    room_id(event) event.group_id.as_ref();
-    event_time(event) event.event_time;
-}
-
-nested!(MessageSent {});
-
 /// `Group.CallbackBeforeSendMsg`: a message is about to be sent in a live room; the answer
 /// decides whether it is, and may replace it (a before callback).
 #[serde_with::skip_serializing_none]
@@ -749,15 +622,6 @@ pub struct MessageSending {
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
-
-event! {
-    MessageSending = "Group.CallbackBeforeSendMsg";
-    /// `GroupId`: the live room.
-    room_id(event) event.group_id.as_ref();
-    event_time(event) event.event_time;
-}
-
-nested!(MessageSending {});
 
 /// One entry of `FollowList`: a user followed.
 #[serde_with::skip_serializing_none]
@@ -798,15 +662,6 @@ pub struct FollowAdded {
     pub extra: Extra,
 }
 
-event! {
-    FollowAdded = "Follow.CallbackAfterFollowAdd";
-    /// None: following is between users, not in a room.
-    room_id(_event) None;
-    event_time(event) event.event_time;
-}
-
-nested!(FollowAdded { "FollowList" => follow_list });
-
 /// `Follow.CallbackAfterFollowDelete`: a user unfollowed others. (Unlike the follow, the
 /// users are a plain list of IDs, `To_Account`.)
 #[serde_with::skip_serializing_none]
@@ -831,12 +686,3 @@ pub struct FollowDeleted {
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
-
-event! {
-    FollowDeleted = "Follow.CallbackAfterFollowDelete";
-    /// None: following is between users, not in a room.
-    room_id(_event) None;
-    event_time(event) event.event_time;
-}
-
-nested!(FollowDeleted {});
