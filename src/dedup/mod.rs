@@ -116,11 +116,11 @@ pub trait DeliveryStore: Send + Sync + 'static {
 
 /// A store's failure: it could not be reached, or answered something unexpected.
 #[derive(Debug)]
-pub struct StoreError(Box<dyn std::error::Error + Send + Sync>);
+pub struct StoreError(crate::BoxError);
 
 impl StoreError {
     /// A failure caused by `error`.
-    pub fn new(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+    pub fn new(error: impl Into<crate::BoxError>) -> Self {
         Self(error.into())
     }
 }
