@@ -102,7 +102,7 @@ impl IntoResponse for NoCallback {
         tracing::error!(path = %self.path, "{self}; answered 500");
         let mut response = Refusal::NoCallback.into_response();
         // An answer of the crate's: the layer need not warn about it.
-        response.extensions_mut().insert(AnswerMark);
+        response.extensions_mut().insert(AnswerMark { ok: false });
         response.map(axum_core::body::Body::new)
     }
 }

@@ -303,3 +303,46 @@ async fn extension_mode_deduplicates_too() {
     }
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
+
+/// The application's route in extension mode answering with `answer` to every callback,
+/// counting the calls.
+fn application(
+    answer: fn() -> tencent_room_webhook::Answer,
+    calls: &Arc<AtomicUsize>,
+) -> impl tower::Service<
+    http::Request<tencent_room_webhook::WebhookBody<http_body_util::Full<bytes::Bytes>>>,
+    Response = http::Response<http_body_util::Full<bytes::Bytes>>,
+    Error = std::convert::Infallible,
+    Future = impl Send,
+> + Clone
+       + Send
+       + 'static {
+    let counter = calls.clone();
+    tower::service_fn(move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        std::future::ready(Ok(answer().into_http_response()))
+    })
+}
+
+#[tokio::test]
+async fn extension_mode_hands_the_retry_of_a_fail_answer_to_the_application_again() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let fail = || tencent_room_webhook::Answer::fail(5, "not stored");
+    let layer = RoomWebhookLayer::builder()
+        .sdk_app_id(1400000000_u64)
+        .dedup(MemoryStore::new(10), Duration::from_secs(60))
+        .build()
+        .unwrap();
+    for _ in 0..2 {
+        let answer = testing::send(layer.layer(application(fail, &calls)), numbered(7)).await;
+        assert!(
+            !answer.answer.is_ok(),
+            "the application's FAIL is passed on: {answer}"
+        );
+    }
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        2,
+        "the retry reached the application"
+    );
+}

@@ -314,8 +314,9 @@ impl Answer {
     /// Named apart from axum's `IntoResponse::into_response`, which `Answer` also
     /// implements with the `axum` feature.
     pub fn into_http_response(self) -> Response<Full<Bytes>> {
+        let mark = AnswerMark { ok: self.is_ok() };
         let mut response = self.into_response_with_status(StatusCode::OK);
-        response.extensions_mut().insert(AnswerMark);
+        response.extensions_mut().insert(mark);
         response
     }
 
@@ -388,10 +389,14 @@ impl axum_core::response::IntoResponse for Answer {
 }
 
 /// Marks a response made from an [`Answer`] by the application, so that extension mode can
-/// tell it from any other response on the callback path. The layer's own answers go without
-/// it: nothing inspects them, and the mark costs two allocations (the extensions' map).
+/// tell it from any other response on the callback path, and whether it says OK. The
+/// layer's own answers go without it: nothing inspects them, and the mark costs two
+/// allocations (the extensions' map).
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct AnswerMark;
+pub(crate) struct AnswerMark {
+    /// `ActionStatus` is `OK`: the application took the callback.
+    pub(crate) ok: bool,
+}
 
 #[cfg(test)]
 mod tests {

@@ -91,10 +91,12 @@ where
             Err(_panic) => callback.trace.panicked().map(WebhookBody::full),
         }
     };
-    // The application's own answer is opaque here: anything but a success status
-    // counts as not handled, so that a retry is.
+    // Only an `Answer` whose `ActionStatus` is OK took the callback: a FAIL, or any other
+    // response (Tencent reads only its JSON), leaves the retry to be handled.
     if let Some(claim) = claim {
-        claim.settle(response.status().is_success()).await;
+        let mark = response.extensions().get::<AnswerMark>();
+        let taken = response.status().is_success() && mark.is_some_and(|mark| mark.ok);
+        claim.settle(taken).await;
     }
     Ok(response)
 }

@@ -50,9 +50,7 @@ pub const DEFAULT_WAIT: Duration = Duration::from_secs(1);
 
 /// The failure of a sink whose output failed: 503, [`ErrorCode::NOT_RECORDED`], the cause
 /// kept for the logs.
-pub(crate) fn not_recorded(
-    cause: impl Into<crate::BoxError>,
-) -> HandlerError {
+pub(crate) fn not_recorded(cause: impl Into<crate::BoxError>) -> HandlerError {
     HandlerError::from(cause)
         .with_code(ErrorCode::NOT_RECORDED)
         .with_info("the event could not be recorded")
