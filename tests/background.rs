@@ -1,6 +1,8 @@
 //! Handler faults and slow handlers: the deadline, the answer-first mode and its drain,
 //! and de-duplication of repeated deliveries.
 
+mod common;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -345,4 +347,29 @@ async fn extension_mode_hands_the_retry_of_a_fail_answer_to_the_application_agai
         2,
         "the retry reached the application"
     );
+}
+
+fn deduplicated_in_memory(
+    handler: &common::SlowFirst,
+) -> RoomWebhookLayer<tencent_room_webhook::ToHandler<common::SlowFirst>> {
+    RoomWebhookLayer::builder()
+        .sdk_app_id(1400000000_u64)
+        .handler(handler.clone())
+        .dedup(MemoryStore::new(1000), Duration::from_secs(600))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_duplicate_while_the_first_delivery_is_slow_and_fails_is_answered_503_not_ok() {
+    let handler = common::SlowFirst::new(common::FirstEnds::Failing);
+    let service = deduplicated_in_memory(&handler).layer(NotFound);
+    common::a_duplicate_of_a_pending_delivery_is_never_answered_ok(service, handler).await;
+}
+
+#[tokio::test]
+async fn a_duplicate_while_the_first_delivery_is_slow_and_panics_is_answered_503_not_ok() {
+    let handler = common::SlowFirst::new(common::FirstEnds::Panicking);
+    let service = deduplicated_in_memory(&handler).layer(NotFound);
+    common::a_duplicate_of_a_pending_delivery_is_never_answered_ok(service, handler).await;
 }

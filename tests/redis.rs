@@ -3,13 +3,15 @@
 //! The test starts its own `redis-server` on a free loopback port (`.ci/run` installs it);
 //! where none can be started it says so and skips.
 
+mod common;
+
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tencent_room_webhook::dedup::{DeliveryKey, DeliveryStore, RedisStore};
+use tencent_room_webhook::dedup::{ClaimToken, Claimed, DeliveryKey, DeliveryStore, RedisStore};
 use tencent_room_webhook::testing::{self, CallbackRequest, NotFound};
 use tencent_room_webhook::{
     CallbackContext, Event, HandlerError, HandlerResult, RoomHandler, RoomWebhookLayer, SdkAppId,
@@ -94,17 +96,44 @@ impl RoomHandler for Counting {
 }
 
 #[tokio::test]
-async fn a_claim_is_held_once_until_released_or_expired() {
+async fn a_claim_is_pending_until_completed_or_released_by_its_own_delivery_or_expired() {
     let Some(redis) = start_redis() else { return };
     let store = store(&redis, "t1:").await;
     let key = DeliveryKey::new(SdkAppId::new(1), "Room.X", b"{}");
-    assert!(store.claim(&key, Duration::from_secs(60)).await.unwrap());
-    assert!(!store.claim(&key, Duration::from_secs(60)).await.unwrap());
-    store.release(&key).await.unwrap();
-    assert!(store.claim(&key, Duration::from_millis(50)).await.unwrap());
+    let (first, second) = (ClaimToken::new(), ClaimToken::new());
+    let minute = Duration::from_secs(60);
+    assert_eq!(
+        store.claim(&key, &first, minute).await.unwrap(),
+        Claimed::New
+    );
+    assert_eq!(
+        store.claim(&key, &second, minute).await.unwrap(),
+        Claimed::Pending
+    );
+    store.release(&key, &second).await.unwrap();
+    assert_eq!(
+        store.claim(&key, &second, minute).await.unwrap(),
+        Claimed::Pending,
+        "another delivery's release leaves the claim"
+    );
+    store.release(&key, &first).await.unwrap();
+    assert_eq!(
+        store.claim(&key, &second, minute).await.unwrap(),
+        Claimed::New
+    );
+    store
+        .complete(&key, &second, Duration::from_millis(50))
+        .await
+        .unwrap();
+    store.release(&key, &second).await.unwrap();
+    assert_eq!(
+        store.claim(&key, &first, minute).await.unwrap(),
+        Claimed::Done
+    );
     tokio::time::sleep(Duration::from_millis(150)).await;
-    assert!(
-        store.claim(&key, Duration::from_secs(60)).await.unwrap(),
+    assert_eq!(
+        store.claim(&key, &first, minute).await.unwrap(),
+        Claimed::New,
         "expired"
     );
 }
@@ -180,4 +209,64 @@ async fn with_redis_gone_callbacks_are_still_delivered() {
         2,
         "at least once when the store fails"
     );
+}
+
+fn deduplicated_in_redis(
+    handler: &common::SlowFirst,
+    store: RedisStore,
+) -> RoomWebhookLayer<tencent_room_webhook::ToHandler<common::SlowFirst>> {
+    RoomWebhookLayer::builder()
+        .sdk_app_id(1400000000_u64)
+        .handler(handler.clone())
+        .dedup(store, Duration::from_secs(600))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn in_redis_a_duplicate_while_the_first_delivery_is_slow_and_fails_is_answered_503_not_ok() {
+    let Some(redis) = start_redis() else { return };
+    let handler = common::SlowFirst::new(common::FirstEnds::Failing);
+    let layer = deduplicated_in_redis(&handler, store(&redis, "slow-fail:").await);
+    common::a_duplicate_of_a_pending_delivery_is_never_answered_ok(layer.layer(NotFound), handler)
+        .await;
+}
+
+#[tokio::test]
+async fn in_redis_a_duplicate_while_the_first_delivery_is_slow_and_panics_is_answered_503_not_ok() {
+    let Some(redis) = start_redis() else { return };
+    let handler = common::SlowFirst::new(common::FirstEnds::Panicking);
+    let layer = deduplicated_in_redis(&handler, store(&redis, "slow-panic:").await);
+    common::a_duplicate_of_a_pending_delivery_is_never_answered_ok(layer.layer(NotFound), handler)
+        .await;
+}
+
+/// A claim that landed in Redis although its answer was lost (the store reported a
+/// failure) stays pending: the retry of a delivery that then failed is refused, never
+/// answered OK.
+#[tokio::test]
+async fn a_claim_whose_answer_was_lost_never_turns_a_retry_into_an_ok() {
+    let Some(redis) = start_redis() else { return };
+    let store = store(&redis, "lost:").await;
+    let key = DeliveryKey::new(
+        SdkAppId::new(1400000000),
+        "Room.CallbackAfterMemberLeave",
+        CallbackRequest::member_left().body_bytes(),
+    );
+    // The claim of a first delivery whose answer never reached the layer.
+    store
+        .claim(&key, &ClaimToken::new(), Duration::from_secs(30))
+        .await
+        .unwrap();
+    let handler = Counting::default();
+    let layer = RoomWebhookLayer::builder()
+        .sdk_app_id(1400000000_u64)
+        .handler(handler.clone())
+        .dedup(store, Duration::from_secs(600))
+        .build()
+        .unwrap();
+    testing::send(layer.layer(NotFound), CallbackRequest::member_left())
+        .await
+        .assert_fail(503, tencent_room_webhook::ErrorCode::DELIVERY_PENDING);
+    assert_eq!(handler.handled.load(Ordering::SeqCst), 0);
 }

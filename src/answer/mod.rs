@@ -44,6 +44,7 @@
 //! | the bodies being read hold the buffered limit already | 503 | [`ErrorCode::BUSY`] (50302) |
 //! | a sink could not record the event (write or flush failed, broker down or refusing) | 503 | [`ErrorCode::NOT_RECORDED`] (50303) |
 //! | a sink did not confirm the event within its wait (output stalled, broker slow) | 503 | [`ErrorCode::RECORD_TIMEOUT`] (50304) |
+//! | de-duplication: another delivery of the callback is being handled | 503 | [`ErrorCode::DELIVERY_PENDING`] (50305) |
 //! | the handler passed its deadline and was cancelled | 504 | [`ErrorCode::HANDLER_TIMEOUT`] (50400) |
 //!
 //! # Observability
@@ -145,6 +146,10 @@ impl ErrorCode {
     /// A [sink](crate::sink) did not confirm the event within its wait (the output is
     /// stalled, the broker slow). The event may still be recorded later, never answered OK.
     pub const RECORD_TIMEOUT: Self = Self(50304);
+    /// De-duplication: another delivery of the same callback (same app, command and body)
+    /// is being handled and may still fail, so this one is neither handled again nor
+    /// answered OK.
+    pub const DELIVERY_PENDING: Self = Self(50305);
     /// The Live handler answered a decision of another callback's kind: a gift's for a
     /// message, or a decision for an after-callback.
     pub const WRONG_DECISION: Self = Self(50004);

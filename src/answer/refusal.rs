@@ -41,6 +41,7 @@ pub(crate) enum Refusal {
     NotACallback(DecodeError),
     QueueFull,
     ShuttingDown,
+    DeliveryPending,
     Panicked,
     NoRoute,
     #[cfg_attr(not(feature = "axum"), allow(dead_code))]
@@ -113,6 +114,10 @@ impl Refusal {
             Self::ShuttingDown => (
                 C::SHUTTING_DOWN,
                 "the server is shutting down; the callback was not taken",
+            ),
+            Self::DeliveryPending => (
+                C::DELIVERY_PENDING,
+                "another delivery of this callback is being handled; the callback was not taken",
             ),
             Self::Panicked => (C::HANDLER_PANICKED, "the callback handler panicked"),
             Self::NoRoute => (

@@ -5,14 +5,20 @@ use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
-use super::{DeliveryKey, DeliveryStore, StoreError};
+use super::{ClaimToken, Claimed, DeliveryKey, DeliveryStore, StoreError};
 
-/// Claims in Redis, shared by every replica: `SET key 1 NX PX ttl` to claim, `DEL` to
-/// release. Keys are `PREFIX` followed by the [`DeliveryKey`] text.
+/// Claims in Redis, shared by every replica. A key is `PREFIX` followed by the
+/// [`DeliveryKey`] text; its value is `pending:TOKEN` while a delivery holds it and `done`
+/// once one was handled. A claim is one script (`GET`, then `SET … PX` when absent), a
+/// completion a `SET key done PX ttl`, and a release a script that deletes the key only
+/// when it is still `pending:` the releasing delivery's token.
 ///
 /// A claim waits on Redis before the callback is delivered, inside Tencent's two
 /// seconds: [`RedisStore::open`] sets timeouts that fail fast (then the callback is
-/// delivered anyway); with [`RedisStore::new`], configure the connection likewise.
+/// delivered anyway); with [`RedisStore::new`], configure the connection likewise. A claim
+/// that landed although its answer timed out stays pending until it expires
+/// ([`PENDING_TTL`](super::PENDING_TTL) at most): a retry is refused meanwhile, never
+/// answered OK.
 ///
 /// ```no_run
 /// # async fn connect() -> Result<(), Box<dyn std::error::Error>> {
@@ -66,36 +72,93 @@ impl RedisStore {
     }
 }
 
+/// `new`, `pending` or `done`: claims the key for `ARGV[1]` for `ARGV[2]` ms when absent.
+const CLAIM: &str = r"
+local held = redis.call('GET', KEYS[1])
+if not held then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 'new'
+end
+if held == 'done' then return 'done' end
+return 'pending'
+";
+
+/// Deletes the key only while it is `ARGV[1]`'s pending claim.
+const RELEASE: &str = r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+";
+
+/// Redis refuses a zero expiry: a claim lasts at least a millisecond.
+fn millis(ttl: Duration) -> u64 {
+    u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1)
+}
+
+fn pending(token: &ClaimToken) -> String {
+    format!("pending:{token}")
+}
+
 impl DeliveryStore for RedisStore {
     fn claim(
         &self,
         key: &DeliveryKey,
+        token: &ClaimToken,
         ttl: Duration,
-    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+    ) -> impl Future<Output = Result<Claimed, StoreError>> + Send {
         let mut connection = self.connection.clone();
-        let key = self.key(key);
-        // Redis refuses a zero expiry; a claim lasts at least a millisecond.
-        let ttl = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
+        let (key, value) = (self.key(key), pending(token));
         async move {
-            let set: Option<String> = redis::cmd("SET")
-                .arg(&key)
+            // EVAL, as the stream's script: Redis compiles a script once and keeps it.
+            let found: String = redis::cmd("EVAL")
+                .arg(CLAIM)
                 .arg(1)
-                .arg("NX")
-                .arg("PX")
-                .arg(ttl)
+                .arg(key)
+                .arg(value)
+                .arg(millis(ttl))
                 .query_async(&mut connection)
                 .await
                 .map_err(StoreError::new)?;
-            Ok(set.is_some())
+            match found.as_str() {
+                "new" => Ok(Claimed::New),
+                "done" => Ok(Claimed::Done),
+                _ => Ok(Claimed::Pending),
+            }
         }
     }
 
-    fn release(&self, key: &DeliveryKey) -> impl Future<Output = Result<(), StoreError>> + Send {
+    fn complete(
+        &self,
+        key: &DeliveryKey,
+        _: &ClaimToken,
+        ttl: Duration,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
         let mut connection = self.connection.clone();
         let key = self.key(key);
         async move {
-            redis::cmd("DEL")
+            redis::cmd("SET")
                 .arg(&key)
+                .arg("done")
+                .arg("PX")
+                .arg(millis(ttl))
+                .query_async::<()>(&mut connection)
+                .await
+                .map_err(StoreError::new)
+        }
+    }
+
+    fn release(
+        &self,
+        key: &DeliveryKey,
+        token: &ClaimToken,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        let mut connection = self.connection.clone();
+        let (key, value) = (self.key(key), pending(token));
+        async move {
+            redis::cmd("EVAL")
+                .arg(RELEASE)
+                .arg(1)
+                .arg(key)
+                .arg(value)
                 .query_async::<i64>(&mut connection)
                 .await
                 .map_err(StoreError::new)?;

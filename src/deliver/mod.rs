@@ -27,7 +27,7 @@ use http_body_util::Full;
 use crate::answer::{Refusal, Trace};
 use crate::body::WebhookBody;
 use crate::config::Config;
-use crate::dedup::{Claim, Claimed, DeliveryKey};
+use crate::dedup::{Admission, Claim, DeliveryKey};
 use crate::event::{Event, LiveEvent};
 use crate::metrics::InFlight;
 use crate::query::CallbackContext;
@@ -121,10 +121,10 @@ impl Callback {
             .map_err(|error| self.refused(Refusal::NotACallback(error)))?;
         self.note(&event);
         let claim = match self.claim(&event, &body).await {
-            Claimed::New(claim) => Some(claim),
-            Claimed::Unknown => None,
-            Claimed::Duplicate => {
-                tracing::debug!("a delivery already claimed: answered OK, not handled again");
+            Admission::Deliver(claim) => claim,
+            Admission::Pending => return Err(self.refused(Refusal::DeliveryPending)),
+            Admission::Duplicate => {
+                tracing::debug!("a delivery already handled: answered OK, not handled again");
                 return Err(self.trace.ok("duplicate"));
             }
         };
@@ -150,13 +150,13 @@ impl Callback {
     /// Claims the delivery when de-duplication is on. A before-callback's answer is its
     /// decision: it is never answered as a duplicate (a gift let through that nobody
     /// charged).
-    async fn claim(&self, event: &Event, body: &Bytes) -> Claimed {
+    async fn claim(&self, event: &Event, body: &Bytes) -> Admission {
         match &self.config.dedup {
             Some(dedup) if !decides(event) => {
                 let key = DeliveryKey::new(self.context.sdk_app_id, &self.context.command, body);
                 dedup.claim(key).await
             }
-            _ => Claimed::Unknown,
+            _ => Admission::Deliver(None),
         }
     }
 }

@@ -347,3 +347,74 @@ where
         task,
     }
 }
+
+/// How the first delivery of a de-duplication scenario ends, after 400 ms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FirstEnds {
+    Failing,
+    Panicking,
+}
+
+/// A handler whose first delivery takes 400 ms and then fails or panics; every later one
+/// is handled at once. Counts the deliveries it handled.
+#[derive(Clone)]
+pub struct SlowFirst {
+    pub ends: FirstEnds,
+    pub calls: Arc<AtomicUsize>,
+    pub handled: Arc<AtomicUsize>,
+}
+
+impl SlowFirst {
+    pub fn new(ends: FirstEnds) -> Self {
+        Self {
+            ends,
+            calls: Arc::default(),
+            handled: Arc::default(),
+        }
+    }
+}
+
+impl RoomHandler for SlowFirst {
+    async fn handle(&self, _: Event, _: &CallbackContext) -> HandlerResult {
+        if self.calls.fetch_add(1, Ordering::SeqCst) == 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+            match self.ends {
+                FirstEnds::Failing => return Err(HandlerError::new(3, "not stored")),
+                FirstEnds::Panicking => panic!("the first delivery panics"),
+            }
+        }
+        self.handled.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+/// Tencent's retry of a slow first delivery: the same callback 100 ms after the first,
+/// whose delivery then fails or panics. The duplicate must not be answered OK while the
+/// first may still fail; once the first failed, the next retry is handled. In every case no
+/// callback answered OK goes unhandled.
+pub async fn a_duplicate_of_a_pending_delivery_is_never_answered_ok<S, B>(
+    service: S,
+    handler: SlowFirst,
+) where
+    S: tower::Service<Request<Full<Bytes>>, Response = Response<B>> + Clone + Send + 'static,
+    S::Future: Send,
+    S::Error: std::fmt::Debug + Send,
+    B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: std::fmt::Debug,
+{
+    let request = CallbackRequest::member_left();
+    let first = tokio::spawn(testing::send(service.clone(), request.clone()));
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let duplicate = testing::send(service.clone(), request.clone()).await;
+    duplicate.assert_fail(503, tencent_room_webhook::ErrorCode::DELIVERY_PENDING);
+    let first = first.await.unwrap();
+    assert!(!first.answer.is_ok(), "the first delivery failed: {first}");
+    assert_eq!(handler.handled.load(Ordering::SeqCst), 0);
+    testing::send(service, request).await.assert_ok();
+    assert_eq!(
+        handler.handled.load(Ordering::SeqCst),
+        1,
+        "the retry was handled"
+    );
+}
