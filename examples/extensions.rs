@@ -6,8 +6,9 @@
 //! `Extension<CallbackContext>` and returns Tencent's [`Answer`] itself, so it can use
 //! axum's extractors, state and middleware. (With the crate's `axum` feature, which this
 //! example goes without, the `extract::RoomCallback` extractor moves the event out of the
-//! request rather than cloning it, and the route can return the `Answer` itself.) Each event is logged on standard error and
-//! written to standard output as one line of JSON (Tencent's field names).
+//! request rather than cloning it, and the route can return the `Answer` itself.) The
+//! layer's record stage writes each event to standard output as one line of JSON
+//! (Tencent's field names) before the route sees it; the route logs it on standard error.
 //!
 //! Configuration, from the environment, as in `examples/server.rs` (read by the shared
 //! `examples/support/mod.rs`):
@@ -26,13 +27,10 @@
 mod support;
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
-use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Extension, Router};
-use support::Recorder;
 use tencent_room_webhook::{Answer, CallbackContext, Event, RoomWebhookLayer};
 
 const DEFAULT_ADDR: &str = "127.0.0.1:8081";
@@ -41,32 +39,25 @@ const DEFAULT_ADDR: &str = "127.0.0.1:8081";
 async fn main() -> ExitCode {
     // Extension mode: no handler, so the layer passes callbacks on to `app`'s route.
     // build() refuses a path axum would read as a route parameter.
-    let started = support::start(DEFAULT_ADDR, |layer, recorder| {
-        layer.build().map(|webhook| (webhook, recorder))
-    });
+    let started = support::start(DEFAULT_ADDR, |layer, _recorder| layer.build());
     match started.await {
-        Ok((listener, (webhook, recorder), shutdown)) => {
-            support::serve(listener, app(webhook, recorder), shutdown).await
-        }
+        Ok((listener, webhook, shutdown)) => support::serve(listener, app(webhook), shutdown).await,
         Err(exit) => exit,
     }
 }
 
 /// The axum app with the webhook layer in front of it.
-fn app(webhook: RoomWebhookLayer, recorder: Recorder) -> Router {
-    let events = Arc::new(recorder);
+fn app(webhook: RoomWebhookLayer) -> Router {
     Router::new()
-        // On the layer's own path: requests there arrive checked and decoded.
+        // On the layer's own path: requests there arrive checked, decoded and recorded.
         .route(webhook.path(), post(callback))
         .route("/healthz", get(|| async { "ok" }))
-        .with_state(events)
         .layer(webhook)
 }
 
 /// The callback route. The extensions are always there: the layer refuses, with
 /// Tencent's answer, anything on this path it could not decode.
 async fn callback(
-    State(events): State<Arc<Recorder>>,
     Extension(event): Extension<Event>,
     Extension(context): Extension<CallbackContext>,
 ) -> impl IntoResponse {
@@ -86,19 +77,6 @@ async fn callback(
             "the callback's body does not fit its command"
         );
     }
-    // OK only once the event is recorded: Tencent does not resend what it was told was OK.
-    match events.record(&event, &context).await {
-        Ok(()) => Answer::ok().into_http_response(),
-        Err(error) => {
-            tracing::error!(
-                code = error.code().get(),
-                error = error.source().map(tracing::field::display),
-                "the event was not recorded"
-            );
-            let mut response =
-                Answer::fail(error.code(), error.info().to_owned()).into_http_response();
-            *response.status_mut() = error.status();
-            response
-        }
-    }
+    // The layer recorded the event before calling this route: OK keeps its promise.
+    Answer::ok().into_http_response()
 }

@@ -39,7 +39,6 @@ use std::sync::Mutex;
 
 use axum::routing::get;
 use axum::Router;
-use support::Recorder;
 use tencent_room_webhook::decision::{
     GiftDecision, GiftRejectionCode, MessageDecision, MessageForbidCode, Rewrite,
 };
@@ -63,7 +62,7 @@ async fn main() -> ExitCode {
         }
     };
     let started = support::start(DEFAULT_ADDR, |layer, recorder| {
-        let shop = Shop::new(recorder.clone(), settings);
+        let shop = Shop::new(settings);
         layer.handler(recorder).live_handler(shop).build()
     });
     match started.await {
@@ -75,9 +74,9 @@ async fn main() -> ExitCode {
     }
 }
 
-/// The Live handler: decides gifts and messages, records everything.
+/// The Live handler: decides gifts and messages (the layer's record stage has recorded
+/// each event before).
 struct Shop {
-    recorder: Recorder,
     start_coins: u64,
     banned: Vec<String>,
     /// Coins left, and coins spent, by sender.
@@ -108,9 +107,8 @@ impl Shop {
         Ok((coins, banned))
     }
 
-    fn new(recorder: Recorder, (start_coins, banned): (u64, Vec<String>)) -> Self {
+    fn new((start_coins, banned): (u64, Vec<String>)) -> Self {
         Self {
-            recorder,
             start_coins,
             banned,
             wallets: Mutex::default(),
@@ -199,8 +197,9 @@ impl Shop {
 }
 
 impl LiveHandler for Shop {
-    // One entry for every Live event: each is recorded first, then the before-callbacks
-    // are decided. A failed record answers FAIL: for a gift, Tencent then blocks it.
+    // One entry for every Live event, recorded already by the layer: the before-callbacks
+    // are decided. (A gift whose record failed never gets here: it is answered 503, which
+    // blocks it.)
     async fn handle(
         &self,
         event: LiveEvent,
@@ -208,7 +207,6 @@ impl LiveHandler for Shop {
     ) -> Result<LiveReply, HandlerError> {
         let event = Event::Live(event);
         support::describe(&event, context);
-        self.recorder.record(&event, context).await?;
         Ok(match &event {
             Event::Live(LiveEvent::GiftSending(gift)) => LiveReply::Gift(self.gift(gift)),
             Event::Live(LiveEvent::MessageSending(message)) => {

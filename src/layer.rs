@@ -71,6 +71,7 @@ use crate::error::{ConfigError, ConfigErrorKind};
 use crate::handler::{Defaults, LiveHandler, RoomHandler};
 use crate::query::SdkAppId;
 use crate::service::RoomWebhook;
+use crate::sink::{DynSink, Sink};
 use crate::state::{Drain, Shared};
 use crate::verify::{Clock, SignatureVerifier, DEFAULT_TIME_WINDOW};
 
@@ -106,6 +107,7 @@ impl RoomWebhookLayer {
                 deadline: None,
                 answer_first: None,
                 dedup: None,
+                record: None,
             },
             mode: ToExtensions,
         }
@@ -156,6 +158,7 @@ struct Settings {
     deadline: Option<(Duration, OnDeadline)>,
     answer_first: Option<(usize, usize)>,
     dedup: Option<Dedup>,
+    record: Option<Arc<dyn DynSink>>,
 }
 
 impl fmt::Debug for Settings {
@@ -172,6 +175,7 @@ impl fmt::Debug for Settings {
             .field("deadline", &self.deadline)
             .field("answer_first", &self.answer_first)
             .field("dedup", &self.dedup)
+            .field("record", &self.record.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -287,6 +291,14 @@ impl<M> RoomWebhookBuilder<M> {
         self
     }
 
+    /// Record every event the layer accepts in `sink` before a handler or the
+    /// application sees it, and answer 503 when the sink does not confirm it: OK then
+    /// means recorded, whatever the mode. See the [`sink`](crate::sink) module.
+    pub fn record(mut self, sink: impl Sink) -> Self {
+        self.settings.record = Some(Arc::new(sink));
+        self
+    }
+
     /// Checks the configuration and builds the layer.
     ///
     /// Fails, with a [`ConfigErrorKind`] and a message saying what to change, without an
@@ -307,6 +319,7 @@ impl<M> RoomWebhookBuilder<M> {
             deadline: settings.deadline,
             answer_first: settings.answer_first.is_some(),
             dedup: settings.dedup,
+            record: settings.record,
         };
         Ok(RoomWebhookLayer {
             config: Arc::new(config),

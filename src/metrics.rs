@@ -5,7 +5,7 @@
 //! | --- | --- | --- | --- |
 //! | `room_webhook_callbacks_total` | counter | `command`, `outcome` | callbacks past the checks that need no body, by how they ended: `ok`, `fail`, `panicked`, `refused` (body too large, undecodable, timed out, busy), `duplicate`, `queued`, `cancelled`, `detached`, `delivered`, `no_route` |
 //! | `room_webhook_refusals_total` | counter | `code` | the layer's own refusals, by `ErrorCode` (405, 403, 401, 415, 400, 413, 408, 503 …) |
-//! | `room_webhook_handler_failures_total` | counter | `code` | FAIL answers of the handler (a sink's `NOT_RECORDED` and `RECORD_TIMEOUT` among them), by `ErrorCode` |
+//! | `room_webhook_handler_failures_total` | counter | `code` | FAIL answers of the handler, by `ErrorCode` (a record the sink did not confirm is a refusal: 50303, 50304) |
 //! | `room_webhook_handler_duration_seconds` | histogram | `command` | how long the handler (in extension mode, the application) took |
 //! | `room_webhook_callbacks_in_flight` | gauge | | callbacks being read, handled or answered now |
 //! | `room_webhook_callbacks_queued` | gauge | | answer-first mode: callbacks waiting for a handler |

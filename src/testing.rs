@@ -472,6 +472,19 @@ pub fn service<H: RoomHandler>(handler: H) -> RoomWebhook<NotFound, ToHandler<H>
     service_with(&layer)
 }
 
+/// A layer recording every event in `sink` (its record stage), with the default handlers
+/// (OK, allow), around [`NotFound`], configured as [`service`] is: what a test of a
+/// [`Sink`](crate::sink::Sink) sends to.
+pub fn recording<S: crate::sink::Sink>(sink: S) -> RoomWebhook<NotFound, ToHandler<Defaults>> {
+    let layer = RoomWebhookLayer::builder()
+        .sdk_app_id(DEMO_SDK_APP_ID)
+        .record(sink)
+        .handler(Defaults)
+        .build()
+        .expect("the default configuration builds");
+    service_with(&layer)
+}
+
 /// The layer in handler mode with `handler` for the Live family (the Room family answered
 /// OK), around [`NotFound`], configured as [`service`] is: what a [`LiveHandler`] test
 /// sends [`CallbackRequest`]s to.

@@ -1,4 +1,5 @@
-//! `sink::JsonLines`: a callback is answered OK only once its line is written and flushed;
+//! The record stage and `sink::JsonLines`: a callback is answered OK only once its line is
+//! written and flushed, for every family;
 //! a failing or stalled output answers 503 FAIL, never OK, and never blocks the runtime.
 
 use std::io::{self, Write};
@@ -20,7 +21,7 @@ fn numbered(n: usize) -> CallbackRequest {
 
 /// Sends callbacks 0..count at once through `lines`.
 async fn send_at_once(lines: &JsonLines, count: usize) -> Vec<TestAnswer> {
-    let service = testing::service(lines.clone());
+    let service = testing::recording(lines.clone());
     let sends = (0..count).map(|n| {
         let service = service.clone();
         tokio::spawn(async move { testing::send(service, numbered(n)).await })
@@ -124,7 +125,7 @@ async fn when_the_write_fails_the_callback_is_answered_503_not_recorded() {
     let output = Output::default();
     output.set(|state| state.fail_writes = true);
     let lines = JsonLines::new(output);
-    let answer = testing::send(testing::service(lines), numbered(0)).await;
+    let answer = testing::send(testing::recording(lines), numbered(0)).await;
     answer.assert_fail(503, ErrorCode::NOT_RECORDED);
     assert_eq!(
         answer.answer.error_info(),
@@ -142,7 +143,7 @@ async fn a_stalled_output_answers_503_record_timeout_after_the_wait_and_recovers
         answer.assert_fail(503, ErrorCode::RECORD_TIMEOUT);
     }
     output.set(|state| state.stalled = false);
-    testing::send(testing::service(lines), numbered(99))
+    testing::send(testing::recording(lines), numbered(99))
         .await
         .assert_ok();
     // What the writer held when it stalled may still be written, after its callbacks
@@ -162,7 +163,7 @@ async fn a_stalled_output_does_not_block_the_runtime() {
     let lines = JsonLines::new(output.clone()).with_wait(Duration::from_millis(200));
     // One thread for the runtime: were the write done on it, the timer below would
     // never fire and this would hang instead of answering.
-    let service = testing::service(lines);
+    let service = testing::recording(lines);
     let waiting = tokio::spawn(testing::send(service, numbered(0)));
     let ticked = tokio::time::timeout(Duration::from_secs(30), async {
         tokio::time::sleep(Duration::from_millis(10)).await;
@@ -181,14 +182,171 @@ async fn after_a_failed_write_the_next_line_starts_on_a_line_of_its_own() {
     let output = Output::default();
     let lines = JsonLines::new(output.clone());
     output.set(|state| state.fail_flushes = true);
-    testing::send(testing::service(lines.clone()), numbered(0))
+    testing::send(testing::recording(lines.clone()), numbered(0))
         .await
         .assert_fail(503, ErrorCode::NOT_RECORDED);
     output.set(|state| state.fail_flushes = false);
-    testing::send(testing::service(lines), numbered(1))
+    testing::send(testing::recording(lines), numbered(1))
         .await
         .assert_ok();
     let flushed = String::from_utf8(output.state.0.lock().unwrap().flushed.clone()).unwrap();
     assert!(flushed.starts_with('\n'), "{flushed:?}");
     assert_eq!(output.flushed_rooms(), ["room-1"]);
+}
+
+impl Output {
+    fn flushed_commands(&self) -> Vec<String> {
+        let flushed = self.state.0.lock().unwrap().flushed.clone();
+        String::from_utf8(flushed)
+            .unwrap()
+            .lines()
+            .map(|line| {
+                let event: Value = serde_json::from_str(line).unwrap();
+                event["CallbackCommand"].as_str().unwrap().to_owned()
+            })
+            .collect()
+    }
+}
+
+/// One callback of each family, an unknown command and an undecodable body.
+fn every_family() -> Vec<CallbackRequest> {
+    let mut requests: Vec<CallbackRequest> = [
+        "Room.CallbackAfterMemberLeave",
+        "Live.CallbackAfterDestroyRoom",
+        "Live.CallbackAfterCreateRoom",
+        "Follow.CallbackAfterFollowAdd",
+        "Group.CallbackAfterSendMsg",
+        "Live.CallbackBeforeSendGift",
+    ]
+    .into_iter()
+    .map(CallbackRequest::sample)
+    .collect();
+    requests.push(CallbackRequest::new(
+        "State.StateChange",
+        r#"{"CallbackCommand":"State.StateChange","Info":{"To_Account":"u1"}}"#,
+    ));
+    requests.push(CallbackRequest::new(
+        "Room.CallbackAfterMemberLeave",
+        r#"{"CallbackCommand":"Room.CallbackAfterMemberLeave","RoomId":"r","RoomId":"twice"}"#,
+    ));
+    requests
+}
+
+#[tokio::test]
+async fn the_record_stage_records_every_family_and_unknown_commands_before_answering_ok() {
+    let output = Output::default();
+    let service = testing::recording(JsonLines::new(output.clone()));
+    let mut answered_ok = Vec::new();
+    for request in every_family() {
+        let command = request.clone().build();
+        let body: Value = serde_json::from_slice(
+            &http_body_util::BodyExt::collect(command.into_body())
+                .await
+                .unwrap()
+                .to_bytes(),
+        )
+        .unwrap();
+        let answer = testing::send(service.clone(), request).await;
+        answer.assert_ok();
+        answered_ok.push(body["CallbackCommand"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(output.flushed_commands(), answered_ok);
+}
+
+#[tokio::test]
+async fn in_extension_mode_the_application_sees_a_callback_only_once_it_is_recorded() {
+    let output = Output::default();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let (flushed, log) = (output.clone(), seen.clone());
+    let application = tower::service_fn(move |request: http::Request<_>| {
+        let event = request.extensions().get::<Event>().unwrap();
+        // Recorded already when the application is called.
+        assert!(flushed
+            .flushed_commands()
+            .contains(&event.command().to_owned()));
+        log.lock().unwrap().push(event.command().to_owned());
+        std::future::ready(Ok::<_, std::convert::Infallible>(
+            tencent_room_webhook::Answer::ok().into_http_response(),
+        ))
+    });
+    let layer = tencent_room_webhook::RoomWebhookLayer::builder()
+        .sdk_app_id(testing::DEMO_SDK_APP_ID)
+        .record(JsonLines::new(output.clone()))
+        .build()
+        .unwrap();
+    for request in every_family() {
+        testing::send(tower::Layer::layer(&layer, application.clone()), request)
+            .await
+            .assert_ok();
+    }
+    assert_eq!(output.flushed_commands(), *seen.lock().unwrap());
+}
+
+#[tokio::test]
+async fn with_the_output_failing_no_callback_of_any_family_reaches_a_handler_or_is_answered_ok() {
+    let output = Output::default();
+    output.set(|state| state.fail_writes = true);
+    let handled = Arc::new(Mutex::new(0));
+    let layer = tencent_room_webhook::RoomWebhookLayer::builder()
+        .sdk_app_id(testing::DEMO_SDK_APP_ID)
+        .record(JsonLines::new(output.clone()))
+        .handler(Counting(handled.clone()))
+        .build()
+        .unwrap();
+    for request in every_family() {
+        let answer = testing::send(testing::service_with(&layer), request).await;
+        answer.assert_fail(503, ErrorCode::NOT_RECORDED);
+    }
+    assert_eq!(*handled.lock().unwrap(), 0);
+}
+
+#[derive(Clone)]
+struct Counting(Arc<Mutex<usize>>);
+
+impl tencent_room_webhook::RoomHandler for Counting {
+    async fn handle(
+        &self,
+        _: Event,
+        _: &tencent_room_webhook::CallbackContext,
+    ) -> tencent_room_webhook::HandlerResult {
+        *self.0.lock().unwrap() += 1;
+        Ok(())
+    }
+}
+
+struct Forbidding;
+
+impl tencent_room_webhook::handler::LiveHandler for Forbidding {
+    async fn on_message_sending(
+        &self,
+        _: tencent_room_webhook::event::live::MessageSending,
+        _: &tencent_room_webhook::CallbackContext,
+    ) -> Result<tencent_room_webhook::decision::MessageDecision, tencent_room_webhook::HandlerError>
+    {
+        Ok(tencent_room_webhook::decision::MessageDecision::Forbid)
+    }
+}
+
+#[tokio::test]
+async fn a_message_whose_record_failed_is_still_decided_and_a_gift_is_blocked() {
+    let output = Output::default();
+    output.set(|state| state.fail_writes = true);
+    let layer = tencent_room_webhook::RoomWebhookLayer::builder()
+        .sdk_app_id(testing::DEMO_SDK_APP_ID)
+        .record(JsonLines::new(output.clone()))
+        .live_handler(Forbidding)
+        .build()
+        .unwrap();
+    let message = CallbackRequest::sample("Group.CallbackBeforeSendMsg");
+    let answer = testing::send(testing::service_with(&layer), message).await;
+    assert!(answer.answer.is_ok(), "{answer}");
+    assert_eq!(
+        answer.answer.error_code(),
+        ErrorCode::new(1),
+        "forbidden: {answer}"
+    );
+    let gift = CallbackRequest::sample("Live.CallbackBeforeSendGift");
+    testing::send(testing::service_with(&layer), gift)
+        .await
+        .assert_fail(503, ErrorCode::NOT_RECORDED);
 }

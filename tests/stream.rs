@@ -24,7 +24,8 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use redis::aio::MultiplexedConnection;
-use tencent_room_webhook::sink::RedisStream;
+use tencent_room_webhook::handler::Defaults;
+use tencent_room_webhook::sink::{Record, RedisStream, Sink};
 use tencent_room_webhook::testing::{self, CallbackRequest, NotFound};
 use tencent_room_webhook::{Answer, ErrorCode, Event, RoomWebhookLayer};
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -212,10 +213,11 @@ async fn stream(redis: &Redis, name: &str) -> RedisStream {
         .with_wait(Duration::from_secs(10))
 }
 
-fn layer(stream: RedisStream) -> RoomWebhookLayer<tencent_room_webhook::ToHandler<RedisStream>> {
+fn layer(stream: RedisStream) -> RoomWebhookLayer<tencent_room_webhook::ToHandler<Defaults>> {
     RoomWebhookLayer::builder()
         .sdk_app_id(APP)
-        .handler(stream)
+        .record(stream)
+        .handler(Defaults)
         .build()
         .unwrap()
 }
@@ -389,7 +391,7 @@ async fn two_reference_servers_on_one_redis_through_a_restart_append_each_callba
 #[tokio::test]
 async fn each_entry_holds_the_event_and_the_fields_consumers_filter_on() {
     let Some(redis) = Redis::start() else { return };
-    let service = testing::service(stream(&redis, "fields").await);
+    let service = testing::recording(stream(&redis, "fields").await);
     let left = CallbackRequest::member_left();
     let unknown = CallbackRequest::new(
         "Room.CallbackAfterSomethingNew",
@@ -438,7 +440,7 @@ async fn with_dedup_a_callback_failed_while_redis_was_down_is_appended_on_the_re
     let Some(mut redis) = Redis::start() else {
         return;
     };
-    let service = testing::service(
+    let service = testing::recording(
         stream(&redis, "retry")
             .await
             .with_dedup(Duration::from_secs(600)),
@@ -470,7 +472,7 @@ async fn with_redis_stalled_a_callback_is_answered_record_timeout_after_the_wait
     let sink = stream(&redis, "stalled")
         .await
         .with_wait(Duration::from_millis(300));
-    let service = testing::service(sink);
+    let service = testing::recording(sink);
     let pid = redis.pid();
     assert!(Command::new("kill")
         .args(["-STOP", &pid])
@@ -497,7 +499,7 @@ async fn the_stream_is_trimmed_to_about_its_max_len() {
     for i in 0..500 {
         let event = Event::decode("Room.CallbackAfterMemberLeave", &member_left(i)).unwrap();
         stream
-            .record(&event, &context)
+            .record(Record::new(&event, &context))
             .await
             .unwrap_or_else(|error| panic!("{error}"));
     }
@@ -607,7 +609,7 @@ async fn fill(redis: &Redis, name: &str, count: usize) -> HashSet<String> {
     for i in 0..count {
         let event = Event::decode("Room.CallbackAfterMemberLeave", &member_left(i)).unwrap();
         stream
-            .record(&event, &context)
+            .record(Record::new(&event, &context))
             .await
             .unwrap_or_else(|error| panic!("{error}"));
     }

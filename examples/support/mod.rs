@@ -23,7 +23,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tencent_room_webhook::event::LiveEvent;
 use tencent_room_webhook::handler::{LiveHandler, LiveReply};
-use tencent_room_webhook::sink::{self, JsonLines, RedisStream};
+use tencent_room_webhook::sink::{self, JsonLines, Record, RecordError, RedisStream, Sink};
 use tencent_room_webhook::{
     CallbackContext, Event, HandlerError, HandlerResult, RoomHandler, RoomWebhookBuilder,
     RoomWebhookLayer, SdkAppId,
@@ -57,7 +57,9 @@ pub async fn start<T, E: Display>(
         tracing::error!("{error}");
         ExitCode::FAILURE
     })?;
-    let webhook = build(settings.builder(), recorder).map_err(config_error)?;
+    // The record stage: every event of every family recorded before a handler sees it.
+    let builder = settings.builder().record(recorder.clone());
+    let webhook = build(builder, recorder).map_err(config_error)?;
     settings.log_summary();
 
     // Signals are caught before the "listening" line, so that a SIGTERM sent as soon as
@@ -164,19 +166,20 @@ where
 }
 
 /// Where the examples record events: one JSON line per event on standard output, or a
-/// Redis stream when `ROOM_WEBHOOK_REDIS_URL` is set. Either way a callback is answered
-/// OK only once its event is recorded (flushed, or acknowledged by Redis), and 503 FAIL
-/// when the output fails or stalls past the wait.
+/// Redis stream when `ROOM_WEBHOOK_REDIS_URL` is set. It is the layer's record stage
+/// ([`start`] gives it to the builder): a callback reaches a handler, and is answered OK,
+/// only once its event is recorded (flushed, or acknowledged by Redis), and is answered
+/// 503 FAIL when the output fails or stalls past the wait.
 ///
-/// It is the handler of the handler-mode examples, and what the extension-mode route
-/// calls.
+/// It is also the handler of the handler-mode examples that decide nothing: it logs each
+/// event and answers OK (allow).
 #[derive(Clone)]
 pub struct Recorder {
-    sink: Sink,
+    sink: Output,
 }
 
 #[derive(Clone)]
-enum Sink {
+enum Output {
     Lines(JsonLines),
     Redis(RedisStream),
 }
@@ -185,7 +188,7 @@ impl Recorder {
     /// The sink the settings name; for Redis, connected.
     async fn open(settings: &Settings) -> Result<Self, String> {
         let sink = match &settings.redis_url {
-            None => Sink::Lines(JsonLines::stdout().with_wait(settings.record_wait)),
+            None => Output::Lines(JsonLines::stdout().with_wait(settings.record_wait)),
             Some(url) => {
                 let stream = RedisStream::open(url, settings.stream.as_str())
                     .await
@@ -195,19 +198,20 @@ impl Recorder {
                     })?
                     .with_wait(settings.record_wait);
                 match settings.dedup {
-                    Some(ttl) => Sink::Redis(stream.with_dedup(ttl)),
-                    None => Sink::Redis(stream),
+                    Some(ttl) => Output::Redis(stream.with_dedup(ttl)),
+                    None => Output::Redis(stream),
                 }
             }
         };
         Ok(Self { sink })
     }
+}
 
-    /// Records `event`: `Ok` once it is recorded.
-    pub async fn record(&self, event: &Event, context: &CallbackContext) -> HandlerResult {
+impl Sink for Recorder {
+    async fn record(&self, record: Record<'_>) -> Result<(), RecordError> {
         match &self.sink {
-            Sink::Lines(lines) => lines.record(event).await,
-            Sink::Redis(stream) => stream.record(event, context).await,
+            Output::Lines(lines) => lines.record(record).await,
+            Output::Redis(stream) => stream.record(record).await,
         }
     }
 }
@@ -217,22 +221,18 @@ impl RoomHandler for Recorder {
     // undecodable events too.
     async fn handle(&self, event: Event, context: &CallbackContext) -> HandlerResult {
         describe(&event, context);
-        // A failure is logged by the layer, with its cause.
-        self.record(&event, context).await
+        Ok(())
     }
 }
 
 impl LiveHandler for Recorder {
-    // Every Live event is recorded; the before-callbacks' decisions are the defaults:
-    // allow. (`examples/live.rs` decides.)
+    // The before-callbacks' decisions are the defaults: allow. (`examples/live.rs` decides.)
     async fn handle(
         &self,
         event: LiveEvent,
         context: &CallbackContext,
     ) -> Result<LiveReply, HandlerError> {
-        let event = Event::Live(event);
-        describe(&event, context);
-        self.record(&event, context).await?;
+        describe(&Event::Live(event), context);
         Ok(LiveReply::Done)
     }
 }

@@ -42,6 +42,8 @@ pub(crate) enum Refusal {
     QueueFull,
     ShuttingDown,
     DeliveryPending,
+    NotRecorded,
+    RecordTimedOut(Duration),
     Panicked,
     NoRoute,
     #[cfg_attr(not(feature = "axum"), allow(dead_code))]
@@ -115,6 +117,8 @@ impl Refusal {
                 C::SHUTTING_DOWN,
                 "the server is shutting down; the callback was not taken",
             ),
+            Self::NotRecorded => (C::NOT_RECORDED, "the event could not be recorded"),
+            Self::RecordTimedOut(_) => (C::RECORD_TIMEOUT, ""),
             Self::DeliveryPending => (
                 C::DELIVERY_PENDING,
                 "another delivery of this callback is being handled; the callback was not taken",
@@ -172,6 +176,9 @@ impl fmt::Display for Refusal {
                 write!(f, "the body did not arrive whole within {timeout:?}")
             }
             Self::NotACallback(error) => error.fmt(f),
+            Self::RecordTimedOut(wait) => {
+                write!(f, "the event was not confirmed recorded within {wait:?}")
+            }
             fixed => f.write_str(fixed.describe().1),
         }
     }

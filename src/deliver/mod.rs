@@ -32,6 +32,7 @@ use crate::event::{Event, LiveEvent};
 use crate::metrics::InFlight;
 use crate::query::CallbackContext;
 use crate::read::read;
+use crate::sink::{Record, RecordError};
 use crate::state::Shared;
 use crate::BoxError;
 
@@ -109,8 +110,9 @@ impl Callback {
         }
     }
 
-    /// Reads and decodes the body (its own command decides) and claims the delivery: the
-    /// event to deliver, or the answer already due (a refusal, or OK to a duplicate).
+    /// Reads and decodes the body (its own command decides), claims the delivery and
+    /// records the event: the event to deliver, or the answer already due (a refusal, or
+    /// OK to a duplicate).
     pub(crate) async fn accept<B>(&self, body: B) -> Result<Accepted, Response<Full<Bytes>>>
     where
         B: Body,
@@ -120,15 +122,45 @@ impl Callback {
         let event = Event::decode(&self.context.command, &body)
             .map_err(|error| self.refused(Refusal::NotACallback(error)))?;
         self.note(&event);
-        let claim = match self.claim(&event, &body).await {
-            Admission::Deliver(claim) => claim,
-            Admission::Pending => return Err(self.refused(Refusal::DeliveryPending)),
-            Admission::Duplicate => {
-                tracing::debug!("a delivery already handled: answered OK, not handled again");
-                return Err(self.trace.ok("duplicate"));
-            }
+        let config = &self.config;
+        let key = (config.dedup.is_some() || config.record.is_some())
+            .then(|| DeliveryKey::new(self.context.sdk_app_id, &self.context.command, &body));
+        let claim = match (&config.dedup, &key) {
+            (Some(dedup), Some(key)) if !decides(&event) => match dedup.claim(key.clone()).await {
+                Admission::Deliver(claim) => claim,
+                Admission::Pending => return Err(self.refused(Refusal::DeliveryPending)),
+                Admission::Duplicate => {
+                    tracing::debug!("a delivery already handled: answered OK, not handled again");
+                    return Err(self.trace.ok("duplicate"));
+                }
+            },
+            _ => None,
         };
+        if let Some(sink) = &config.record {
+            let record = Record::new(&event, &self.context)
+                .delivery(key.as_ref().expect("made with a sink"));
+            if let Err(error) = sink.record_dyn(record).await {
+                if let Some(refused) = self.not_recorded(&event, error) {
+                    return Err(refused);
+                }
+            }
+        }
         Ok(Accepted { event, body, claim })
+    }
+
+    /// A record the sink did not confirm: the callback is refused (its claim released
+    /// with it), but for a message's before-callback, whose FAIL would let the message
+    /// through undecided: that one goes on to its handler.
+    fn not_recorded(&self, event: &Event, error: RecordError) -> Option<Response<Full<Bytes>>> {
+        if matches!(event, Event::Live(LiveEvent::MessageSending(_))) {
+            tracing::warn!(%error, "a message's before-callback was not recorded; deciding it all the same");
+            return None;
+        }
+        tracing::warn!(%error, "room callback not recorded; answered 503");
+        Some(self.refused(match error {
+            RecordError::TimedOut(wait) => Refusal::RecordTimedOut(wait),
+            _ => Refusal::NotRecorded,
+        }))
     }
 
     /// The answer to `refusal`, logged.
@@ -145,19 +177,6 @@ impl Callback {
         let drift = &self.shared.drift;
         drift.note_commands(&self.context.command, event.command());
         drift.note(event);
-    }
-
-    /// Claims the delivery when de-duplication is on. A before-callback's answer is its
-    /// decision: it is never answered as a duplicate (a gift let through that nobody
-    /// charged).
-    async fn claim(&self, event: &Event, body: &Bytes) -> Admission {
-        match &self.config.dedup {
-            Some(dedup) if !decides(event) => {
-                let key = DeliveryKey::new(self.context.sdk_app_id, &self.context.command, body);
-                dedup.claim(key).await
-            }
-            _ => Admission::Deliver(None),
-        }
     }
 }
 

@@ -7,10 +7,7 @@ use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::{not_recorded, timed_out, DEFAULT_WAIT};
-use crate::event::Event;
-use crate::handler::{HandlerResult, RoomHandler};
-use crate::query::CallbackContext;
+use super::{Record, RecordError, Sink, DEFAULT_WAIT};
 
 /// Lines waiting for the writer by default, beyond which callbacks wait for room.
 pub const DEFAULT_QUEUE: usize = 1024;
@@ -46,7 +43,7 @@ const BATCH: usize = 256;
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
 /// // Prints {"CallbackCommand":"Room.CallbackAfterMemberLeave",...} and answers OK.
-/// let service = testing::service(JsonLines::stdout());
+/// let service = testing::recording(JsonLines::stdout());
 /// testing::send(service, CallbackRequest::member_left()).await.assert_ok();
 /// # }
 /// ```
@@ -108,11 +105,13 @@ impl JsonLines {
         self.wait = wait;
         self
     }
+}
 
-    /// Writes `event` as one line and waits until it is flushed: `Ok` then, a 503 FAIL
-    /// (see the type's docs) otherwise.
-    pub async fn record(&self, event: &Event) -> HandlerResult {
-        let mut bytes = serde_json::to_vec(event).map_err(not_recorded)?;
+impl Sink for JsonLines {
+    /// Queues the event's line and waits until the writer flushed it, at most the wait.
+    async fn record(&self, record: Record<'_>) -> Result<(), RecordError> {
+        let failed = |error: io::Error| RecordError::Failed(Box::new(error));
+        let mut bytes = serde_json::to_vec(record.event).map_err(|e| failed(e.into()))?;
         bytes.push(b'\n');
         let (written, confirmed) = oneshot::channel();
         let line = Line { bytes, written };
@@ -125,15 +124,9 @@ impl JsonLines {
         });
         match outcome.await {
             Ok(Ok(())) => Ok(()),
-            Ok(Err(error)) => Err(not_recorded(error)),
-            Err(_elapsed) => Err(timed_out(self.wait)),
+            Ok(Err(error)) => Err(failed(error)),
+            Err(_elapsed) => Err(RecordError::TimedOut(self.wait)),
         }
-    }
-}
-
-impl RoomHandler for JsonLines {
-    async fn handle(&self, event: Event, _context: &CallbackContext) -> HandlerResult {
-        self.record(&event).await
     }
 }
 

@@ -6,11 +6,8 @@ use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
-use super::{not_recorded, timed_out, DEFAULT_WAIT};
+use super::{Record, RecordError, Sink, DEFAULT_WAIT};
 use crate::dedup::DeliveryKey;
-use crate::event::Event;
-use crate::handler::{HandlerResult, RoomHandler};
-use crate::query::CallbackContext;
 
 /// Appends the event to the stream unless its key says it is there already, in one step:
 /// the key exists if and only if the entry was appended (and not yet trimmed), so that a
@@ -114,7 +111,7 @@ return {1, id}
 ///     .with_dedup(Duration::from_secs(600));
 /// let layer = RoomWebhookLayer::builder()
 ///     .sdk_app_id(1400000000)
-///     .handler(stream)
+///     .record(stream)
 ///     .build()?;
 /// # Ok(()) }
 /// ```
@@ -220,24 +217,8 @@ impl RedisStream {
         &self.stream
     }
 
-    /// Appends `event` of the app in `context` to the stream and waits until Redis
-    /// acknowledged it: `Ok` then (or when de-duplication found its entry there already),
-    /// a 503 FAIL otherwise (see the type's docs).
-    pub async fn record(&self, event: &Event, context: &CallbackContext) -> HandlerResult {
-        let json = serde_json::to_vec(event).map_err(not_recorded)?;
-        match tokio::time::timeout(self.wait, self.append(event, context, json)).await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(error)) => Err(not_recorded(error)),
-            Err(_elapsed) => Err(timed_out(self.wait)),
-        }
-    }
-
-    async fn append(
-        &self,
-        event: &Event,
-        context: &CallbackContext,
-        json: Vec<u8>,
-    ) -> Result<(), redis::RedisError> {
+    async fn append(&self, record: Record<'_>, json: Vec<u8>) -> Result<(), redis::RedisError> {
+        let (event, context) = (record.event, record.context);
         let mut command = match &self.dedup {
             None => {
                 let mut command = redis::cmd("XADD");
@@ -277,6 +258,9 @@ impl RedisStream {
         if let Some(time) = event.event_time() {
             command.arg("event_time").arg(time.as_millis());
         }
+        if let Some(delivery) = record.delivery {
+            command.arg("delivery").arg(delivery.to_string());
+        }
         command.arg("event").arg(json);
         let (appended, id) = if self.dedup.is_some() {
             command
@@ -299,8 +283,15 @@ impl RedisStream {
     }
 }
 
-impl RoomHandler for RedisStream {
-    async fn handle(&self, event: Event, context: &CallbackContext) -> HandlerResult {
-        self.record(&event, context).await
+impl Sink for RedisStream {
+    /// Appends the event to the stream and waits until Redis acknowledged it, at most the
+    /// wait: `Ok` then (or when de-duplication found its entry there already).
+    async fn record(&self, record: Record<'_>) -> Result<(), RecordError> {
+        let json = serde_json::to_vec(record.event).map_err(|e| RecordError::Failed(e.into()))?;
+        match tokio::time::timeout(self.wait, self.append(record, json)).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(error)) => Err(RecordError::Failed(error.into())),
+            Err(_elapsed) => Err(RecordError::TimedOut(self.wait)),
+        }
     }
 }
