@@ -30,6 +30,11 @@ pub const DEFAULT_BUFFERED_LIMIT: usize = 16 * 1024 * 1024;
 /// no callback of Tencent's worth waiting for.
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(2);
 
+/// The default time within which every callback is answered, from the end of its head:
+/// comfortably under Tencent's two seconds, so that the answer is the layer's (408, 503,
+/// 504), never Tencent's timeout.
+pub const DEFAULT_ANSWER_WITHIN: Duration = Duration::from_millis(1800);
+
 /// Which `Content-Type` request headers the layer accepts. Tencent does not document
 /// the header it sends; the `contenttype` query parameter is checked under every policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -175,6 +180,7 @@ pub(crate) struct Config {
     pub(crate) apps: Box<[App]>,
     pub(crate) body_limit: usize,
     pub(crate) body_timeout: Duration,
+    pub(crate) answer_within: Duration,
     pub(crate) content_type: ContentTypePolicy,
     pub(crate) deadline: Option<(Duration, OnDeadline)>,
     pub(crate) answer_first: bool,
@@ -189,6 +195,7 @@ impl fmt::Debug for Config {
             .field("apps", &self.apps)
             .field("body_limit", &self.body_limit)
             .field("body_timeout", &self.body_timeout)
+            .field("answer_within", &self.answer_within)
             .field("content_type", &self.content_type)
             .field("deadline", &self.deadline)
             .field("answer_first", &self.answer_first)

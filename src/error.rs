@@ -41,6 +41,8 @@ pub enum ConfigErrorKind {
     BufferedLimitBelowBodyLimit,
     /// The body timeout is zero: no body would arrive in time.
     ZeroBodyTimeout,
+    /// The time to answer within is zero: no callback would be answered in time.
+    ZeroAnswerWithin,
 }
 
 impl ConfigError {

@@ -62,8 +62,8 @@ use std::time::Duration;
 use tower_layer::Layer;
 
 use crate::config::{
-    App, AppConfig, Config, ContentTypePolicy, OnDeadline, DEFAULT_BODY_LIMIT,
-    DEFAULT_BODY_TIMEOUT, DEFAULT_BUFFERED_LIMIT, DEFAULT_PATH,
+    App, AppConfig, Config, ContentTypePolicy, OnDeadline, DEFAULT_ANSWER_WITHIN,
+    DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT, DEFAULT_BUFFERED_LIMIT, DEFAULT_PATH,
 };
 use crate::dedup::{Dedup, DeliveryStore};
 use crate::deliver::{ToExtensions, ToHandler};
@@ -102,6 +102,7 @@ impl RoomWebhookLayer {
                 body_limit: DEFAULT_BODY_LIMIT,
                 buffered_limit: DEFAULT_BUFFERED_LIMIT,
                 body_timeout: DEFAULT_BODY_TIMEOUT,
+                answer_within: DEFAULT_ANSWER_WITHIN,
                 content_type: ContentTypePolicy::default(),
                 clock: None,
                 deadline: None,
@@ -153,6 +154,7 @@ struct Settings {
     body_limit: usize,
     buffered_limit: usize,
     body_timeout: Duration,
+    answer_within: Duration,
     content_type: ContentTypePolicy,
     clock: Option<Arc<dyn Clock>>,
     deadline: Option<(Duration, OnDeadline)>,
@@ -171,6 +173,7 @@ impl fmt::Debug for Settings {
             .field("body_limit", &self.body_limit)
             .field("buffered_limit", &self.buffered_limit)
             .field("body_timeout", &self.body_timeout)
+            .field("answer_within", &self.answer_within)
             .field("content_type", &self.content_type)
             .field("deadline", &self.deadline)
             .field("answer_first", &self.answer_first)
@@ -270,6 +273,18 @@ impl<M> RoomWebhookBuilder<M> {
         self
     }
 
+    /// Answer every callback within `time` of its head (default
+    /// [`DEFAULT_ANSWER_WITHIN`], 1.8 s): the body timeout, the de-duplication claim, the
+    /// record and the handler (or, in extension mode, the application) all draw on it, so
+    /// that the answer is the layer's 408, 503 or 504, never Tencent's timeout, which
+    /// Tencent may retry while the first delivery still succeeds. A handler still running
+    /// then is cancelled (504) unless its [`deadline`](RoomWebhookBuilder::deadline) says
+    /// to detach it.
+    pub fn answer_within(mut self, time: Duration) -> Self {
+        self.settings.answer_within = time;
+        self
+    }
+
     /// Which `Content-Type` headers are accepted (default [`ContentTypePolicy::Lenient`]).
     pub fn content_type_policy(mut self, policy: ContentTypePolicy) -> Self {
         self.settings.content_type = policy;
@@ -315,6 +330,7 @@ impl<M> RoomWebhookBuilder<M> {
             path: settings.path.into(),
             body_limit: settings.body_limit,
             body_timeout: settings.body_timeout,
+            answer_within: settings.answer_within,
             content_type: settings.content_type,
             deadline: settings.deadline,
             answer_first: settings.answer_first.is_some(),
@@ -386,6 +402,14 @@ impl Settings {
                      the body limit",
                     self.buffered_limit, self.body_limit
                 ),
+            );
+        }
+        if self.answer_within.is_zero() {
+            return problem(
+                ConfigErrorKind::ZeroAnswerWithin,
+                "answering within 0 would refuse every callback: give the time a callback may \
+                 take, under Tencent's two seconds (the default is 1.8 s)"
+                    .into(),
             );
         }
         if self.body_timeout.is_zero() {

@@ -373,3 +373,36 @@ async fn a_duplicate_while_the_first_delivery_is_slow_and_panics_is_answered_503
     let service = deduplicated_in_memory(&handler).layer(NotFound);
     common::a_duplicate_of_a_pending_delivery_is_never_answered_ok(service, handler).await;
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_handler_without_a_deadline_is_cancelled_when_the_time_to_answer_ends() {
+    let handler = slow(Duration::from_secs(3));
+    let layer = RoomWebhookLayer::builder()
+        .sdk_app_id(1400000000_u64)
+        .handler(handler.clone())
+        .build()
+        .unwrap();
+    let started = tokio::time::Instant::now();
+    testing::send(layer.layer(NotFound), CallbackRequest::member_left())
+        .await
+        .assert_fail(504, tencent_room_webhook::ErrorCode::HANDLER_TIMEOUT);
+    assert_eq!(started.elapsed(), Duration::from_millis(1800));
+    assert_eq!(handler.finished.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_deadline_past_the_time_to_answer_is_cut_to_it() {
+    let handler = slow(Duration::from_secs(3));
+    let layer = RoomWebhookLayer::builder()
+        .sdk_app_id(1400000000_u64)
+        .answer_within(Duration::from_millis(1200))
+        .handler(handler.clone())
+        .deadline(Duration::from_secs(5), OnDeadline::Cancel)
+        .build()
+        .unwrap();
+    let started = tokio::time::Instant::now();
+    testing::send(layer.layer(NotFound), CallbackRequest::member_left())
+        .await
+        .assert_fail(504, tencent_room_webhook::ErrorCode::HANDLER_TIMEOUT);
+    assert_eq!(started.elapsed(), Duration::from_millis(1200));
+}

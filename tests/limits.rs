@@ -81,9 +81,27 @@ async fn a_body_that_stalls_is_answered_408_at_the_body_timeout() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn the_default_body_timeout_is_two_seconds() {
+async fn by_default_a_stalled_body_is_answered_408_within_the_1_8_s_to_answer() {
     let layer = RoomWebhookLayer::builder()
         .sdk_app_id(common::APP)
+        .handler(Recorder::default())
+        .build()
+        .unwrap();
+    let started = tokio::time::Instant::now();
+    let response = testing::call(layer.layer(NotFound), stalled_request(&b"{"[..]))
+        .await
+        .unwrap();
+    testing::read_answer(response)
+        .await
+        .assert_fail(408, ErrorCode::BODY_TIMEOUT);
+    assert_eq!(started.elapsed(), Duration::from_millis(1800));
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_default_body_timeout_is_two_seconds_when_the_time_to_answer_allows() {
+    let layer = RoomWebhookLayer::builder()
+        .sdk_app_id(common::APP)
+        .answer_within(Duration::from_secs(5))
         .handler(Recorder::default())
         .build()
         .unwrap();

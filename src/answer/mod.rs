@@ -45,7 +45,8 @@
 //! | a sink could not record the event (write or flush failed, broker down or refusing) | 503 | [`ErrorCode::NOT_RECORDED`] (50303) |
 //! | a sink did not confirm the event within its wait (output stalled, broker slow) | 503 | [`ErrorCode::RECORD_TIMEOUT`] (50304) |
 //! | de-duplication: another delivery of the callback is being handled | 503 | [`ErrorCode::DELIVERY_PENDING`] (50305) |
-//! | the handler passed its deadline and was cancelled | 504 | [`ErrorCode::HANDLER_TIMEOUT`] (50400) |
+//! | the handler passed its deadline, or the callback's time to answer within, and was cancelled | 504 | [`ErrorCode::HANDLER_TIMEOUT`] (50400) |
+//! | the time to answer within ran out before the handler could run | 504 | [`ErrorCode::OUT_OF_TIME`] (50401) |
 //!
 //! # Observability
 //!
@@ -155,6 +156,9 @@ impl ErrorCode {
     pub const WRONG_DECISION: Self = Self(50004);
     /// The handler did not finish by its deadline and was cancelled.
     pub const HANDLER_TIMEOUT: Self = Self(50400);
+    /// The callback's time to answer within ran out before its handler could run (a slow
+    /// de-duplication store, say): answered before Tencent gives up.
+    pub const OUT_OF_TIME: Self = Self(50401);
 
     /// An error code with the given value.
     pub const fn new(code: i32) -> Self {

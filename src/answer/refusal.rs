@@ -42,6 +42,7 @@ pub(crate) enum Refusal {
     QueueFull,
     ShuttingDown,
     DeliveryPending,
+    OutOfTime,
     NotRecorded,
     RecordTimedOut(Duration),
     Panicked,
@@ -119,6 +120,10 @@ impl Refusal {
             ),
             Self::NotRecorded => (C::NOT_RECORDED, "the event could not be recorded"),
             Self::RecordTimedOut(_) => (C::RECORD_TIMEOUT, ""),
+            Self::OutOfTime => (
+                C::OUT_OF_TIME,
+                "the callback could not be handled within the time to answer it",
+            ),
             Self::DeliveryPending => (
                 C::DELIVERY_PENDING,
                 "another delivery of this callback is being handled; the callback was not taken",

@@ -11,7 +11,7 @@ use http_body::Body;
 use http_body_util::Full;
 use tower_service::Service;
 
-use super::{Accepted, Callback, CallbackFuture, Deliver};
+use super::{within, Accepted, Callback, CallbackFuture, Deliver};
 use crate::answer::{AnswerMark, Refusal};
 use crate::body::WebhookBody;
 use crate::metrics::Started;
@@ -82,13 +82,19 @@ where
     let response = {
         let started = Started::now();
         // In the block, a panic in `call` itself is caught too.
-        let called = AssertUnwindSafe(async { inner.call(request).await })
-            .catch_unwind()
-            .await;
+        let called = AssertUnwindSafe(async { inner.call(request).await }).catch_unwind();
+        let called = within(callback.deadline(), called).await;
         started.finished(callback.trace.command());
         match called {
-            Ok(response) => routed(&callback, response?),
-            Err(_panic) => callback.trace.panicked().map(WebhookBody::full),
+            Ok(Ok(response)) => routed(&callback, response?),
+            Ok(Err(_panic)) => callback.trace.panicked().map(WebhookBody::full),
+            Err(_elapsed) => {
+                callback.trace.record("cancelled");
+                tracing::warn!("the application did not answer the callback in time; answered 504");
+                Refusal::HandlerTimeout
+                    .into_response()
+                    .map(WebhookBody::full)
+            }
         }
     };
     // Only an `Answer` whose `ActionStatus` is OK took the callback: a FAIL, or any other

@@ -11,10 +11,11 @@ use futures_util::FutureExt;
 use http::{Request, Response, StatusCode};
 use http_body::Body;
 use http_body_util::Full;
+use tokio::time::Instant;
 use tower_service::Service;
 use tracing::Instrument;
 
-use super::{decides, Accepted, Callback, CallbackFuture, Deliver};
+use super::{decides, within, Accepted, Callback, CallbackFuture, Deliver};
 use crate::answer::{Answer, Refusal, Trace};
 use crate::body::WebhookBody;
 use crate::config::OnDeadline;
@@ -94,57 +95,83 @@ where
 }
 
 impl<H: RoomHandler, L: LiveHandler> ToHandler<H, L> {
-    /// Runs the handler the way the configuration says, and answers.
+    /// Runs the handler the way the configuration says, by its deadline at the latest,
+    /// and answers.
     async fn answer(self, accepted: Accepted, callback: Callback) -> Response<Full<Bytes>> {
         let Accepted { event, claim, .. } = accepted;
         let decides = decides(&event);
         // Neither queued nor detached, a before-callback is never answered before it is
         // decided.
-        let queued = callback.config.answer_first && !decides;
-        let deadline = match callback.config.deadline {
-            Some((deadline, _)) if decides => Some((deadline, OnDeadline::Cancel)),
-            deadline => deadline,
-        };
-        if !queued && deadline.is_none() {
-            let outcome = self.run(event, &callback.context, &callback.trace).await;
-            return settled(claim, outcome).await.into_response(&callback.trace);
+        if callback.config.answer_first && !decides {
+            return self.queue(event, claim, &callback);
         }
-        let trace = callback.trace.clone();
-        let context = callback.context.clone();
-        // Owned, so that it can outlive the request. Dropped before it ends (cancelled, or
-        // refused by the queue), its claim releases itself.
-        let work = async move {
-            let outcome = self.run(event, &context, &trace).await;
+        let (deadline, on_deadline) = handler_deadline(&callback, decides);
+        let trace = &callback.trace;
+        if on_deadline == OnDeadline::Detach {
+            return self.detachable(event, claim, &callback, deadline).await;
+        }
+        let work = async {
+            let outcome = self.run(event, &callback.context, trace).await;
             settled(claim, outcome).await
         };
-        let (trace, background) = (&callback.trace, &callback.shared.background);
-        if queued {
-            let job = work.map(Outcome::log_in_background);
-            return match background.submit(job.instrument(trace.span.clone())) {
-                Ok(()) => trace.ok("queued"),
-                Err(refusal) => {
-                    tracing::warn!(reason = %refusal, "room callback not taken");
-                    callback.refused(refusal)
-                }
-            };
-        }
-        let (deadline, on_deadline) = deadline.expect("neither queued nor timed: answered above");
-        let mut work = Box::pin(work);
-        match (tokio::time::timeout(deadline, &mut work).await, on_deadline) {
-            (Ok(outcome), _) => outcome.into_response(trace),
-            (Err(_), OnDeadline::Cancel) => {
-                drop(work);
+        match within(deadline, work).await {
+            Ok(outcome) => outcome.into_response(trace),
+            Err(_elapsed) => {
                 trace.record("cancelled");
-                tracing::warn!(?deadline, "room callback handler cancelled at its deadline");
+                tracing::warn!("room callback handler cancelled at its deadline");
                 Refusal::HandlerTimeout.into_response()
             }
-            (Err(_), OnDeadline::Detach) => {
+        }
+    }
+
+    /// Answer-first: queued, answered OK at once (the record, if any, is confirmed
+    /// already), or refused when the queue is full or draining.
+    fn queue(
+        self,
+        event: Event,
+        claim: Option<Claim>,
+        callback: &Callback,
+    ) -> Response<Full<Bytes>> {
+        let (trace, context) = (callback.trace.clone(), callback.context.clone());
+        let span = trace.span.clone();
+        // Dropped before it ends (refused by the queue), its claim releases itself.
+        let job = async move {
+            let outcome = self.run(event, &context, &trace).await;
+            settled(claim, outcome).await.log_in_background();
+        };
+        match callback.shared.background.submit(job.instrument(span)) {
+            Ok(()) => callback.trace.ok("queued"),
+            Err(refusal) => {
+                tracing::warn!(reason = %refusal, "room callback not taken");
+                callback.refused(refusal)
+            }
+        }
+    }
+
+    /// Runs the handler, answering OK at `deadline` and letting it finish in the
+    /// background if it has not by then.
+    async fn detachable(
+        self,
+        event: Event,
+        claim: Option<Claim>,
+        callback: &Callback,
+        deadline: Instant,
+    ) -> Response<Full<Bytes>> {
+        let (trace, context) = (callback.trace.clone(), callback.context.clone());
+        let mut work = Box::pin(async move {
+            let outcome = self.run(event, &context, &trace).await;
+            settled(claim, outcome).await
+        });
+        let trace = &callback.trace;
+        match tokio::time::timeout_at(deadline, &mut work).await {
+            Ok(outcome) => outcome.into_response(trace),
+            Err(_elapsed) => {
                 let rest = work.map(Outcome::log_in_background);
-                background.detach(rest.instrument(trace.span.clone()));
-                tracing::info!(
-                    ?deadline,
-                    "room callback answered at its deadline; the handler goes on"
-                );
+                callback
+                    .shared
+                    .background
+                    .detach(rest.instrument(trace.span.clone()));
+                tracing::info!("room callback answered at its deadline; the handler goes on");
                 trace.ok("detached")
             }
         }
@@ -176,6 +203,24 @@ impl<H: RoomHandler, L: LiveHandler> ToHandler<H, L> {
             Ok(Err(error)) => Outcome::Fail(error),
             Err(_panic) => Outcome::Panicked,
         }
+    }
+}
+
+/// When the handler must be done by, and what then: the configured deadline or the end of
+/// the callback's time, whichever comes first. A before-callback is never detached.
+fn handler_deadline(callback: &Callback, decides: bool) -> (Instant, OnDeadline) {
+    let end = callback.deadline();
+    match callback.config.deadline {
+        Some((deadline, on_deadline)) => {
+            let on_deadline = if decides {
+                OnDeadline::Cancel
+            } else {
+                on_deadline
+            };
+            let configured = Instant::now().checked_add(deadline).unwrap_or(end);
+            (configured.min(end), on_deadline)
+        }
+        None => (end, OnDeadline::Cancel),
     }
 }
 

@@ -19,6 +19,10 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use futures_util::future::poll_immediate;
+use tokio::time::error::Elapsed;
+use tokio::time::Instant;
+
 use bytes::Bytes;
 use http::{Request, Response};
 use http_body::Body;
@@ -80,6 +84,8 @@ pub trait Deliver<S, B> {
 
 /// A callback that passed the checks, with what its stages share.
 pub(crate) struct Callback {
+    /// When its head was read: its time to answer within counts from here.
+    started: Instant,
     pub(crate) config: Arc<Config>,
     pub(crate) shared: Arc<Shared>,
     pub(crate) context: CallbackContext,
@@ -102,6 +108,7 @@ impl Callback {
         context: CallbackContext,
     ) -> Self {
         Self {
+            started: Instant::now(),
             config: Arc::clone(config),
             shared: Arc::clone(shared),
             trace: Trace::new(&context),
@@ -118,7 +125,9 @@ impl Callback {
         B: Body,
         B::Error: Into<BoxError>,
     {
-        let body = (read(&self.config, &self.shared, body).await).map_err(|r| self.refused(r))?;
+        let deadline = self.deadline();
+        let body = read(&self.config, &self.shared, body, deadline).await;
+        let body = body.map_err(|refusal| self.refused(refusal))?;
         let event = Event::decode(&self.context.command, &body)
             .map_err(|error| self.refused(Refusal::NotACallback(error)))?;
         self.note(&event);
@@ -126,20 +135,27 @@ impl Callback {
         let key = (config.dedup.is_some() || config.record.is_some())
             .then(|| DeliveryKey::new(self.context.sdk_app_id, &self.context.command, &body));
         let claim = match (&config.dedup, &key) {
-            (Some(dedup), Some(key)) if !decides(&event) => match dedup.claim(key.clone()).await {
-                Admission::Deliver(claim) => claim,
-                Admission::Pending => return Err(self.refused(Refusal::DeliveryPending)),
-                Admission::Duplicate => {
-                    tracing::debug!("a delivery already handled: answered OK, not handled again");
-                    return Err(self.trace.ok("duplicate"));
+            (Some(dedup), Some(key)) if !decides(&event) => {
+                match within(deadline, dedup.claim(key.clone())).await {
+                    Err(_elapsed) => return Err(self.refused(Refusal::OutOfTime)),
+                    Ok(Admission::Deliver(claim)) => claim,
+                    Ok(Admission::Pending) => return Err(self.refused(Refusal::DeliveryPending)),
+                    Ok(Admission::Duplicate) => {
+                        tracing::debug!(
+                            "a delivery already handled: answered OK, not handled again"
+                        );
+                        return Err(self.trace.ok("duplicate"));
+                    }
                 }
-            },
+            }
             _ => None,
         };
         if let Some(sink) = &config.record {
             let record = Record::new(&event, &self.context)
                 .delivery(key.as_ref().expect("made with a sink"));
-            if let Err(error) = sink.record_dyn(record).await {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let recorded = within(deadline, sink.record_dyn(record)).await;
+            if let Err(error) = recorded.unwrap_or(Err(RecordError::TimedOut(left))) {
                 if let Some(refused) = self.not_recorded(&event, error) {
                     return Err(refused);
                 }
@@ -163,6 +179,11 @@ impl Callback {
         }))
     }
 
+    /// When the callback must be answered by.
+    pub(crate) fn deadline(&self) -> Instant {
+        self.started + self.config.answer_within
+    }
+
     /// The answer to `refusal`, logged.
     pub(crate) fn refused(&self, refusal: Refusal) -> Response<Full<Bytes>> {
         self.trace.refused(&self.shared.warnings, refusal)
@@ -178,6 +199,18 @@ impl Callback {
         drift.note_commands(&self.context.command, event.command());
         drift.note(event);
     }
+}
+
+/// `future`, bounded by `deadline`. Most futures are ready at their first poll (a body that
+/// came with its head, an in-memory store): the timer is made only for the others.
+pub(crate) async fn within<F: Future>(deadline: Instant, future: F) -> Result<F::Output, Elapsed> {
+    let mut future = std::pin::pin!(future);
+    // Not a `match`: its scrutinee would live across the second `await`, and make this
+    // future only as `Send` as the output.
+    if let Some(output) = poll_immediate(future.as_mut()).await {
+        return Ok(output);
+    }
+    tokio::time::timeout_at(deadline, future).await
 }
 
 /// Whether the event is a before-callback, whose answer is a decision.
