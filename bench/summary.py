@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The tables of BENCHMARKS.md from criterion's results of `cargo bench --bench callback`.
+"""The tables of BENCHMARKS.md from criterion's results of
+`cargo bench -p tencent-room-webhook-bench --bench callback`.
 
     python3 bench/summary.py [CRITERION_DIR]
 
@@ -27,7 +28,10 @@ def main() -> None:
     default = Path(os.environ.get("CARGO_TARGET_DIR", "target")) / "criterion"
     root = Path(sys.argv[1]) if len(sys.argv) > 1 else default
     if not root.is_dir():
-        sys.exit(f"{root}: no criterion results; run `cargo bench --bench callback` first")
+        sys.exit(
+            f"{root}: no criterion results; run "
+            "`cargo bench -p tencent-room-webhook-bench --bench callback` first"
+        )
 
     def estimate(*parts: str) -> float | None:
         path = root.joinpath(*parts, "new", "estimates.json")

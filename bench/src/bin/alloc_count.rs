@@ -1,5 +1,5 @@
 //! Heap allocations per callback, counted by a counting global allocator, for each Room
-//! fixture through the layer and the contenders of `benches/callback.rs`; and a loop
+//! fixture through the layer and the contenders of `benches/callback.rs` here; and a loop
 //! mode that runs one contender N times, for `valgrind --tool=callgrind`.
 //!
 //! ```text
@@ -26,7 +26,7 @@
 //! `measured` runs; it does what the benchmark times: `poll_ready`, `call`, the response
 //! future, the answer body read to its end.
 
-#[path = "../../../benches/support/mod.rs"]
+#[path = "../../benches/support/mod.rs"]
 mod bench_support;
 
 use std::alloc::{GlobalAlloc, Layout, System};

@@ -2,7 +2,7 @@
 //! a callback does, with no layer. It collects the body, decodes it with
 //! `serde_json::from_slice` into the event's struct (`event::MemberLeft`: the load run
 //! sends member-leave callbacks) and answers Tencent's fixed OK body; no query, no checks.
-//! This is the floor of `benches/support/mod.rs` over a socket, served by the loop that
+//! This is the floor of `bench/benches/support/mod.rs` over a socket, served by the loop that
 //! `noop_server` uses too (`bench/src/lib.rs`), so that `noop_server` ÷ `floor_server` is
 //! what the layer costs beyond the work it cannot avoid.
 //!

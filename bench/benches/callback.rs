@@ -3,9 +3,9 @@
 //! reproduce them.
 //!
 //! ```text
-//! cargo bench --bench callback                      # everything, about 3 minutes
-//! cargo bench --bench callback -- per_callback      # one group
-//! cargo bench --bench callback -- --interleaved     # the target ratios, alternating blocks
+//! cargo bench -p tencent-room-webhook-bench --bench callback                    # everything, about 3 minutes
+//! cargo bench -p tencent-room-webhook-bench --bench callback -- per_callback    # one group
+//! cargo bench -p tencent-room-webhook-bench --bench callback -- --interleaved   # the target ratios, alternating blocks
 //! ```
 //!
 //! Groups:
@@ -228,8 +228,9 @@ criterion_group! {
 }
 
 fn main() {
-    // `cargo bench --bench callback -- --interleaved`: the ratios of the targets, timed
-    // in alternating blocks (see `interleaved`), instead of criterion's rows.
+    // `cargo bench -p tencent-room-webhook-bench --bench callback -- --interleaved`: the
+    // ratios of the targets, timed in alternating blocks (see `interleaved`), instead of
+    // criterion's rows.
     if std::env::args().any(|arg| arg == "--interleaved") {
         interleaved();
         return;

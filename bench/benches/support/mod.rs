@@ -1,4 +1,4 @@
-//! What the benchmark (`benches/callback.rs`) and the allocation counter
+//! What the benchmark (`bench/benches/callback.rs`) and the allocation counter
 //! (`bench/src/bin/alloc_count.rs`) share: the requests, the three contenders (the layer, the
 //! floor, the hand-written axum route) and a driver that runs a service to its answer
 //! without a runtime.
@@ -83,8 +83,7 @@ pub const GIFT_LIMIT: u64 = 100_000;
 
 /// A Room fixture's bytes.
 pub fn fixture(file: &str) -> Bytes {
-    // This file is built into `bench/`'s `alloc_count` too, whose manifest is a folder
-    // below the one that holds the fixtures.
+    // The fixtures are the main crate's, a folder above this crate's manifest (`bench/`).
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
         .ancestors()
         .find(|dir| dir.join("tests/fixtures/room").is_dir())
