@@ -6,11 +6,13 @@
 //! are seeds that reach the handler (see `fuzz/seed-corpus.sh`).
 //!
 //! Invariants checked on every input (see FUZZING.md):
-//! - no panic, and the response future is ready without I/O;
+//! - no panic, and the response future is ready without I/O and without tokio (see
+//!   `block_on`);
 //! - off the callback path the inner service answers, untouched, and nothing is delivered;
 //! - on the callback path the status is one of 200, 400, 401, 403, 405, 413, 415 (500 is
-//!   documented for a panicking handler, which this harness does not have, so it is a
-//!   finding here), every answer is `application/json` with exactly ActionStatus,
+//!   documented for a panicking handler, which this harness does not have, 408 for a body
+//!   not whole in time and 503 for a full buffered limit, which a `Full` body of at most
+//!   8 KiB read alone cannot give, so each is a finding here), every answer is `application/json` with exactly ActionStatus,
 //!   ErrorInfo and ErrorCode, OK only with code 0 and status 200, FAIL with a non-zero
 //!   code, 405 with `Allow: POST`;
 //! - the status is the one the oracle computes from the request (see `expected`): the
@@ -76,6 +78,15 @@ fn clock() -> SystemTime {
 }
 
 // The executor: the layer's futures complete without I/O on a `Full` body.
+//
+// No tokio runtime, on purpose. The layer reaches tokio only for a body not whole at its
+// first poll (the body timeout's timer, `src/read.rs`), a handler deadline and the
+// answer-first queue or a detached handler (`src/deliver/handler.rs`, `src/state.rs`);
+// this harness configures neither and sends `Full` bodies. Outside a runtime, a tokio
+// timer or spawn panics, so a request that reached one would be a finding, not a wait.
+// A harness that configures `deadline` or `answer_first`, or sends bodies in pieces,
+// needs a runtime: a current-thread one (tokio's `rt` and `time`), built once, its clock
+// paused, and `runtime.block_on` in place of this.
 
 fn block_on<F: Future>(future: F) -> F::Output {
     let mut future = pin!(future);
@@ -828,7 +839,8 @@ fn read_checks(request: &Request<Full<Bytes>>, body: &[u8]) -> (Checks, Params) 
     (checks, params)
 }
 
-/// The first failing check decides, in the order of `src/service.rs`'s module doc:
+/// The first failing check decides, in the order of `src/check.rs`'s module doc (then
+/// `src/read.rs` and the decode):
 /// method 405, `SdkAppid` 403, `Sign`/`RequestTime` 401, content type 415,
 /// `CallbackCommand` in the query 400, length 413 (malformed `Content-Length` 400), then
 /// the body 400.
