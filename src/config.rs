@@ -22,7 +22,7 @@ pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 /// 16 bodies at the default body limit, thousands of Tencent's (a few kilobytes each).
 /// The bytes are counted as they arrive; what the HTTP server holds for them is up to
 /// about twice that (its read buffers), so memory stays well under 64 MB whatever
-/// clients send (measured: 200 clients stalling 1 MiB uploads, in `tests/recording.rs`).
+/// clients send (measured: 200 clients stalling 1 MiB uploads, in `tests/all/recording.rs`).
 pub const DEFAULT_BUFFERED_LIMIT: usize = 16 * 1024 * 1024;
 
 /// The default time a callback's body gets to arrive whole, from the end of its head:

@@ -39,7 +39,7 @@ fn typed(event: &Event) -> bool {
 ///   is serialized, and the event may come back typed. Its command must survive.
 /// - a float among the members the crate does not name may move by an ulp: serde_json
 ///   without its `float_roundtrip` feature does not round every long decimal correctly
-///   (known; see FUZZING.md and `tests/properties.rs`).
+///   (known; see FUZZING.md and `tests/all/properties.rs`).
 fn same(a: &Event, b: &Event) -> bool {
     if a == b {
         return true;

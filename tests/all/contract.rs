@@ -1,6 +1,6 @@
 //! The answer contract of `protocol.md` section 4, row by row, through the service.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

@@ -1,6 +1,6 @@
 //! Several apps on one endpoint: each with its own tokens, optionally its own handler.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, UNIX_EPOCH};
 

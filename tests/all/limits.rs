@@ -1,7 +1,7 @@
 //! Bounded reading: a body that does not arrive in time is answered 408, and the bodies
 //! being read at once never hold more than the buffered limit.
 
-mod common;
+use crate::common;
 
 use std::convert::Infallible;
 use std::pin::Pin;

@@ -7,7 +7,7 @@
 //! started it says SKIPPED and passes. The consumer tests need the example built:
 //! `cargo test` builds it, or `cargo build --example consume` before `--test stream`.
 
-mod common;
+use crate::common;
 
 use std::collections::{HashMap, HashSet};
 use std::net::{SocketAddr, TcpListener};

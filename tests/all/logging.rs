@@ -1,7 +1,7 @@
 //! What the layer logs: a span per callback with its app, command, room and outcome, a
 //! warning the first time something unknown arrives, and never a secret or the body.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};

@@ -1,6 +1,6 @@
 //! The typed events: every fixture, the lenient rules, open enums, and the JSON written back.
 
-mod common;
+use crate::common;
 
 use serde_json::{json, Value};
 use tencent_room_webhook::event::live::DestroyType;

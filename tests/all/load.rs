@@ -4,10 +4,10 @@
 //! `soak_memory_stays_flat` is the long variant, not run by default:
 //!
 //! ```text
-//! SOAK_SECS=600 cargo test --release --test load -- --ignored --nocapture
+//! SOAK_SECS=600 cargo test --release --test all load:: -- --ignored --nocapture
 //! ```
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;

@@ -2,7 +2,7 @@
 //! byte as Tencent's pages print it (`tests/fixtures/live/answers/`), and the layer never
 //! answers one without a decision.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

@@ -3,7 +3,7 @@
 //! The test starts its own `redis-server` on a free loopback port (`.ci/run` installs it);
 //! where none can be started it says so and skips.
 
-mod common;
+use crate::common;
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};

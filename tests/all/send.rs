@@ -5,7 +5,7 @@
 //! `cargo test` builds the examples before it runs this file; the binaries are found
 //! beside the test's own.
 
-mod common;
+use crate::common;
 
 use common::{example_binary, start_example, RunningExample, COMMANDS};
 use std::collections::{BTreeSet, HashSet};

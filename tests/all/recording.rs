@@ -4,7 +4,7 @@
 //!
 //! The events on Redis (stopped and restarted, a consumer killed) are in `tests/stream.rs`.
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 use std::process::Stdio;

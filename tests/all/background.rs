@@ -1,7 +1,7 @@
 //! Handler faults and slow handlers: the deadline, the answer-first mode and its drain,
 //! and de-duplication of repeated deliveries.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

@@ -1,6 +1,6 @@
 //! Callback authentication (protocol.md section 3), through the verifier.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

@@ -12,7 +12,7 @@
 //!
 //! A bug found here or by fuzzing gets a test of its own, named after it, below the table.
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

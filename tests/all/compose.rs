@@ -1,7 +1,7 @@
 //! Extension mode, and the layer composed with other layers, with axum, and with plain
 //! hyper over a real loopback socket.
 
-mod common;
+use crate::common;
 
 use std::convert::Infallible;
 use std::sync::atomic::Ordering;

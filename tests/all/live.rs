@@ -2,7 +2,7 @@
 //! written back as it arrived; the leniency its pages need; members that cannot be read
 //! kept as sent; the body's command deciding over the query's.
 
-mod common;
+use crate::common;
 
 use serde_json::{json, Value};
 use tencent_room_webhook::decision::GiftDecision;
