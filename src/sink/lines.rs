@@ -1,7 +1,9 @@
 //! [`JsonLines`]: one JSON line per event, written and flushed by a thread of its own.
 
 use std::fmt;
-use std::io::{self, Write};
+use std::fs::OpenOptions;
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -77,7 +79,9 @@ impl JsonLines {
         Self::new(io::stdout())
     }
 
-    /// Lines on `writer`, behind a queue of [`DEFAULT_QUEUE`] lines.
+    /// Lines on `writer`, behind a queue of [`DEFAULT_QUEUE`] lines. The writer is taken
+    /// to end with a whole line (a pipe, a new file); for a file that a crash may have
+    /// left with half a line, use [`append`](Self::append).
     pub fn new<W: Write + Send + 'static>(writer: W) -> Self {
         Self::with_queue(writer, DEFAULT_QUEUE)
     }
@@ -88,10 +92,44 @@ impl JsonLines {
     ///
     /// When the operating system cannot start the writer thread.
     pub fn with_queue<W: Write + Send + 'static>(writer: W, lines: usize) -> Self {
+        Self::start(writer, lines, false)
+    }
+
+    /// Lines appended to the file at `path`, created if missing. A file whose last line a
+    /// crash left without its newline gets one first, so that its first event never
+    /// joins that line.
+    ///
+    /// # Errors
+    ///
+    /// When the file cannot be opened or read.
+    ///
+    /// # Panics
+    ///
+    /// When the operating system cannot start the writer thread.
+    pub fn append(path: impl AsRef<Path>) -> io::Result<Self> {
+        let mut file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .read(true)
+            .open(path)?;
+        let torn = match file.seek(SeekFrom::End(-1)) {
+            Ok(_) => {
+                let mut last = [0];
+                file.read_exact(&mut last)?;
+                last[0] != b'\n'
+            }
+            // An empty file: nothing to end.
+            Err(_) => false,
+        };
+        Ok(Self::start(file, DEFAULT_QUEUE, torn))
+    }
+
+    /// The writer thread, told whether the output ends with a line left unfinished.
+    fn start<W: Write + Send + 'static>(writer: W, lines: usize, torn: bool) -> Self {
         let (queue, waiting) = mpsc::channel(lines.max(1));
         std::thread::Builder::new()
             .name("room-webhook-lines".into())
-            .spawn(move || write_lines(writer, waiting))
+            .spawn(move || write_lines(writer, waiting, torn))
             .expect("could not start the JsonLines writer thread");
         Self {
             queue,
@@ -139,10 +177,10 @@ fn stopped() -> io::Error {
 
 /// The writer thread: takes what is queued, writes it in one go, flushes, and tells each
 /// line's caller. Ends when every `JsonLines` is dropped.
-fn write_lines<W: Write>(mut writer: W, mut waiting: mpsc::Receiver<Line>) {
+fn write_lines<W: Write>(mut writer: W, mut waiting: mpsc::Receiver<Line>, torn: bool) {
     let mut batch: Vec<Line> = Vec::with_capacity(BATCH);
     let mut bytes = Vec::new();
-    let mut torn = false;
+    let mut torn = torn;
     while let Some(first) = waiting.blocking_recv() {
         batch.push(first);
         while batch.len() < BATCH {

@@ -350,3 +350,20 @@ async fn a_message_whose_record_failed_is_still_decided_and_a_gift_is_blocked() 
         .await
         .assert_fail(503, ErrorCode::NOT_RECORDED);
 }
+
+#[tokio::test]
+async fn appending_to_a_file_left_with_half_a_line_never_glues_an_event_to_it() {
+    let path = std::env::temp_dir().join(format!("torn-{}.jsonl", std::process::id()));
+    std::fs::write(&path, b"{\"CallbackCommand\":\"Room.Callback").unwrap();
+    let lines = JsonLines::append(&path).unwrap();
+    testing::send(testing::recording(lines), numbered(1))
+        .await
+        .assert_ok();
+    let written = std::fs::read_to_string(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let lines: Vec<&str> = written.lines().collect();
+    assert_eq!(lines.len(), 2, "{written:?}");
+    assert_eq!(lines[0], "{\"CallbackCommand\":\"Room.Callback");
+    let event: Value = serde_json::from_str(lines[1]).unwrap();
+    assert_eq!(event["RoomId"], "room-1");
+}
