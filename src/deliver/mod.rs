@@ -36,7 +36,7 @@ use crate::event::{Event, LiveEvent};
 use crate::metrics::InFlight;
 use crate::query::CallbackContext;
 use crate::read::read;
-use crate::sink::{Record, RecordError};
+use crate::sink::{DynSink, Record, RecordError};
 use crate::state::Shared;
 use crate::BoxError;
 
@@ -150,18 +150,27 @@ impl Callback {
             }
             _ => None,
         };
-        if let Some(sink) = &config.record {
-            let record = Record::new(&event, &self.context)
-                .delivery(key.as_ref().expect("made with a sink"));
-            let left = deadline.saturating_duration_since(Instant::now());
-            let recorded = within(deadline, sink.record_dyn(record)).await;
-            if let Err(error) = recorded.unwrap_or(Err(RecordError::TimedOut(left))) {
-                if let Some(refused) = self.not_recorded(&event, error) {
-                    return Err(refused);
-                }
+        if let (Some(sink), Some(key)) = (&config.record, &key) {
+            if let Some(refused) = self.record(sink.as_ref(), &event, key).await {
+                return Err(refused);
             }
         }
         Ok(Accepted { event, body, claim })
+    }
+
+    /// Records the event in the sink, within the callback's time: `None` when recorded
+    /// (or when the event goes on unrecorded), else the refusal to answer.
+    async fn record(
+        &self,
+        sink: &dyn DynSink,
+        event: &Event,
+        key: &DeliveryKey,
+    ) -> Option<Response<Full<Bytes>>> {
+        let record = Record::new(event, &self.context).delivery(key);
+        let left = self.deadline().saturating_duration_since(Instant::now());
+        let recorded = within(self.deadline(), sink.record_dyn(record)).await;
+        let error = recorded.unwrap_or(Err(RecordError::TimedOut(left))).err()?;
+        self.not_recorded(event, error)
     }
 
     /// A record the sink did not confirm: the callback is refused (its claim released
