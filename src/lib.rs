@@ -146,12 +146,14 @@
 mod macros;
 mod budget;
 mod check;
+mod deadline;
 mod drift;
 mod error;
 mod lenient;
 mod metrics;
 mod read;
 mod state;
+mod trace;
 mod warnings;
 
 pub mod answer;

@@ -9,7 +9,7 @@ use tokio::time::Instant;
 use crate::answer::Refusal;
 use crate::budget::{BudgetFull, Metered};
 use crate::config::Config;
-use crate::deliver::within;
+use crate::deadline::within;
 use crate::state::Shared;
 use crate::BoxError;
 

@@ -42,13 +42,13 @@ use http_body::Body;
 use tower_service::Service;
 use tracing::Instrument;
 
-use crate::answer::Trace;
 use crate::body::WebhookBody;
 use crate::check::check;
 use crate::config::Config;
 use crate::deliver::{Callback, CallbackFuture, Deliver};
 use crate::future::ResponseFuture;
 use crate::state::Shared;
+use crate::trace::Trace;
 
 /// Receives Room callbacks on one path and passes every other request to `S`.
 ///

@@ -93,10 +93,8 @@ use serde_json::{Map, Value};
 use crate::decision::{GiftDecision, MessageDecision};
 
 mod refusal;
-mod trace;
 
 pub(crate) use self::refusal::Refusal;
-pub(crate) use self::trace::Trace;
 
 /// The `ErrorCode` of an answer: 0 for success, anything else for failure.
 ///

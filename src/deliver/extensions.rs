@@ -11,9 +11,10 @@ use http_body::Body;
 use http_body_util::Full;
 use tower_service::Service;
 
-use super::{within, Accepted, Callback, CallbackFuture, Deliver};
+use super::{Accepted, Callback, CallbackFuture, Deliver};
 use crate::answer::{AnswerMark, Refusal};
 use crate::body::WebhookBody;
+use crate::deadline::within;
 use crate::metrics::Started;
 use crate::BoxError;
 

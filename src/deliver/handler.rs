@@ -15,15 +15,17 @@ use tokio::time::Instant;
 use tower_service::Service;
 use tracing::Instrument;
 
-use super::{decides, within, Accepted, Callback, CallbackFuture, Deliver};
-use crate::answer::{Answer, Refusal, Trace};
+use super::{decides, Accepted, Callback, CallbackFuture, Deliver};
+use crate::answer::{Answer, Refusal};
 use crate::body::WebhookBody;
 use crate::config::OnDeadline;
+use crate::deadline::within;
 use crate::dedup::Claim;
 use crate::event::{Event, LiveEvent};
 use crate::handler::{Defaults, HandlerError, LiveHandler, LiveReply, RoomHandler};
 use crate::metrics::{self, Started};
 use crate::query::CallbackContext;
+use crate::trace::Trace;
 use crate::BoxError;
 
 /// Handler mode: the layer calls a [`RoomHandler`] for the Room family's callbacks and a

@@ -19,8 +19,6 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use futures_util::future::poll_immediate;
-use tokio::time::error::Elapsed;
 use tokio::time::Instant;
 
 use bytes::Bytes;
@@ -28,9 +26,10 @@ use http::{Request, Response};
 use http_body::Body;
 use http_body_util::Full;
 
-use crate::answer::{Refusal, Trace};
+use crate::answer::Refusal;
 use crate::body::WebhookBody;
 use crate::config::Config;
+use crate::deadline::within;
 use crate::dedup::{Admission, Claim, DeliveryKey};
 use crate::event::{Event, LiveEvent};
 use crate::metrics::InFlight;
@@ -38,6 +37,7 @@ use crate::query::CallbackContext;
 use crate::read::read;
 use crate::sink::{DynSink, Record, RecordError};
 use crate::state::Shared;
+use crate::trace::Trace;
 use crate::BoxError;
 
 mod extensions;
@@ -208,18 +208,6 @@ impl Callback {
         drift.note_commands(&self.context.command, event.command());
         drift.note(event);
     }
-}
-
-/// `future`, bounded by `deadline`. Most futures are ready at their first poll (a body that
-/// came with its head, an in-memory store): the timer is made only for the others.
-pub(crate) async fn within<F: Future>(deadline: Instant, future: F) -> Result<F::Output, Elapsed> {
-    let mut future = std::pin::pin!(future);
-    // Not a `match`: its scrutinee would live across the second `await`, and make this
-    // future only as `Send` as the output.
-    if let Some(output) = poll_immediate(future.as_mut()).await {
-        return Ok(output);
-    }
-    tokio::time::timeout_at(deadline, future).await
 }
 
 /// Whether the event is a before-callback, whose answer is a decision.

@@ -8,8 +8,7 @@ use http::{Response, StatusCode};
 use http_body_util::Full;
 use tracing::Span;
 
-use super::refusal::Refusal;
-use super::Answer;
+use crate::answer::{Answer, Refusal};
 use crate::metrics;
 use crate::query::CallbackContext;
 use crate::warnings::Warnings;
