@@ -10,7 +10,7 @@
 //!
 //! The methods are written with `async fn` in the impl; the trait itself names their
 //! futures as `impl Future + Send`, so the layer calls them with static dispatch and
-//! no boxing of your code, and any runtime can drive them.
+//! no boxing of your code; a test can call them directly.
 //!
 //! ```
 //! use tencent_room_webhook::handler::{HandlerError, HandlerResult, RoomHandler};
