@@ -76,7 +76,7 @@ where
         Err(answer) => return Ok(answer.map(WebhookBody::full)),
     };
     let mut request = Request::from_parts(parts, WebhookBody::full(Full::new(body)));
-    request.extensions_mut().insert(event);
+    request.extensions_mut().insert(*event);
     request.extensions_mut().insert(callback.context.clone());
     // In a block of its own: the application's error must not be held across the
     // `settle` below, which would make this future only as `Send` as that error.

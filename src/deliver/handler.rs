@@ -85,10 +85,10 @@ where
         request: Request<B>,
         callback: Callback,
     ) -> CallbackFuture<R, S::Error> {
-        let handlers = self.clone();
+        let (handlers, body) = (self.clone(), request.into_body());
         Box::pin(async move {
-            let answer = match callback.accept(request.into_body()).await {
-                Ok(accepted) => handlers.answer(accepted, callback).await,
+            let answer = match callback.accept(body).await {
+                Ok(accepted) => handlers.answer(accepted, &callback).await,
                 Err(answer) => answer,
             };
             Ok(answer.map(WebhookBody::full))
@@ -99,18 +99,18 @@ where
 impl<H: RoomHandler, L: LiveHandler> ToHandler<H, L> {
     /// Runs the handler the way the configuration says, by its deadline at the latest,
     /// and answers.
-    async fn answer(self, accepted: Accepted, callback: Callback) -> Response<Full<Bytes>> {
+    async fn answer(self, accepted: Accepted, callback: &Callback) -> Response<Full<Bytes>> {
         let Accepted { event, claim, .. } = accepted;
         let decides = decides(&event);
         // Neither queued nor detached, a before-callback is never answered before it is
         // decided.
         if callback.config.answer_first && !decides {
-            return self.queue(event, claim, &callback);
+            return self.queue(event, claim, callback);
         }
-        let (deadline, on_deadline) = handler_deadline(&callback, decides);
+        let (deadline, on_deadline) = handler_deadline(callback, decides);
         let trace = &callback.trace;
         if on_deadline == OnDeadline::Detach {
-            return self.detachable(event, claim, &callback, deadline).await;
+            return self.detachable(event, claim, callback, deadline).await;
         }
         let work = async {
             let outcome = self.run(event, &callback.context, trace).await;
@@ -130,7 +130,7 @@ impl<H: RoomHandler, L: LiveHandler> ToHandler<H, L> {
     /// already), or refused when the queue is full or draining.
     fn queue(
         self,
-        event: Event,
+        event: Box<Event>,
         claim: Option<Claim>,
         callback: &Callback,
     ) -> Response<Full<Bytes>> {
@@ -154,7 +154,7 @@ impl<H: RoomHandler, L: LiveHandler> ToHandler<H, L> {
     /// background if it has not by then.
     async fn detachable(
         self,
-        event: Event,
+        event: Box<Event>,
         claim: Option<Claim>,
         callback: &Callback,
         deadline: Instant,
@@ -180,11 +180,11 @@ impl<H: RoomHandler, L: LiveHandler> ToHandler<H, L> {
     }
 
     /// Runs the event's handler, the Room family's or the Live family's, its panics caught.
-    async fn run(&self, event: Event, context: &CallbackContext, trace: &Trace) -> Outcome {
+    async fn run(&self, event: Box<Event>, context: &CallbackContext, trace: &Trace) -> Outcome {
         let started = Started::now();
         let asks = Asks::of(&event);
         let handled = AssertUnwindSafe(async {
-            match event {
+            match *event {
                 Event::Live(event) => self
                     .live
                     .handle(event, context)

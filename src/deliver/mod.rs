@@ -95,7 +95,9 @@ pub(crate) struct Callback {
 
 /// A callback read, decoded and claimed: what the mode delivers.
 pub(crate) struct Accepted {
-    pub(crate) event: Event,
+    /// Boxed: it goes through the futures of three stages, and each would keep a copy of
+    /// its few hundred bytes in its state.
+    pub(crate) event: Box<Event>,
     pub(crate) body: Bytes,
     /// Held until the outcome is known, when de-duplication is on.
     pub(crate) claim: Option<Claim>,
@@ -130,6 +132,7 @@ impl Callback {
         let body = body.map_err(|refusal| self.refused(refusal))?;
         let event = Event::decode(&self.context.command, &body)
             .map_err(|error| self.refused(Refusal::NotACallback(error)))?;
+        let event = Box::new(event);
         self.note(&event);
         let config = &self.config;
         let key = (config.dedup.is_some() || config.record.is_some())

@@ -44,7 +44,8 @@ return {1, id}
 /// | `sdk_app_id` | the app's SDKAppID, in decimal |
 /// | `room_id` | the `RoomId`; absent when the body names no room (unknown commands too) |
 /// | `event_time` | `EventTime`, in milliseconds since the Unix epoch, in decimal; absent when the body has none |
-/// | `event` | the event as Tencent sent it: JSON, `CallbackCommand` included (the [`Event`]'s `Serialize`) |
+/// | `delivery` | the delivery's key ([`DeliveryKey`](crate::dedup::DeliveryKey) as text), the same for each of Tencent's retries: a consumer that processed a key skips it; absent when recorded without one |
+/// | `event` | the event as Tencent sent it: JSON, `CallbackCommand` included (the [`Event`](crate::Event)'s `Serialize`) |
 ///
 /// The small fields let a consumer filter without parsing JSON; `event` is the event
 /// itself: `Event::decode(command, event)` reads it back. A field is left out rather than
