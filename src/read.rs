@@ -16,13 +16,14 @@ use crate::deadline::{within, Elapsed};
 use crate::state::Shared;
 use crate::BoxError;
 
-/// The whole body, or why it could not be had; by `deadline` at the latest, the end of
-/// the callback's time. Not an `async fn`, which would keep the body twice in its state.
+/// The whole body, or why it could not be had: within the body timeout of the head,
+/// `started`, and by `deadline` at the latest, the end of the callback's time. Not an
+/// `async fn`, which would keep the body twice in its state.
 pub(crate) fn read<B>(
     config: &Config,
     shared: &Shared,
     body: B,
-    deadline: Instant,
+    (started, deadline): (Instant, Instant),
 ) -> impl Future<Output = Result<Bytes, Refusal>>
 where
     B: Body,
@@ -30,10 +31,9 @@ where
 {
     let limit = config.body_limit;
     let collect = Limited::new(Metered::new(body, &shared.budget), limit).collect();
-    let timeout = config
-        .body_timeout
-        .min(deadline.saturating_duration_since(Instant::now()));
-    within(Instant::now() + timeout, collect).map(move |collected| match collected {
+    let end = (started + config.body_timeout).min(deadline);
+    let timeout = end.saturating_duration_since(started);
+    within(end, collect).map(move |collected| match collected {
         Err(Elapsed) => Err(Refusal::BodyTimeout(timeout)),
         Ok(Ok(collected)) => Ok(collected.to_bytes()),
         Ok(Err(error)) if error.is::<LengthLimitError>() => Err(Refusal::TooLarge { limit }),

@@ -128,7 +128,7 @@ impl Callback {
         B::Error: Into<BoxError>,
     {
         let deadline = self.deadline();
-        let body = read(&self.config, &self.shared, body, deadline).await;
+        let body = read(&self.config, &self.shared, body, (self.started, deadline)).await;
         let body = body.map_err(|refusal| self.refused(refusal))?;
         let event = Event::decode(&self.context.command, &body)
             .map_err(|error| self.refused(Refusal::NotACallback(error)))?;
