@@ -2,14 +2,13 @@
 //! and checks: the apps, their tokens, the limits and the delivery options.
 
 use std::fmt;
-use std::sync::Arc;
 use std::time::Duration;
 
 use http::HeaderValue;
 
 use crate::dedup::Dedup;
 use crate::query::SdkAppId;
-use crate::sink::DynSink;
+use crate::sink::Recorder;
 use crate::verify::SignatureVerifier;
 
 /// The default callback path.
@@ -175,6 +174,7 @@ pub(crate) struct App {
 }
 
 /// The checked configuration the services share, frozen at build.
+#[derive(Debug)]
 pub(crate) struct Config {
     pub(crate) path: Box<str>,
     pub(crate) apps: Box<[App]>,
@@ -185,24 +185,7 @@ pub(crate) struct Config {
     pub(crate) deadline: Option<(Duration, OnDeadline)>,
     pub(crate) answer_first: bool,
     pub(crate) dedup: Option<Dedup>,
-    pub(crate) record: Option<Arc<dyn DynSink>>,
-}
-
-impl fmt::Debug for Config {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Config")
-            .field("path", &self.path)
-            .field("apps", &self.apps)
-            .field("body_limit", &self.body_limit)
-            .field("body_timeout", &self.body_timeout)
-            .field("answer_within", &self.answer_within)
-            .field("content_type", &self.content_type)
-            .field("deadline", &self.deadline)
-            .field("answer_first", &self.answer_first)
-            .field("dedup", &self.dedup)
-            .field("record", &self.record.is_some())
-            .finish()
-    }
+    pub(crate) record: Option<Recorder>,
 }
 
 impl Config {

@@ -71,7 +71,7 @@ use crate::error::{ConfigError, ConfigErrorKind};
 use crate::handler::{Defaults, LiveHandler, RoomHandler};
 use crate::query::SdkAppId;
 use crate::service::RoomWebhook;
-use crate::sink::{DynSink, Sink};
+use crate::sink::{Recorder, Sink};
 use crate::state::{Drain, Shared};
 use crate::verify::{Clock, SignatureVerifier, DEFAULT_TIME_WINDOW};
 
@@ -160,7 +160,7 @@ struct Settings {
     deadline: Option<(Duration, OnDeadline)>,
     answer_first: Option<(usize, usize)>,
     dedup: Option<Dedup>,
-    record: Option<Arc<dyn DynSink>>,
+    record: Option<Recorder>,
 }
 
 impl fmt::Debug for Settings {
@@ -178,7 +178,7 @@ impl fmt::Debug for Settings {
             .field("deadline", &self.deadline)
             .field("answer_first", &self.answer_first)
             .field("dedup", &self.dedup)
-            .field("record", &self.record.is_some())
+            .field("record", &self.record)
             .finish_non_exhaustive()
     }
 }
@@ -310,7 +310,7 @@ impl<M> RoomWebhookBuilder<M> {
     /// application sees it, and answer 503 when the sink does not confirm it: OK then
     /// means recorded, whatever the mode. See the [`sink`](crate::sink) module.
     pub fn record(mut self, sink: impl Sink) -> Self {
-        self.settings.record = Some(Arc::new(sink));
+        self.settings.record = Some(Recorder::new(sink));
         self
     }
 

@@ -154,7 +154,7 @@ impl Callback {
             _ => None,
         };
         if let (Some(sink), Some(key)) = (&config.record, &key) {
-            if let Some(refused) = self.record(sink.as_ref(), &event, key).await {
+            if let Some(refused) = self.record(sink.sink.as_ref(), &event, key).await {
                 return Err(refused);
             }
         }

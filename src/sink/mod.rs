@@ -169,6 +169,28 @@ impl std::error::Error for RecordError {
 
 type Recorded<'a> = Pin<Box<dyn Future<Output = Result<(), RecordError>> + Send + 'a>>;
 
+/// The layer's sink, shared by its services; `Debug` names the sink's type.
+#[derive(Clone)]
+pub(crate) struct Recorder {
+    pub(crate) sink: std::sync::Arc<dyn DynSink>,
+    name: &'static str,
+}
+
+impl Recorder {
+    pub(crate) fn new<S: Sink>(sink: S) -> Self {
+        Self {
+            sink: std::sync::Arc::new(sink),
+            name: std::any::type_name::<S>(),
+        }
+    }
+}
+
+impl fmt::Debug for Recorder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Recorder").field(&self.name).finish()
+    }
+}
+
 /// The object-safe form of [`Sink`], so that the layer's type does not name it.
 pub(crate) trait DynSink: Send + Sync + 'static {
     fn record_dyn<'a>(&'a self, record: Record<'a>) -> Recorded<'a>;
