@@ -2,6 +2,7 @@
 //! once, by a deadline, or after queueing it (answer-first).
 
 use std::fmt;
+use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -126,6 +127,22 @@ impl<H: RoomHandler, L: LiveHandler> ToHandler<H, L> {
         }
     }
 
+    /// The handler's work and the claim's settling, owning what they need, so that they
+    /// can outlive the request. Dropped before it ends (refused by the queue), its claim
+    /// releases itself.
+    fn owned(
+        self,
+        event: Box<Event>,
+        claim: Option<Claim>,
+        callback: &Callback,
+    ) -> impl Future<Output = Outcome> + Send + 'static {
+        let (trace, context) = (callback.trace.clone(), callback.context.clone());
+        async move {
+            let outcome = self.run(event, &context, &trace).await;
+            settled(claim, outcome).await
+        }
+    }
+
     /// Answer-first: queued, answered OK at once (the record, if any, is confirmed
     /// already), or refused when the queue is full or draining.
     fn queue(
@@ -134,13 +151,10 @@ impl<H: RoomHandler, L: LiveHandler> ToHandler<H, L> {
         claim: Option<Claim>,
         callback: &Callback,
     ) -> Response<Full<Bytes>> {
-        let (trace, context) = (callback.trace.clone(), callback.context.clone());
-        let span = trace.span.clone();
-        // Dropped before it ends (refused by the queue), its claim releases itself.
-        let job = async move {
-            let outcome = self.run(event, &context, &trace).await;
-            settled(claim, outcome).await.log_in_background();
-        };
+        let span = callback.trace.span.clone();
+        let job = self
+            .owned(event, claim, callback)
+            .map(Outcome::log_in_background);
         match callback.shared.background.submit(job.instrument(span)) {
             Ok(()) => callback.trace.ok("queued"),
             Err(refusal) => {
@@ -159,11 +173,7 @@ impl<H: RoomHandler, L: LiveHandler> ToHandler<H, L> {
         callback: &Callback,
         deadline: Instant,
     ) -> Response<Full<Bytes>> {
-        let (trace, context) = (callback.trace.clone(), callback.context.clone());
-        let mut work = Box::pin(async move {
-            let outcome = self.run(event, &context, &trace).await;
-            settled(claim, outcome).await
-        });
+        let mut work = Box::pin(self.owned(event, claim, callback));
         let trace = &callback.trace;
         match tokio::time::timeout_at(deadline, &mut work).await {
             Ok(outcome) => outcome.into_response(trace),
