@@ -127,9 +127,16 @@ macro_rules! nested {
     };
 }
 
+pub mod chat;
 pub mod live;
 mod message;
 
+// The Chat types by family, as `with_events!` names them (a family may be empty for now).
+#[allow(unused_imports)]
+use chat::{
+    account::*, bot::*, c2c::*, call::*, group::*, moderation::*, official_account::*, push::*,
+    sns::*,
+};
 use live::{
     AdminsModified, BattleCreated, BattleEnded, BattleStarted, DestroyType, FollowAdded,
     FollowDeleted, GiftSending, LiveRoomCreated, LiveRoomDestroyed, LiveRoomInfoUpdated,
@@ -661,9 +668,14 @@ macro_rules! events {
             $(#[$lmeta:meta])* $lvariant:ident($ltype:ident) = $lcommand:literal,
             $lconstructor:ident $lfixture:tt, $($lspec:ident $largs:tt),+;
         )+ }
+        chat { $(
+            $(#[$cmeta:meta])* $cvariant:ident($ctype:ident) = $ccommand:literal,
+            $cconstructor:ident $cfixture:tt, $($cspec:ident $cargs:tt),+;
+        )+ }
     ) => {
         $( event! { $variant = $command; $($spec $args),+ } )+
         $( event! { $ltype = $lcommand; $($lspec $largs),+ } )+
+        $( event! { $ctype = $ccommand; $($cspec $cargs),+ } )+
 
         /// A callback, decoded: a Room event, a Live one ([`Event::Live`]), or a body this
         /// crate could not type.
@@ -671,8 +683,11 @@ macro_rules! events {
         #[non_exhaustive]
         pub enum Event {
             $( $(#[$meta])* $variant($variant), )+
-            /// A callback of the Live family (`Live.*`, `Group.*`, `Follow.*`).
+            /// A callback of the Live family (`Live.*`, `Group.*SendMsg`, `Follow.*`).
             Live(LiveEvent),
+            /// A callback of Chat's other families (online state, friends, one-to-one and
+            /// group messages, groups, official accounts, chatbots, push, moderation, calls).
+            Chat(ChatEvent),
             /// A command this crate does not know.
             Unknown(UnknownEvent),
             /// A known command whose fields could not be read.
@@ -687,6 +702,14 @@ macro_rules! events {
             $( $(#[$lmeta])* $lvariant($ltype), )+
         }
 
+        /// A callback of Chat's families other than Live's: one variant a command, the types
+        /// in [`chat`]'s modules, a family each.
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum ChatEvent {
+            $( $(#[$cmeta])* $cvariant($ctype), )+
+        }
+
         impl Event {
             /// How to read the event of `command`, and the command as this crate names it,
             /// if it is one it knows.
@@ -694,6 +717,7 @@ macro_rules! events {
                 match command {
                     $( $variant::COMMAND $(| $alias)* => Some(($variant::COMMAND, Reader::of::<$variant>())), )+
                     $( $ltype::COMMAND => Some(($ltype::COMMAND, Reader::of::<$ltype>())), )+
+                    $( $ctype::COMMAND => Some(($ctype::COMMAND, Reader::of::<$ctype>())), )+
                     _ => None,
                 }
             }
@@ -710,6 +734,7 @@ macro_rules! events {
                 match self {
                     $( Self::$variant(_) => $variant::COMMAND, )+
                     Self::Live(event) => event.command(),
+                    Self::Chat(event) => event.command(),
                     Self::Unknown(event) => &event.command,
                     Self::Undecodable(event) => &event.command,
                 }
@@ -720,6 +745,7 @@ macro_rules! events {
                 match self {
                     $( Self::$variant(event) => event.room_id(), )+
                     Self::Live(event) => event.room_id(),
+                    Self::Chat(event) => event.room_id(),
                     Self::Unknown(_) | Self::Undecodable(_) => None,
                 }
             }
@@ -730,6 +756,7 @@ macro_rules! events {
                 match self {
                     $( Self::$variant(event) => event.event_time(), )+
                     Self::Live(event) => event.event_time(),
+                    Self::Chat(event) => event.event_time(),
                     Self::Unknown(UnknownEvent { body, .. })
                     | Self::Undecodable(UndecodableEvent { body, .. }) => body
                         .get("EventTime")
@@ -744,6 +771,7 @@ macro_rules! events {
                 match self {
                     $( Self::$variant(event) => event.visit_extras($variant::COMMAND, visit), )+
                     Self::Live(event) => event.visit_extras(visit),
+                    Self::Chat(event) => event.visit_extras(visit),
                     Self::Unknown(_) | Self::Undecodable(_) => {}
                 }
             }
@@ -798,6 +826,7 @@ macro_rules! events {
                 match self {
                     $( Self::$variant(event) => Tagged { command: $variant::COMMAND, event }.serialize(serializer), )+
                     Self::Live(event) => event.serialize(serializer),
+                    Self::Chat(event) => event.serialize(serializer),
                     Self::Unknown(event) => event.body.serialize(serializer),
                     Self::Undecodable(event) => event.body.serialize(serializer),
                 }
@@ -810,6 +839,52 @@ macro_rules! events {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
                     $( Self::$lvariant(event) => Tagged { command: $ltype::COMMAND, event }.serialize(serializer), )+
+                }
+            }
+        }
+
+        impl ChatEvent {
+            /// The `CallbackCommand`.
+            pub fn command(&self) -> &'static str {
+                match self {
+                    $( Self::$cvariant(_) => $ctype::COMMAND, )+
+                }
+            }
+
+            /// The room (for a group's callbacks, the group) the event is about, when the
+            /// body names one.
+            pub fn room_id(&self) -> Option<&RoomId> {
+                match self {
+                    $( Self::$cvariant(event) => event.room_id(), )+
+                }
+            }
+
+            /// `EventTime`, when the body has a readable one.
+            pub fn event_time(&self) -> Option<EventTime> {
+                match self {
+                    $( Self::$cvariant(event) => event.event_time(), )+
+                }
+            }
+
+            fn visit_extras(&self, visit: &mut dyn FnMut(&str, &Extra)) {
+                match self {
+                    $( Self::$cvariant(event) => event.visit_extras($ctype::COMMAND, visit), )+
+                }
+            }
+        }
+
+        $( impl Typed for $ctype {
+            fn into_event(self) -> Event {
+                Event::Chat(ChatEvent::$cvariant(self))
+            }
+        } )+
+
+        /// Encodes the event as Tencent sent it: `CallbackCommand` first, Tencent's field
+        /// names, the unnamed members included.
+        impl Serialize for ChatEvent {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    $( Self::$cvariant(event) => Tagged { command: $ctype::COMMAND, event }.serialize(serializer), )+
                 }
             }
         }
@@ -906,6 +981,12 @@ macro_rules! with_events {
                 /// `Follow.CallbackAfterFollowDelete` (between users, in no room).
                 FollowDeleted(FollowDeleted) = "Follow.CallbackAfterFollowDelete", follow_deleted("live/follow_after_follow_delete.json"),
                     room_id(), event_time(event_time), nested();
+            }
+            chat {
+                // Operations and accounts (`chat::account`).
+                /// `Alert.RequestOverLimit` (about the app: a REST API near its rate limit).
+                RequestOverLimit(RequestOverLimit) = "Alert.RequestOverLimit", request_over_limit("chat/alert_request_over_limit.json"),
+                    room_id(), event_time(), nested();
             }
         }
     };

@@ -118,6 +118,12 @@ use tower_service::Service;
 
 use crate::answer::{Answer, ErrorCode};
 use crate::deliver::ToHandler;
+// The Chat types by family, as `with_events!` names them (a family may be empty for now).
+#[allow(unused_imports)]
+use crate::event::chat::{
+    account::*, bot::*, c2c::*, call::*, group::*, moderation::*, official_account::*, push::*,
+    sns::*,
+};
 use crate::event::live::{
     AdminsModified, BattleCreated, BattleEnded, BattleStarted, FollowAdded, FollowDeleted,
     GiftSending, LiveRoomCreated, LiveRoomDestroyed, LiveRoomInfoUpdated, MemberStateChanged,
@@ -125,8 +131,8 @@ use crate::event::live::{
     RoomCountThresholdReached,
 };
 use crate::event::{
-    Event, LiveEvent, MemberEntered, MemberLeft, RoomCreated, RoomDestroyed, RoomInfoUpdated,
-    SeatListChanged,
+    ChatEvent, Event, LiveEvent, MemberEntered, MemberLeft, RoomCreated, RoomDestroyed,
+    RoomInfoUpdated, SeatListChanged,
 };
 use crate::handler::{Defaults, LiveHandler, RoomHandler};
 use crate::layer::RoomWebhookLayer;
@@ -176,12 +182,13 @@ impl CallbackRequest {
         Self::new(event.command(), body)
     }
 
-    /// The sample request of a known command (Room or Live), or a minimal body
+    /// The sample request of a known command (Room, Live or Chat), or a minimal body
     /// (`CallbackCommand` only) for any other.
     pub fn sample(command: &str) -> Self {
         match SAMPLES
             .iter()
             .chain(&LIVE_SAMPLES)
+            .chain(CHAT_SAMPLES)
             .find(|(known, _)| *known == command)
         {
             Some((known, body)) => Self::new(*known, *body),
@@ -292,6 +299,11 @@ impl CallbackRequest {
             let _ = write!(uri, "&{name}={value}");
         }
         uri
+    }
+
+    /// The `CallbackCommand` of the query.
+    pub fn command(&self) -> &str {
+        &self.command
     }
 
     /// The body.
@@ -545,6 +557,10 @@ macro_rules! samples {
             $(#[$lmeta:meta])* $lvariant:ident($ltype:ident) = $lcommand:literal,
             $lconstructor:ident($lfixture:literal), $($lspec:ident $largs:tt),+;
         )+ }
+        chat { $(
+            $(#[$cmeta:meta])* $cvariant:ident($ctype:ident) = $ccommand:literal,
+            $cconstructor:ident($cfixture:literal), $($cspec:ident $cargs:tt),+;
+        )+ }
     ) => {
         const SAMPLES: [(&str, &str); 6] =
             [$(($command, include_str!(concat!("../tests/fixtures/", $fixture)))),+];
@@ -561,6 +577,24 @@ macro_rules! samples {
                     match sample_event($command) {
                         Event::$variant(event) => event,
                         other => unreachable!("the sample of {} decodes as {other:?}", $command),
+                    }
+                }
+            }
+        )+
+
+        /// Every command of the Chat families, with its sample body.
+        const CHAT_SAMPLES: &[(&str, &str)] =
+            &[$(($ccommand, include_str!(concat!("../tests/fixtures/", $cfixture)))),+];
+
+        $(
+            impl $ctype {
+                /// The sample of Tencent's documentation, as [`CallbackRequest::sample`]
+                /// sends it, decoded (feature `testing`): a start for a test that calls a
+                /// handler directly. Set fields on it to vary it.
+                pub fn sample() -> Self {
+                    match sample_event($ccommand) {
+                        Event::Chat(ChatEvent::$cvariant(event)) => event,
+                        other => unreachable!("the sample of {} decodes as {other:?}", $ccommand),
                     }
                 }
             }
@@ -596,6 +630,18 @@ macro_rules! samples {
                 }
             )+
 
+            $(
+                #[doc = concat!("`", $ccommand, "` with the sample body of Tencent's documentation.")]
+                pub fn $cconstructor() -> Self {
+                    Self::sample($ccommand)
+                }
+            )+
+
+            /// Every command of the Chat families, each with its sample body.
+            pub fn chat_samples() -> Vec<Self> {
+                CHAT_SAMPLES.iter().map(|&(command, body)| Self::new(command, body)).collect()
+            }
+
             /// The 17 commands of the Live family, each with its sample body
             /// (`Mic.CallbackAfterSeatInfoChanged`, shared with Room, is among
             /// [`all_samples`](Self::all_samples)).
@@ -607,6 +653,18 @@ macro_rules! samples {
 }
 
 crate::event::with_events!(samples);
+
+/// The members of `event` that no field of its types names, each as `owner.Member` (the
+/// owner: the command for the body's own members, the member holding a struct for that
+/// struct's): what a decoder kept in the `extra`s. Empty for an event typed to the last
+/// member.
+pub fn unnamed_members(event: &Event) -> Vec<String> {
+    let mut unnamed = Vec::new();
+    event.visit_extras(&mut |owner, extra| {
+        unnamed.extend(extra.keys().map(|member| format!("{owner}.{member}")));
+    });
+    unnamed
+}
 
 fn sample_event(command: &str) -> Event {
     let request = CallbackRequest::sample(command);

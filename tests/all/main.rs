@@ -9,6 +9,7 @@ mod apps;
 mod auth;
 mod background;
 mod builder;
+mod chat;
 mod compose;
 mod contract;
 mod decisions;
