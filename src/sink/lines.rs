@@ -7,9 +7,11 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use serde::Serialize;
 use tokio::sync::{mpsc, oneshot};
 
 use super::{Record, RecordError, Sink, DEFAULT_WAIT};
+use crate::event::Event;
 
 /// Lines waiting for the writer by default, beyond which callbacks wait for room.
 pub const DEFAULT_QUEUE: usize = 1024;
@@ -17,8 +19,22 @@ pub const DEFAULT_QUEUE: usize = 1024;
 /// Most lines written in one system call: a batch is flushed, then confirmed, at once.
 const BATCH: usize = 256;
 
-/// Writes each event as one line of JSON (Tencent's field names, `CallbackCommand`
-/// included) to a writer, and answers OK only once its line is written and flushed.
+/// Writes each event as one line of JSON to a writer, and answers OK only once its line
+/// is written and flushed.
+///
+/// # Lines
+///
+/// `{"delivery":"1400000000:Room.CallbackAfterMemberLeave:9f86…","event":{"CallbackCommand":…}}`:
+///
+/// | member | value |
+/// | --- | --- |
+/// | `delivery` | the delivery's key ([`DeliveryKey`](crate::dedup::DeliveryKey) as text: app, command, SHA-256 of the body), the same for each of Tencent's retries; absent when recorded without one |
+/// | `event` | the event as Tencent sent it (Tencent's field names, `CallbackCommand` included): `Event::from_json` reads it back |
+///
+/// A callback can be on two lines: its first delivery was written but answered 503 (the
+/// flush confirmed after the wait), and Tencent retried it. Both lines carry the same
+/// `delivery`, so a consumer that keeps the keys it processed (for longer than Tencent
+/// retries, a few minutes) processes each callback once.
 ///
 /// The writing is done by a thread of its own, behind a queue of
 /// [`DEFAULT_QUEUE`] lines ([`with_queue`](Self::with_queue) to change it): callbacks
@@ -44,7 +60,7 @@ const BATCH: usize = 256;
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
-/// // Prints {"CallbackCommand":"Room.CallbackAfterMemberLeave",...} and answers OK.
+/// // Prints {"delivery":"1400000000:Room.CallbackAfterMemberLeave:…","event":{…}}, then OK.
 /// let service = testing::recording(JsonLines::stdout());
 /// testing::send(service, CallbackRequest::member_left()).await.assert_ok();
 /// # }
@@ -149,7 +165,11 @@ impl Sink for JsonLines {
     /// Queues the event's line and waits until the writer flushed it, at most the wait.
     async fn record(&self, record: Record<'_>) -> Result<(), RecordError> {
         let failed = |error: io::Error| RecordError::Failed(Box::new(error));
-        let mut bytes = serde_json::to_vec(record.event).map_err(|e| failed(e.into()))?;
+        let line = LineOf {
+            delivery: record.delivery.map(ToString::to_string),
+            event: record.event,
+        };
+        let mut bytes = serde_json::to_vec(&line).map_err(|e| failed(e.into()))?;
         bytes.push(b'\n');
         let (written, confirmed) = oneshot::channel();
         let line = Line { bytes, written };
@@ -166,6 +186,14 @@ impl Sink for JsonLines {
             Err(_elapsed) => Err(RecordError::TimedOut(self.wait)),
         }
     }
+}
+
+/// What one line holds.
+#[derive(Serialize)]
+struct LineOf<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    delivery: Option<String>,
+    event: &'a Event,
 }
 
 fn stopped() -> io::Error {

@@ -85,7 +85,13 @@ impl Example {
             .expect("an event line in time")
             .unwrap()
             .expect("stdout open");
-        serde_json::from_str(&line).unwrap_or_else(|e| panic!("not one JSON line: {line:?}: {e}"))
+        let mut line: Value = serde_json::from_str(&line)
+            .unwrap_or_else(|e| panic!("not one JSON line: {line:?}: {e}"));
+        let delivery = line["delivery"]
+            .as_str()
+            .expect("every line names its delivery");
+        assert!(delivery.starts_with("1400000000:"), "{delivery}");
+        line["event"].take()
     }
 
     /// Sends SIGTERM and returns the exit code.

@@ -143,8 +143,8 @@ async fn rooms_until(
         if line.is_empty() {
             continue;
         }
-        let event: Value = serde_json::from_str(&line).expect("whole lines of JSON");
-        let room = event["RoomId"].as_str().unwrap().to_owned();
+        let line: Value = serde_json::from_str(&line).expect("whole lines of JSON");
+        let room = line["event"]["RoomId"].as_str().unwrap().to_owned();
         let done = room == last;
         rooms.push(room);
         if done {

@@ -62,8 +62,8 @@ impl Output {
             .lines()
             .filter(|line| !line.is_empty())
             .map(|line| {
-                let event: Value = serde_json::from_str(line).expect("whole lines of JSON");
-                event["RoomId"].as_str().unwrap().to_owned()
+                let line: Value = serde_json::from_str(line).expect("whole lines of JSON");
+                line["event"]["RoomId"].as_str().unwrap().to_owned()
             })
             .collect()
     }
@@ -201,8 +201,11 @@ impl Output {
             .unwrap()
             .lines()
             .map(|line| {
-                let event: Value = serde_json::from_str(line).unwrap();
-                event["CallbackCommand"].as_str().unwrap().to_owned()
+                let line: Value = serde_json::from_str(line).unwrap();
+                line["event"]["CallbackCommand"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
             })
             .collect()
     }
@@ -251,6 +254,34 @@ async fn the_record_stage_records_every_family_and_unknown_commands_before_answe
         answered_ok.push(body["CallbackCommand"].as_str().unwrap().to_owned());
     }
     assert_eq!(output.flushed_commands(), answered_ok);
+}
+
+#[tokio::test]
+async fn each_line_names_its_delivery_the_same_for_a_retry_and_another_for_another_callback() {
+    let output = Output::default();
+    let service = testing::recording(JsonLines::new(output.clone()));
+    for request in [numbered(1), numbered(1), numbered(2)] {
+        testing::send(service.clone(), request).await.assert_ok();
+    }
+    let flushed = output.state.0.lock().unwrap().flushed.clone();
+    let lines: Vec<Value> = String::from_utf8(flushed)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let keys: Vec<&str> = lines
+        .iter()
+        .map(|line| line["delivery"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys.len(), 3);
+    assert_eq!(keys[0], keys[1], "a retry carries the first delivery's key");
+    assert_ne!(keys[0], keys[2]);
+    assert!(
+        keys[0].starts_with("1400000000:Room.CallbackAfterMemberLeave:"),
+        "{}",
+        keys[0]
+    );
+    assert_eq!(lines[2]["event"]["RoomId"], "room-2");
 }
 
 #[tokio::test]
@@ -364,6 +395,6 @@ async fn appending_to_a_file_left_with_half_a_line_never_glues_an_event_to_it() 
     let lines: Vec<&str> = written.lines().collect();
     assert_eq!(lines.len(), 2, "{written:?}");
     assert_eq!(lines[0], "{\"CallbackCommand\":\"Room.Callback");
-    let event: Value = serde_json::from_str(lines[1]).unwrap();
-    assert_eq!(event["RoomId"], "room-1");
+    let line: Value = serde_json::from_str(lines[1]).unwrap();
+    assert_eq!(line["event"]["RoomId"], "room-1");
 }
