@@ -31,6 +31,7 @@
 //! | `ROOM_WEBHOOK_DEDUP_SECS` | unset | with Redis: append each event once for this long, however many replicas receive it |
 //! | `ROOM_WEBHOOK_RECORD_WAIT_MS` | `1000` | how long a callback waits for its event to be recorded before 503 FAIL |
 //! | `RUST_LOG` | `info` | log filter (`debug` adds a line per callback) |
+//! | `ROOM_WEBHOOK_LOG_LINES` | `16384` | log lines waiting for standard error at most; past them lines are dropped, never waited for, and counted in `room_webhook_log_lines_dropped_total` |
 //!
 //! Bad configuration exits with status 2 and a one-line message. Ctrl-C or SIGTERM
 //! stops accepting connections, lets the open ones finish their request in flight (for

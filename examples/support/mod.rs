@@ -13,6 +13,7 @@ use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use http::{Request, Response};
@@ -32,6 +33,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tower::Service;
+use tracing_appender::non_blocking::{ErrorCounter, NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::EnvFilter;
 
 const DEMO_SDK_APP_ID: SdkAppId = SdkAppId::new(1400000000);
@@ -52,6 +54,16 @@ pub async fn start<T, E: Display>(
     build: impl FnOnce(RoomWebhookBuilder, Recorder) -> Result<T, E>,
 ) -> Result<(TcpListener, T, impl Future<Output = ()> + Send + 'static), ExitCode> {
     init_logging();
+    // The lines saying why it did not start are written before the process exits.
+    prepare(default_addr, build)
+        .await
+        .inspect_err(|_| flush_logs())
+}
+
+async fn prepare<T, E: Display>(
+    default_addr: &str,
+    build: impl FnOnce(RoomWebhookBuilder, Recorder) -> Result<T, E>,
+) -> Result<(TcpListener, T, impl Future<Output = ()> + Send + 'static), ExitCode> {
     let settings = Settings::from_env(default_addr).map_err(config_error)?;
     let recorder = Recorder::open(&settings).await.map_err(|error| {
         tracing::error!("{error}");
@@ -162,6 +174,7 @@ where
         connections.shutdown().await;
     }
     tracing::info!("stopped");
+    flush_logs();
     ExitCode::SUCCESS
 }
 
@@ -447,14 +460,70 @@ fn config_error(message: impl Display) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// Lines of log waiting for standard error at most (`ROOM_WEBHOOK_LOG_LINES`); past
+/// them, lines are dropped (and counted) rather than blocking the runtime on a reader that
+/// stopped reading.
+const LOG_LINES: usize = 16_384;
+
+/// The log writer's guard: dropped by [`flush_logs`], it writes what is still queued.
+static LOG_GUARD: Mutex<Option<WorkerGuard>> = Mutex::new(None);
+
+/// Logs to standard error through a thread of its own, as the record stage writes events:
+/// a stalled standard error (often the same pipe as standard output in a container) must
+/// not block the runtime's threads and every callback with them. Lines past
+/// [`LOG_LINES`] waiting are dropped; how many is logged once standard error moves again,
+/// and is the metric `room_webhook_log_lines_dropped_total`.
 pub fn init_logging() {
     use std::io::IsTerminal;
 
+    // Read here, before the settings: their errors are logged.
+    let lines = std::env::var("ROOM_WEBHOOK_LOG_LINES")
+        .ok()
+        .and_then(|lines| lines.parse().ok())
+        .filter(|lines| *lines > 0)
+        .unwrap_or(LOG_LINES);
+    let (writer, guard) = NonBlockingBuilder::default()
+        .lossy(true)
+        .buffered_lines_limit(lines)
+        .thread_name("room-webhook-logs")
+        .finish(io::stderr());
+    let dropped = writer.error_counter();
+    *LOG_GUARD.lock().unwrap_or_else(PoisonError::into_inner) = Some(guard);
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(io::stderr)
+        .with_writer(writer)
         // Colour codes only for a terminal, not for a log file or a test reading stderr.
         .with_ansi(io::stderr().is_terminal())
         .init();
+    tokio::spawn(count_dropped_lines(dropped));
+}
+
+/// Reports the log lines dropped, once a second when there are new ones.
+async fn count_dropped_lines(dropped: ErrorCounter) {
+    let mut reported = 0;
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        tick.tick().await;
+        let now = dropped.dropped_lines();
+        if now > reported {
+            metrics::counter!("room_webhook_log_lines_dropped_total")
+                .increment((now - reported) as u64);
+            tracing::warn!(
+                dropped = now - reported,
+                "log lines dropped: standard error is not read fast enough"
+            );
+            reported = now;
+        }
+    }
+}
+
+/// Writes the log lines still queued: call it last, before the process exits.
+pub fn flush_logs() {
+    drop(
+        LOG_GUARD
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take(),
+    );
 }

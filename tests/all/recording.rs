@@ -37,10 +37,23 @@ impl Server {
     /// The reference server with its standard output on `stdout`, the wait for a line
     /// `record_wait_ms`.
     async fn start(stdout: Stdio, record_wait_ms: u64) -> Self {
+        Self::start_logging(stdout, record_wait_ms, "info", true).await
+    }
+
+    /// The reference server logging at `log` (`RUST_LOG`); with `read_stderr` false,
+    /// nobody reads its standard error once it said where it listens.
+    async fn start_logging(
+        stdout: Stdio,
+        record_wait_ms: u64,
+        log: &str,
+        read_stderr: bool,
+    ) -> Self {
         let mut child = Command::new(example_binary("server"))
             .env("ROOM_WEBHOOK_ADDR", "127.0.0.1:0")
             .env("ROOM_WEBHOOK_RECORD_WAIT_MS", record_wait_ms.to_string())
-            .env("RUST_LOG", "info")
+            .env("RUST_LOG", log)
+            // A short queue of log lines: a few hundred callbacks fill it.
+            .env("ROOM_WEBHOOK_LOG_LINES", "64")
             .env("NO_COLOR", "1")
             .env_remove("ROOM_WEBHOOK_TOKEN")
             .env_remove("ROOM_WEBHOOK_REDIS_URL")
@@ -61,7 +74,12 @@ impl Server {
         })
         .await
         .expect("the server says where it listens");
-        tokio::spawn(async move { while let Ok(Some(_)) = stderr.next_line().await {} });
+        if read_stderr {
+            tokio::spawn(async move { while let Ok(Some(_)) = stderr.next_line().await {} });
+        } else {
+            // Kept open, never read: the pipe fills up.
+            std::mem::forget(stderr);
+        }
         Self {
             child,
             address,
@@ -316,4 +334,58 @@ async fn the_reference_server_serves_its_metrics_on_get_metrics() {
         text.contains("room_webhook_handler_duration_seconds"),
         "{text}"
     );
+}
+
+#[tokio::test]
+async fn with_standard_error_stalled_every_callback_is_answered_and_the_dropped_lines_counted() {
+    // Every callback logs a line at debug: the unread pipe (64 KiB) and the writer's
+    // queue (64 lines) fill up within the first few hundred callbacks.
+    let mut server = Server::start_logging(Stdio::piped(), 1000, "debug", false).await;
+    let mut stdout = BufReader::new(server.child.stdout.take().unwrap()).lines();
+    let server = Arc::new(server);
+    const CALLBACKS: usize = 3000;
+    let reader = tokio::spawn(async move {
+        let mut rooms = std::collections::HashSet::new();
+        while rooms.len() < CALLBACKS {
+            let line = timeout(WAIT, stdout.next_line())
+                .await
+                .unwrap()
+                .unwrap()
+                .unwrap();
+            let line: Value = serde_json::from_str(&line).expect("whole lines of JSON");
+            rooms.insert(line["event"]["RoomId"].as_str().unwrap().to_owned());
+        }
+        rooms.len()
+    });
+    for first in (0..CALLBACKS).step_by(50) {
+        for (n, answer) in (first..).zip(server.send_at_once(first..first + 50).await) {
+            assert_eq!(answer.status, StatusCode::OK, "callback {n}: {answer:?}");
+        }
+    }
+    assert_eq!(
+        reader.await.unwrap(),
+        CALLBACKS,
+        "every OK on standard output"
+    );
+    assert_eq!(server.healthz().await, StatusCode::OK);
+    let dropped = timeout(WAIT, async {
+        loop {
+            let uri = format!("http://{}/metrics", server.address);
+            let request = Request::get(uri).body(Full::default()).unwrap();
+            let response = server.client.request(request).await.unwrap();
+            let text = response.into_body().collect().await.unwrap().to_bytes();
+            let text = String::from_utf8(text.to_vec()).unwrap();
+            let dropped = text
+                .lines()
+                .find(|line| line.starts_with("room_webhook_log_lines_dropped_total"))
+                .and_then(|line| line.split_whitespace().last()?.parse::<f64>().ok());
+            if let Some(dropped) = dropped.filter(|dropped| *dropped > 0.0) {
+                return dropped;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    })
+    .await
+    .expect("the dropped lines are counted");
+    eprintln!("{CALLBACKS} callbacks answered OK with standard error stalled; {dropped} log lines dropped");
 }
