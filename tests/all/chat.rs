@@ -27,7 +27,7 @@ fn chat_fixtures(folder: &str) -> Vec<(String, String, Vec<u8>)> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(fixtures_dir().join(folder)).unwrap() {
         let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "json") {
+        if path.extension() != Some("json".as_ref()) {
             continue;
         }
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
