@@ -55,9 +55,11 @@ pub async fn start<T, E: Display>(
 ) -> Result<(TcpListener, T, impl Future<Output = ()> + Send + 'static), ExitCode> {
     init_logging();
     // The lines saying why it did not start are written before the process exits.
-    prepare(default_addr, build)
-        .await
-        .inspect_err(|_| flush_logs())
+    let prepared = prepare(default_addr, build).await;
+    if prepared.is_err() {
+        flush_logs();
+    }
+    prepared
 }
 
 async fn prepare<T, E: Display>(
