@@ -68,7 +68,7 @@ use crate::config::{
 use crate::dedup::{Dedup, DeliveryStore};
 use crate::deliver::{ToExtensions, ToHandler};
 use crate::error::{ConfigError, ConfigErrorKind};
-use crate::handler::{Defaults, LiveHandler, RoomHandler};
+use crate::handler::{ChatHandler, Defaults, LiveHandler, RoomHandler};
 use crate::query::SdkAppId;
 use crate::service::RoomWebhook;
 use crate::sink::{Recorder, Sink};
@@ -476,10 +476,11 @@ impl RoomWebhookBuilder<ToExtensions> {
         self.with_mode(ToHandler {
             room: Arc::new(handler),
             live: Arc::new(Defaults),
+            chat: Arc::new(Defaults),
         })
     }
 
-    /// Deliver the Live family's callbacks (`Live.*`, `Group.*`, `Follow.*`) to
+    /// Deliver the Live family's callbacks (`Live.*`, `Group.*SendMsg`, `Follow.*`) to
     /// `handler`, in handler mode; the Room family's go to
     /// [`handler`](RoomWebhookBuilder::handler) if given one, else they are answered OK.
     /// See [`LiveHandler`] for the decisions of the before-callbacks.
@@ -490,28 +491,64 @@ impl RoomWebhookBuilder<ToExtensions> {
         self.with_mode(ToHandler {
             room: Arc::new(Defaults),
             live: Arc::new(handler),
+            chat: Arc::new(Defaults),
+        })
+    }
+
+    /// Deliver the callbacks of Chat's other families (online state, friends, one-to-one
+    /// and group messages, groups, official accounts, chatbots, push, moderation, calls)
+    /// to `handler`, in handler mode; the Room and Live families' go to their handlers if
+    /// given ones, else they are answered OK. See [`ChatHandler`] for the decisions.
+    pub fn chat_handler<C: ChatHandler>(
+        self,
+        handler: C,
+    ) -> RoomWebhookBuilder<ToHandler<Defaults, Defaults, C>> {
+        self.with_mode(ToHandler {
+            room: Arc::new(Defaults),
+            live: Arc::new(Defaults),
+            chat: Arc::new(handler),
         })
     }
 }
 
-impl<H, L> RoomWebhookBuilder<ToHandler<H, L>> {
+impl<H, L, C> RoomWebhookBuilder<ToHandler<H, L, C>> {
     /// Deliver the Room family's callbacks to `handler` instead; see
     /// [`RoomWebhookBuilder::<ToExtensions>::handler`](RoomWebhookBuilder#method.handler).
-    pub fn handler<R: RoomHandler>(self, handler: R) -> RoomWebhookBuilder<ToHandler<R, L>> {
-        let live = Arc::clone(&self.mode.live);
+    pub fn handler<R: RoomHandler>(self, handler: R) -> RoomWebhookBuilder<ToHandler<R, L, C>> {
+        let ToHandler { live, chat, .. } = self.mode.clone();
         self.with_mode(ToHandler {
             room: Arc::new(handler),
             live,
+            chat,
         })
     }
 
-    /// Deliver the Live family's callbacks to `handler` (beside the Room handler, on the
-    /// same path); see [`LiveHandler`] for the decisions of the before-callbacks.
-    pub fn live_handler<V: LiveHandler>(self, handler: V) -> RoomWebhookBuilder<ToHandler<H, V>> {
-        let room = Arc::clone(&self.mode.room);
+    /// Deliver the Live family's callbacks to `handler` (beside the other families'
+    /// handlers, on the same path); see [`LiveHandler`] for the decisions of the
+    /// before-callbacks.
+    pub fn live_handler<V: LiveHandler>(
+        self,
+        handler: V,
+    ) -> RoomWebhookBuilder<ToHandler<H, V, C>> {
+        let ToHandler { room, chat, .. } = self.mode.clone();
         self.with_mode(ToHandler {
             room,
             live: Arc::new(handler),
+            chat,
+        })
+    }
+
+    /// Deliver the callbacks of Chat's other families to `handler` (beside the other
+    /// families' handlers, on the same path); see [`ChatHandler`] for the decisions.
+    pub fn chat_handler<V: ChatHandler>(
+        self,
+        handler: V,
+    ) -> RoomWebhookBuilder<ToHandler<H, L, V>> {
+        let ToHandler { room, live, .. } = self.mode.clone();
+        self.with_mode(ToHandler {
+            room,
+            live,
+            chat: Arc::new(handler),
         })
     }
 

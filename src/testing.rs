@@ -509,6 +509,20 @@ pub fn live_service<L: LiveHandler>(handler: L) -> RoomWebhook<NotFound, ToHandl
     service_with(&layer)
 }
 
+/// The layer in handler mode with `handler` for Chat's other families (the Room and Live
+/// families answered OK), around [`NotFound`], configured as [`service`] is: what a
+/// [`ChatHandler`](crate::handler::ChatHandler) test sends [`CallbackRequest`]s to.
+pub fn chat_service<C: crate::handler::ChatHandler>(
+    handler: C,
+) -> RoomWebhook<NotFound, ToHandler<Defaults, Defaults, C>> {
+    let layer = RoomWebhookLayer::builder()
+        .sdk_app_id(DEMO_SDK_APP_ID)
+        .chat_handler(handler)
+        .build()
+        .expect("the default configuration builds");
+    service_with(&layer)
+}
+
 /// `layer` around [`NotFound`], for a test of a configuration of your own.
 pub fn service_with<M: Clone>(layer: &RoomWebhookLayer<M>) -> RoomWebhook<NotFound, M> {
     layer.layer(NotFound)

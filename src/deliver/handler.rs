@@ -23,7 +23,9 @@ use crate::config::OnDeadline;
 use crate::deadline::within;
 use crate::dedup::Claim;
 use crate::event::{Event, LiveEvent};
-use crate::handler::{Defaults, HandlerError, LiveHandler, LiveReply, RoomHandler};
+use crate::handler::{
+    ChatHandler, ChatReply, Defaults, HandlerError, LiveHandler, LiveReply, RoomHandler,
+};
 use crate::metrics::{self, Started};
 use crate::query::CallbackContext;
 use crate::trace::Trace;
@@ -33,37 +35,41 @@ use crate::BoxError;
 /// [`LiveHandler`] for the Live family's, and answers itself; the inner service only sees
 /// requests off the callback path. The family given no handler gets [`Defaults`]: OK,
 /// and allow.
-pub struct ToHandler<H, L = Defaults> {
+pub struct ToHandler<H, L = Defaults, C = Defaults> {
     pub(crate) room: Arc<H>,
     pub(crate) live: Arc<L>,
+    pub(crate) chat: Arc<C>,
 }
 
-// By hand: derived, they would ask `H` and `L` for `Clone` and `Debug`.
-impl<H, L> Clone for ToHandler<H, L> {
+// By hand: derived, they would ask `H`, `L` and `C` for `Clone` and `Debug`.
+impl<H, L, C> Clone for ToHandler<H, L, C> {
     fn clone(&self) -> Self {
         Self {
             room: Arc::clone(&self.room),
             live: Arc::clone(&self.live),
+            chat: Arc::clone(&self.chat),
         }
     }
 }
 
-impl<H, L> fmt::Debug for ToHandler<H, L> {
+impl<H, L, C> fmt::Debug for ToHandler<H, L, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ToHandler")
             .field("room", &std::any::type_name::<H>())
             .field("live", &std::any::type_name::<L>())
+            .field("chat", &std::any::type_name::<C>())
             .finish()
     }
 }
 
-impl<S, B, R, H, L> Deliver<S, B> for ToHandler<H, L>
+impl<S, B, R, H, L, C> Deliver<S, B> for ToHandler<H, L, C>
 where
     S: Service<Request<B>, Response = Response<R>>,
     S::Error: 'static,
     R: 'static,
     H: RoomHandler,
     L: LiveHandler,
+    C: ChatHandler,
     B: Body + Send + 'static,
     B::Data: Send,
     B::Error: Into<BoxError>,
@@ -97,7 +103,7 @@ where
     }
 }
 
-impl<H: RoomHandler, L: LiveHandler> ToHandler<H, L> {
+impl<H: RoomHandler, L: LiveHandler, C: ChatHandler> ToHandler<H, L, C> {
     /// Runs the handler the way the configuration says, by its deadline at the latest,
     /// and answers.
     async fn answer(self, accepted: Accepted, callback: &Callback) -> Response<Full<Bytes>> {
@@ -200,6 +206,11 @@ impl<H: RoomHandler, L: LiveHandler> ToHandler<H, L> {
                     .handle(event, context)
                     .await
                     .map(|r| asks.answer(r)),
+                Event::Chat(event) => self
+                    .chat
+                    .handle(event, context)
+                    .await
+                    .map(|r| asks.answer_chat(r)),
                 event => self
                     .room
                     .handle(event, context)
@@ -261,6 +272,15 @@ impl Asks {
             (LiveReply::Message(decision), Self::Message) => Outcome::Ok(Answer::from(decision)),
             (LiveReply::Done, _) => Outcome::Ok(Answer::ok()),
             _ => Outcome::WrongDecision,
+        }
+    }
+}
+
+impl Asks {
+    /// The answer to a Chat handler's `reply`.
+    fn answer_chat(self, reply: ChatReply) -> Outcome {
+        match (reply, self) {
+            (ChatReply::Done, _) => Outcome::Ok(Answer::ok()),
         }
     }
 }

@@ -81,8 +81,10 @@ macro_rules! forward {
     )+};
 }
 
+mod chat;
 mod live;
 
+pub use self::chat::{ChatHandler, ChatReply};
 pub use self::live::{Defaults, LiveHandler, LiveReply};
 
 /// What a handler method returns: `Ok(())` answers OK, `Err` answers FAIL.
