@@ -43,6 +43,11 @@ pub enum ConfigErrorKind {
     ZeroBodyTimeout,
     /// The time to answer within is zero: no callback would be answered in time.
     ZeroAnswerWithin,
+    /// Answer-first mode, or a deadline that detaches the handler, with no record stage:
+    /// OK would be answered before the event is recorded anywhere. Add
+    /// [`record`](crate::RoomWebhookBuilder::record), or accept the loss with
+    /// [`allow_unrecorded_ok`](crate::RoomWebhookBuilder::allow_unrecorded_ok).
+    OkBeforeRecorded,
 }
 
 impl ConfigError {

@@ -107,6 +107,7 @@ impl RoomWebhookLayer {
                 clock: None,
                 deadline: None,
                 answer_first: None,
+                unrecorded_ok: false,
                 dedup: None,
                 record: None,
             },
@@ -159,6 +160,8 @@ struct Settings {
     clock: Option<Arc<dyn Clock>>,
     deadline: Option<(Duration, OnDeadline)>,
     answer_first: Option<(usize, usize)>,
+    /// The user accepted an OK before the handler ran with nothing recorded.
+    unrecorded_ok: bool,
     dedup: Option<Dedup>,
     record: Option<Recorder>,
 }
@@ -177,6 +180,7 @@ impl fmt::Debug for Settings {
             .field("content_type", &self.content_type)
             .field("deadline", &self.deadline)
             .field("answer_first", &self.answer_first)
+            .field("unrecorded_ok", &self.unrecorded_ok)
             .field("dedup", &self.dedup)
             .field("record", &self.record)
             .finish_non_exhaustive()
@@ -420,6 +424,21 @@ impl Settings {
                     .into(),
             );
         }
+        let detaches = matches!(self.deadline, Some((_, OnDeadline::Detach)));
+        if (self.answer_first.is_some() || detaches) && self.record.is_none() && !self.unrecorded_ok
+        {
+            let what = if detaches {
+                "deadline(.., OnDeadline::Detach) answers OK at the deadline"
+            } else {
+                "answer_first(..) answers OK"
+            };
+            return problem(
+                ConfigErrorKind::OkBeforeRecorded,
+                format!(
+                    "{what} before the handler has done its work, and nothing records the                      event first: Tencent does not resend what it was answered OK, so an event                      the handler then loses is lost. Add a record stage (record(sink)) so that                      the event is recorded before the OK, or call allow_unrecorded_ok() to                      accept the loss"
+                ),
+            );
+        }
         Ok(())
     }
 
@@ -567,6 +586,17 @@ impl<H, L, C> RoomWebhookBuilder<ToHandler<H, L, C>> {
     /// logged. [`RoomWebhookLayer::drain`] waits for the queue at shutdown.
     pub fn answer_first(mut self, concurrency: usize, queue: usize) -> Self {
         self.settings.answer_first = Some((concurrency.max(1), queue));
+        self
+    }
+
+    /// Accept that [`answer_first`](Self::answer_first) and a deadline's
+    /// [`OnDeadline::Detach`] answer OK before the handler has done its work with no
+    /// record stage ([`record`](RoomWebhookBuilder::record)) recording the event first:
+    /// an event the handler then fails on, or that a crash loses, is lost, since Tencent
+    /// does not resend what it was answered OK. Without it, `build()` refuses that
+    /// configuration ([`ConfigErrorKind::OkBeforeRecorded`](crate::ConfigErrorKind::OkBeforeRecorded)).
+    pub fn allow_unrecorded_ok(mut self) -> Self {
+        self.settings.unrecorded_ok = true;
         self
     }
 }

@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use tencent_room_webhook::{ConfigErrorKind, RoomWebhookLayer};
+use tencent_room_webhook::sink::JsonLines;
+use tencent_room_webhook::{ConfigErrorKind, OnDeadline, RoomWebhookLayer};
 
 #[test]
 fn a_layer_without_an_sdkappid_does_not_build() {
@@ -199,4 +200,51 @@ fn sdkappid_zero_does_not_build() {
         assert_eq!(error.kind(), ConfigErrorKind::ZeroSdkAppId);
         assert!(error.to_string().contains("console"), "{error}");
     }
+}
+
+struct Rooms;
+impl tencent_room_webhook::RoomHandler for Rooms {}
+
+#[test]
+fn answer_first_without_a_record_stage_is_refused_saying_what_to_change() {
+    let error = RoomWebhookLayer::builder()
+        .sdk_app_id(1400000000_u64)
+        .handler(Rooms)
+        .answer_first(1, 10)
+        .build()
+        .unwrap_err();
+    assert_eq!(error.kind(), ConfigErrorKind::OkBeforeRecorded);
+    let message = error.to_string();
+    assert!(message.contains("record(sink)"), "{message}");
+    assert!(message.contains("allow_unrecorded_ok()"), "{message}");
+}
+
+#[test]
+fn a_detaching_deadline_without_a_record_stage_is_refused() {
+    let error = RoomWebhookLayer::builder()
+        .sdk_app_id(1400000000_u64)
+        .handler(Rooms)
+        .deadline(Duration::from_millis(1500), OnDeadline::Detach)
+        .build()
+        .unwrap_err();
+    assert_eq!(error.kind(), ConfigErrorKind::OkBeforeRecorded);
+}
+
+#[test]
+fn answer_first_and_detach_build_with_a_record_stage_or_when_the_loss_is_accepted() {
+    let recorded = RoomWebhookLayer::builder()
+        .sdk_app_id(1400000000_u64)
+        .record(JsonLines::new(std::io::sink()))
+        .handler(Rooms)
+        .answer_first(1, 10)
+        .deadline(Duration::from_millis(1500), OnDeadline::Detach)
+        .build();
+    assert!(recorded.is_ok());
+    let accepted = RoomWebhookLayer::builder()
+        .sdk_app_id(1400000000_u64)
+        .handler(Rooms)
+        .answer_first(1, 10)
+        .allow_unrecorded_ok()
+        .build();
+    assert!(accepted.is_ok());
 }

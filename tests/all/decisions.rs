@@ -275,6 +275,7 @@ async fn in_the_answer_first_mode_a_gift_is_decided_before_the_answer() {
         .sdk_app_id(common::APP)
         .live_handler(gift(GiftDecision::Reject))
         .answer_first(1, 10)
+        .allow_unrecorded_ok()
         .build()
         .unwrap();
     let answer = testing::send(layer.layer(NotFound), CallbackRequest::gift_sending()).await;
@@ -291,6 +292,7 @@ async fn a_gift_undecided_at_a_detaching_deadline_is_cancelled_not_allowed() {
         .sdk_app_id(common::APP)
         .live_handler(slow)
         .deadline(Duration::from_millis(1500), OnDeadline::Detach)
+        .allow_unrecorded_ok()
         .build()
         .unwrap();
     testing::send(layer.layer(NotFound), CallbackRequest::gift_sending())

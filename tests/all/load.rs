@@ -129,6 +129,7 @@ async fn in_answer_first_mode_every_accepted_callback_is_handled_once_after_the_
         .handler(tally.clone())
         // A small queue, so that some callbacks are refused under this load.
         .answer_first(4, 64)
+        .allow_unrecorded_ok()
         .build()
         .unwrap();
     let server = serve_loopback(layer.layer(NotFound)).await;
