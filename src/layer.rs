@@ -329,8 +329,13 @@ impl<M> RoomWebhookBuilder<M> {
     pub fn build(self) -> Result<RoomWebhookLayer<M>, ConfigError> {
         let settings = self.settings;
         settings.check()?;
+        let shared = Shared::new(settings.buffered_limit, settings.answer_first);
+        let apps = settings.apps()?;
+        let dedup = settings
+            .dedup
+            .map(|dedup| dedup.released_by(shared.background.tracker()));
         let config = Config {
-            apps: settings.apps()?,
+            apps,
             path: settings.path.into(),
             body_limit: settings.body_limit,
             body_timeout: settings.body_timeout,
@@ -338,12 +343,12 @@ impl<M> RoomWebhookBuilder<M> {
             content_type: settings.content_type,
             deadline: settings.deadline,
             answer_first: settings.answer_first.is_some(),
-            dedup: settings.dedup,
+            dedup,
             record: settings.record,
         };
         Ok(RoomWebhookLayer {
             config: Arc::new(config),
-            shared: Arc::new(Shared::new(settings.buffered_limit, settings.answer_first)),
+            shared: Arc::new(shared),
             mode: self.mode,
         })
     }

@@ -51,6 +51,11 @@ pub(crate) struct Background {
 }
 
 impl Background {
+    /// What tracks the background work, for other work a drain waits for.
+    pub(crate) fn tracker(&self) -> TaskTracker {
+        self.tracker.clone()
+    }
+
     fn new((concurrency, queue): (usize, usize)) -> Self {
         Self {
             slots: Arc::new(Semaphore::new(concurrency + queue)),

@@ -52,6 +52,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::FutureExt;
 use sha2::{Digest, Sha256};
+use tokio_util::task::TaskTracker;
 
 use crate::query::SdkAppId;
 
@@ -414,6 +415,9 @@ impl<S: DeliveryStore> DynStore for S {
 pub(crate) struct Dedup {
     store: Arc<dyn DynStore>,
     ttl: Duration,
+    /// Where a dropped claim's release runs: the layer's background work, so that a
+    /// shutdown's drain waits for it rather than leave the claim pending until it expires.
+    releases: TaskTracker,
 }
 
 impl fmt::Debug for Dedup {
@@ -439,7 +443,7 @@ pub(crate) enum Admission {
 /// failed, it is released at once; dropped unsettled (the handler was cancelled at its
 /// deadline, the queue refused it, or the connection went away mid-handler), it is
 /// released at once where the store's release does not wait (a [`MemoryStore`]), in a
-/// tokio task otherwise. A release removes this claim only, never another delivery's.
+/// tokio task otherwise, which the layer's drain waits for. A release removes this claim only, never another delivery's.
 pub(crate) struct Claim {
     dedup: Dedup,
     key: DeliveryKey,
@@ -477,7 +481,7 @@ impl Drop for Claim {
             return;
         }
         match tokio::runtime::Handle::try_current() {
-            Ok(runtime) => drop(runtime.spawn(release)),
+            Ok(runtime) => drop(self.dedup.releases.spawn_on(release, &runtime)),
             Err(_) => tracing::warn!(key = %self.key, "a delivery claim could not be released \
                 outside a tokio runtime; a retry of this callback is refused until it expires"),
         }
@@ -496,7 +500,14 @@ impl Dedup {
         Self {
             store: Arc::new(store),
             ttl,
+            releases: TaskTracker::new(),
         }
+    }
+
+    /// With dropped claims released as work of `tracker`'s.
+    pub(crate) fn released_by(mut self, tracker: TaskTracker) -> Self {
+        self.releases = tracker;
+        self
     }
 
     /// Claims `key` for a new delivery.

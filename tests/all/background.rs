@@ -7,7 +7,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tencent_room_webhook::dedup::MemoryStore;
+use tencent_room_webhook::dedup::{
+    ClaimToken, Claimed, DeliveryKey, DeliveryStore, MemoryStore, StoreError,
+};
 use tencent_room_webhook::testing::{self, CallbackRequest, NotFound};
 use tencent_room_webhook::{
     CallbackContext, Event, HandlerError, HandlerResult, OnDeadline, RoomHandler, RoomWebhookLayer,
@@ -408,4 +410,62 @@ async fn a_deadline_past_the_time_to_answer_is_cut_to_it() {
         .await
         .assert_fail(504, tencent_room_webhook::ErrorCode::HANDLER_TIMEOUT);
     assert_eq!(started.elapsed(), Duration::from_millis(1200));
+}
+
+/// A `MemoryStore` whose release takes `delay`, as a store across the network does.
+#[derive(Clone)]
+struct SlowRelease {
+    inner: Arc<MemoryStore>,
+    delay: Duration,
+    released: Arc<AtomicUsize>,
+}
+
+impl DeliveryStore for SlowRelease {
+    async fn claim(
+        &self,
+        key: &DeliveryKey,
+        token: &ClaimToken,
+        ttl: Duration,
+    ) -> Result<Claimed, StoreError> {
+        self.inner.claim(key, token, ttl).await
+    }
+
+    async fn complete(
+        &self,
+        key: &DeliveryKey,
+        token: &ClaimToken,
+        ttl: Duration,
+    ) -> Result<(), StoreError> {
+        self.inner.complete(key, token, ttl).await
+    }
+
+    async fn release(&self, key: &DeliveryKey, token: &ClaimToken) -> Result<(), StoreError> {
+        tokio::time::sleep(self.delay).await;
+        self.released.fetch_add(1, Ordering::SeqCst);
+        self.inner.release(key, token).await
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_drain_waits_for_the_release_of_a_claim_dropped_at_the_deadline() {
+    let store = SlowRelease {
+        inner: Arc::new(MemoryStore::new(10)),
+        delay: Duration::from_millis(300),
+        released: Arc::default(),
+    };
+    let handler = slow(Duration::from_secs(10));
+    let layer = RoomWebhookLayer::builder()
+        .sdk_app_id(1400000000_u64)
+        .handler(handler.clone())
+        .dedup(store.clone(), Duration::from_secs(60))
+        .deadline(Duration::from_millis(500), OnDeadline::Cancel)
+        .build()
+        .unwrap();
+    testing::send(layer.layer(NotFound), numbered(1))
+        .await
+        .assert_fail(504, tencent_room_webhook::ErrorCode::HANDLER_TIMEOUT);
+    let drain = layer.drain();
+    assert_eq!(drain.pending(), 1, "the release is background work");
+    drain.drain().await;
+    assert_eq!(store.released.load(Ordering::SeqCst), 1);
 }
