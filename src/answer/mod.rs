@@ -90,7 +90,12 @@ use http_body_util::Full;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::decision::{GiftDecision, MessageDecision};
+use crate::decision::{
+    C2cMessageDecision, ChatbotReply, FriendDecision, GiftDecision, GroupRequestDecision,
+    InviteDecision, MessageDecision, OfficialAccountCreationDecision, PassedCode, RefusedUsers,
+    SendDecision, SubscriberDecision,
+};
+use crate::event::UserId;
 
 mod refusal;
 
@@ -189,9 +194,12 @@ impl fmt::Display for ErrorCode {
 /// implement `Handler<_, _>`; return [`into_http_response`](Self::into_http_response)
 /// then, an `http::Response` that axum and hyper take as is.
 ///
-/// The answer to a before-callback is a [decision](crate::decision) (`Answer::from(decision)`):
-/// `ActionStatus` `OK` with the code that decides (1 rejects a gift, 2 discards a message)
-/// and, for a rewritten message, its `MsgBody` and `CloudCustomData`.
+/// The answer to a before-callback is a [decision](crate::decision) (`Answer::from(decision)`,
+/// a friend request's [`FriendDecision::answer`]): `ActionStatus` `OK` with the code that
+/// decides (1 rejects a gift, 2 discards a message) and the members the decision adds: a
+/// rewritten message's `MsgBody` and `CloudCustomData`, the users refused
+/// (`RefusedMembers_Account`, `RefusedSubscribers_Account`), a friend request's
+/// `ResultItem`, a chatbot's `RspData`.
 ///
 /// It deserializes too (to read what a receiver answered, as the test kit and the
 /// simulator do), refusing an `ActionStatus` other than `OK` / `FAIL` and a FAIL with
@@ -205,7 +213,7 @@ pub struct Answer {
     error_info: Cow<'static, str>,
     #[serde(rename = "ErrorCode")]
     error_code: ErrorCode,
-    /// What a decision adds after the three fields (`MsgBody`, `CloudCustomData`).
+    /// What a decision adds after the three fields (`MsgBody`, `ResultItem`, ...).
     #[serde(flatten)]
     decided: Option<Box<Map<String, Value>>>,
 }
@@ -287,7 +295,8 @@ impl Answer {
         self.action_status == "OK"
     }
 
-    /// A member a decision adds after the three fields (`MsgBody`, `CloudCustomData`).
+    /// A member a decision adds after the three fields (`MsgBody`, `CloudCustomData`,
+    /// `RefusedMembers_Account`, `RefusedSubscribers_Account`, `ResultItem`, `RspData`).
     pub fn decided(&self, member: &str) -> Option<&Value> {
         self.decided.as_ref()?.get(member)
     }
@@ -345,25 +354,123 @@ impl From<GiftDecision> for Answer {
     }
 }
 
-/// The answer that gives `decision`.
+/// The answer that gives `decision` (`Group.CallbackBeforeSendMsg`).
 impl From<MessageDecision> for Answer {
     fn from(decision: MessageDecision) -> Self {
+        sent(&decision)
+    }
+}
+
+/// The answer that gives `decision` (`C2C.CallbackBeforeSendMsg`,
+/// `OfficialAccount.CallbackBeforeSendMsg`).
+impl From<C2cMessageDecision> for Answer {
+    fn from(decision: C2cMessageDecision) -> Self {
+        sent(&decision)
+    }
+}
+
+/// The answer that gives `decision` (`Group.CallbackBeforeCreateGroup`,
+/// `Group.CallbackBeforeApplyJoinGroup`, `Group.CallbackBeforeCreateTopic`).
+impl From<GroupRequestDecision> for Answer {
+    fn from(decision: GroupRequestDecision) -> Self {
         let (code, info) = decision.code_and_info();
-        let rewritten = match &decision {
-            MessageDecision::Rewrite(rewrite) => {
-                let mut members = Map::new();
-                let body = serde_json::to_value(rewrite.msg_body())
-                    .expect("message elements always serialize");
-                members.insert("MsgBody".to_owned(), body);
-                if let Some(data) = rewrite.cloud_custom_data() {
-                    members.insert("CloudCustomData".to_owned(), Value::from(data));
-                }
-                Some(Box::new(members))
+        decided(code, info, None)
+    }
+}
+
+/// The answer that gives `decision` (`OfficialAccount.CallbackBeforeCreateOfficialAccount`).
+impl From<OfficialAccountCreationDecision> for Answer {
+    fn from(decision: OfficialAccountCreationDecision) -> Self {
+        let (code, info) = decision.code_and_info();
+        decided(code, info, None)
+    }
+}
+
+/// The answer that gives `decision` (`Group.CallbackBeforeInviteJoinGroup`).
+impl From<InviteDecision> for Answer {
+    fn from(decision: InviteDecision) -> Self {
+        let (code, info) = decision.code_and_info();
+        let refused = match &decision {
+            InviteDecision::RefuseSome(users) => Some(refused("RefusedMembers_Account", users)),
+            _ => None,
+        };
+        decided(code, info, refused)
+    }
+}
+
+/// The answer that gives `decision` (`OfficialAccount.CallbackBeforeAddSubscriber`).
+impl From<SubscriberDecision> for Answer {
+    fn from(decision: SubscriberDecision) -> Self {
+        let refused = match &decision {
+            SubscriberDecision::RefuseSome(users) => {
+                Some(refused("RefusedSubscribers_Account", users))
             }
             _ => None,
         };
-        decided(code, info, rewritten)
+        decided(decision.code(), "", refused)
     }
+}
+
+/// The answer that gives `reply` (`Chatbot.OnC2CSignalMessage`), with `RspData` always, as
+/// the page marks it required.
+impl From<ChatbotReply> for Answer {
+    fn from(reply: ChatbotReply) -> Self {
+        let (code, data) = reply.code_and_data();
+        let mut members = Map::new();
+        members.insert("RspData".to_owned(), Value::from(data));
+        decided(code, "", Some(Box::new(members)))
+    }
+}
+
+impl FriendDecision {
+    /// The answer to the request for `requested` (`Sns.CallbackPrevFriendAdd`: the users to
+    /// add; `Sns.CallbackPrevFriendResponse`: the users who asked), `ErrorCode` 0 with one
+    /// `ResultItem` a user requested, in that order, as Tencent wants: `ResultCode` 0 unless
+    /// refused. Refusals of users not in `requested` are left out. `To_Account` is written
+    /// as a JSON string, the page's type, however the ID arrived.
+    pub fn answer<'a>(&self, requested: impl IntoIterator<Item = &'a UserId>) -> Answer {
+        let items: Vec<Value> = requested
+            .into_iter()
+            .map(|user| {
+                let (code, info) = self.result_of(user.as_str());
+                let mut item = Map::new();
+                item.insert("To_Account".to_owned(), Value::from(user.as_str()));
+                item.insert("ResultCode".to_owned(), Value::from(code));
+                item.insert("ResultInfo".to_owned(), Value::from(info));
+                Value::Object(item)
+            })
+            .collect();
+        let mut members = Map::new();
+        members.insert("ResultItem".to_owned(), Value::Array(items));
+        decided(0, "", Some(Box::new(members)))
+    }
+}
+
+/// A message decision's answer, whichever range its code is of.
+fn sent<C: PassedCode>(decision: &SendDecision<C>) -> Answer {
+    let (code, info) = decision.code_and_info();
+    let rewritten = match decision {
+        SendDecision::Rewrite(rewrite) => {
+            let mut members = Map::new();
+            let body = serde_json::to_value(rewrite.msg_body())
+                .expect("message elements always serialize");
+            members.insert("MsgBody".to_owned(), body);
+            if let Some(data) = rewrite.cloud_custom_data() {
+                members.insert("CloudCustomData".to_owned(), Value::from(data));
+            }
+            Some(Box::new(members))
+        }
+        _ => None,
+    };
+    decided(code, info, rewritten)
+}
+
+/// The member `key` listing `users`, as JSON strings (the page's type, however an ID arrived).
+fn refused(key: &str, users: &RefusedUsers) -> Box<Map<String, Value>> {
+    let users = users.users().iter().map(|user| Value::from(user.as_str()));
+    let mut members = Map::new();
+    members.insert(key.to_owned(), Value::Array(users.collect()));
+    Box::new(members)
 }
 
 /// A decision's answer: `OK`, with the code that decides.
