@@ -987,6 +987,12 @@ macro_rules! with_events {
                 /// `Alert.RequestOverLimit` (about the app: a REST API near its rate limit).
                 RequestOverLimit(RequestOverLimit) = "Alert.RequestOverLimit", request_over_limit("chat/alert_request_over_limit.json"),
                     room_id(), event_time(), nested();
+                /// `State.StateChange` (about a user).
+                StateChanged(StateChanged) = "State.StateChange", state_changed("chat/state_state_change.json"),
+                    room_id(), event_time(event_time), nested("Info" => info, "KickedDevice" => kicked_device);
+                /// `Profile.CallbackPortraitSet` (about a user).
+                ProfileUpdated(ProfileUpdated) = "Profile.CallbackPortraitSet", profile_updated("chat/profile_portrait_set.json"),
+                    room_id(), event_time(event_time), nested("ProfileItem" => profile_item);
             }
         }
     };
