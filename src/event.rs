@@ -993,6 +993,26 @@ macro_rules! with_events {
                 /// `Profile.CallbackPortraitSet` (about a user).
                 ProfileUpdated(ProfileUpdated) = "Profile.CallbackPortraitSet", profile_updated("chat/profile_portrait_set.json"),
                     room_id(), event_time(event_time), nested("ProfileItem" => profile_item);
+                // Relationships (`chat::sns`).
+                /// `Sns.CallbackPrevFriendAdd` (a before callback: the answer decides, per user).
+                FriendRequest(FriendRequest) = "Sns.CallbackPrevFriendAdd", friend_request("chat/sns_prev_friend_add.json"),
+                    room_id(), event_time(event_time), nested("FriendItem" => friend_item);
+                /// `Sns.CallbackPrevFriendResponse` (a before callback: the answer decides, per user).
+                FriendRequestAnswered(FriendRequestAnswered) = "Sns.CallbackPrevFriendResponse",
+                    friend_request_answered("chat/sns_prev_friend_response.json"),
+                    room_id(), event_time(event_time), nested("ResponseFriendItem" => response_friend_item);
+                /// `Sns.CallbackFriendAdd`.
+                FriendsAdded(FriendsAdded) = "Sns.CallbackFriendAdd", friends_added("chat/sns_friend_add.json"),
+                    room_id(), event_time(), nested("PairList" => pair_list);
+                /// `Sns.CallbackFriendDelete`.
+                FriendsDeleted(FriendsDeleted) = "Sns.CallbackFriendDelete", friends_deleted("chat/sns_friend_delete.json"),
+                    room_id(), event_time(), nested("PairList" => pair_list);
+                /// `Sns.CallbackBlackListAdd`.
+                BlocklistAdded(BlocklistAdded) = "Sns.CallbackBlackListAdd", blocklist_added("chat/sns_black_list_add.json"),
+                    room_id(), event_time(), nested("PairList" => pair_list);
+                /// `Sns.CallbackBlackListDelete`.
+                BlocklistRemoved(BlocklistRemoved) = "Sns.CallbackBlackListDelete", blocklist_removed("chat/sns_black_list_delete.json"),
+                    room_id(), event_time(), nested("PairList" => pair_list);
             }
         }
     };
