@@ -1013,6 +1013,17 @@ macro_rules! with_events {
                 /// `Sns.CallbackBlackListDelete`.
                 BlocklistRemoved(BlocklistRemoved) = "Sns.CallbackBlackListDelete", blocklist_removed("chat/sns_black_list_delete.json"),
                     room_id(), event_time(), nested("PairList" => pair_list);
+                // Chatbots (`chat::bot`).
+                /// `Bot.OnC2CMessage`.
+                BotMessageReceived(BotMessageReceived) = "Bot.OnC2CMessage", bot_message_received("chat/bot_on_c2c_message.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `Bot.OnGroupMessage` (the room: the group).
+                BotGroupMessageReceived(BotGroupMessageReceived) = "Bot.OnGroupMessage",
+                    bot_group_message_received("chat/bot_on_group_message.json"),
+                    room_id(group_id), event_time(event_time), nested();
+                /// `Chatbot.OnC2CSignalMessage` (the answer carries data back to the chatbot).
+                SignalMessage(SignalMessage) = "Chatbot.OnC2CSignalMessage", signal_message("chat/chatbot_on_c2c_signal_message.json"),
+                    room_id(), event_time(event_time), nested();
             }
         }
     };
