@@ -1024,6 +1024,16 @@ macro_rules! with_events {
                 /// `Chatbot.OnC2CSignalMessage` (the answer carries data back to the chatbot).
                 SignalMessage(SignalMessage) = "Chatbot.OnC2CSignalMessage", signal_message("chat/chatbot_on_c2c_signal_message.json"),
                     room_id(), event_time(event_time), nested();
+                // Calls (`chat::call`).
+                /// `Call.CallbackAfterStartCall`.
+                CallStarted(CallStarted) = "Call.CallbackAfterStartCall", call_started("chat/call_after_start_call.json"),
+                    room_id(), event_time(event_time), nested("CallInfo" => call_info, "UserList" => user_list);
+                /// `Call.CallbackAfterEndCall`.
+                CallEnded(CallEnded) = "Call.CallbackAfterEndCall", call_ended("chat/call_after_end_call.json"),
+                    room_id(), event_time(event_time), nested("CallRecord" => call_record);
+                /// `Call.CallbackAfterMemberChanged`.
+                CallMembersChanged(CallMembersChanged) = "Call.CallbackAfterMemberChanged", call_members_changed("chat/call_after_member_changed.json"),
+                    room_id(), event_time(event_time), nested("UserList" => user_list, "ChangedUserList" => changed_user_list);
             }
         }
     };
