@@ -1024,6 +1024,18 @@ macro_rules! with_events {
                 /// `Chatbot.OnC2CSignalMessage` (the answer carries data back to the chatbot).
                 SignalMessage(SignalMessage) = "Chatbot.OnC2CSignalMessage", signal_message("chat/chatbot_on_c2c_signal_message.json"),
                     room_id(), event_time(event_time), nested();
+                // Content moderation (`chat::moderation`; no command in the body: the query's decides).
+                /// `ContentCallback.ResultNotify` (the room: the group of a group message).
+                ModerationResult(ModerationResult) = "ContentCallback.ResultNotify", moderation_result("chat/content_callback_result_notify.json"),
+                    room_id(contact_item.to_group_id), event_time(), nested("ContactItem" => contact_item);
+                // Push results (`chat::push`; the command in each of `Events`: the query's decides;
+                // `EventTime` in seconds, so none here).
+                /// `Push.OfflinePush`.
+                OfflinePushResults(OfflinePushResults) = "Push.OfflinePush", offline_push_results("chat/push_offline_push.json"),
+                    room_id(), event_time(), nested("Events" => events);
+                /// `Push.AllMemberPush`.
+                AllMemberPushResults(AllMemberPushResults) = "Push.AllMemberPush", all_member_push_results("chat/push_all_member_push.json"),
+                    room_id(), event_time(), nested("Events" => events);
                 // Calls (`chat::call`).
                 /// `Call.CallbackAfterStartCall`.
                 CallStarted(CallStarted) = "Call.CallbackAfterStartCall", call_started("chat/call_after_start_call.json"),
