@@ -35,7 +35,9 @@
 //! ```
 //!
 //! The body's `CallbackCommand` decides what a body is, whatever the query says (Tencent's
-//! pages pair different query and body commands). A Live callback:
+//! pages pair different query and body commands); only the `Push.*` and
+//! `ContentCallback.ResultNotify` bodies, which have none, take the query's
+//! ([`Event::decode`]). A Live callback:
 //!
 //! ```
 //! use tencent_room_webhook::event::{Event, LiveEvent};
@@ -1066,6 +1068,12 @@ impl Event {
     /// layer warns once per pair when the two differ. A known command whose fields cannot
     /// be read gives [`Event::Undecodable`], an unknown one [`Event::Unknown`]; neither is
     /// an error.
+    ///
+    /// Three documented bodies have no top-level `CallbackCommand`: those of
+    /// `Push.OfflinePush` and `Push.AllMemberPush` (it is in each of their `Events`) and of
+    /// `ContentCallback.ResultNotify`. For exactly these query commands, the query's command
+    /// decides a body without one, and the event is written back without one; any other
+    /// body without one is [`DecodeError::MissingCommand`].
     pub fn decode(query_command: &str, body: &[u8]) -> Result<Self, DecodeError> {
         Self::read(Some(query_command), body)
     }
@@ -1087,7 +1095,7 @@ impl Event {
         if let Some(event) = guessed {
             return Ok(event);
         }
-        let (command, body) = object(text)?;
+        let (command, body) = object(text, guess)?;
         Ok(match Self::reader(&command) {
             Some((_, reader)) => (reader.typed)(&command, text)
                 .unwrap_or_else(|| (reader.salvaged)(command, body, text)),
@@ -1120,12 +1128,29 @@ impl Reader {
     }
 }
 
+/// The commands whose bodies carry no top-level `CallbackCommand` (`Push.*` put it in each
+/// of their `Events`, `ContentCallback.ResultNotify` nowhere): for a body without one, the
+/// query's command decides when it is one of these; their events are written back without
+/// one (a body that had one anyway loses it).
+const QUERY_DECIDES: [&str; 3] = [
+    OfflinePushResults::COMMAND,
+    AllMemberPushResults::COMMAND,
+    ModerationResult::COMMAND,
+];
+
+/// Whether `command` is one of [`QUERY_DECIDES`] (by reference: `Tagged` skips it so).
+fn query_decides(command: &&str) -> bool {
+    QUERY_DECIDES.contains(command)
+}
+
 /// The text read as `T`, the event of `command`, if it reads and its own `CallbackCommand`
-/// is `command` (given once, or repeated with that value).
+/// is `command` (given once, or repeated with that value), or it has none and `command`
+/// is one of [`QUERY_DECIDES`].
 fn typed<T: Typed>(command: &str, text: &str) -> Option<Event> {
     let mut event: T = serde_json::from_str(text).ok()?;
     match event.extra_at(&[])?.shift_remove("CallbackCommand") {
         Some(Value::String(sent)) if sent == command => Some(event.into_event()),
+        None if query_decides(&command) => Some(event.into_event()),
         _ => None,
     }
 }
@@ -1148,10 +1173,11 @@ fn salvaged<T: Typed>(command: String, body: Extra, text: &str) -> Event {
     }
 }
 
-/// An event written with its command first.
+/// An event written with its command first (without one for the commands of
+/// [`QUERY_DECIDES`], whose bodies have none).
 #[derive(Serialize)]
 struct Tagged<'a, T> {
-    #[serde(rename = "CallbackCommand")]
+    #[serde(rename = "CallbackCommand", skip_serializing_if = "query_decides")]
     command: &'static str,
     #[serde(flatten)]
     event: &'a T,
@@ -1453,8 +1479,9 @@ mod body_members {
 }
 
 /// The body as a JSON object, and its `CallbackCommand`: given once, or repeated with the
-/// same value.
-fn object(text: &str) -> Result<(String, Extra), DecodeError> {
+/// same value; or, for a body without one, the query's command `guess` when it is one of
+/// [`QUERY_DECIDES`].
+fn object(text: &str, guess: Option<&str>) -> Result<(String, Extra), DecodeError> {
     let read: Members = serde_json::from_str(text).map_err(DecodeError::from_json)?;
     if read.command_repeated {
         return Err(DecodeError::CommandRepeated);
@@ -1462,6 +1489,9 @@ fn object(text: &str) -> Result<(String, Extra), DecodeError> {
     match read.members.get("CallbackCommand") {
         Some(Value::String(command)) => Ok((command.clone(), read.members)),
         Some(_) => Err(DecodeError::CommandNotText),
-        None => Err(DecodeError::MissingCommand),
+        None => match guess.filter(query_decides) {
+            Some(command) => Ok((command.to_owned(), read.members)),
+            None => Err(DecodeError::MissingCommand),
+        },
     }
 }
