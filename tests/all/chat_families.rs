@@ -49,7 +49,7 @@ fn family_fixtures() -> Vec<(String, String, Vec<u8>)> {
         for entry in std::fs::read_dir(fixtures_dir().join(folder)).unwrap() {
             let path = entry.unwrap().path();
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            if path.extension().is_none_or(|e| e != "json")
+            if !path.extension().is_some_and(|e| e == "json")
                 || !FAMILIES.iter().any(|family| name.starts_with(family))
             {
                 continue;
