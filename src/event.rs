@@ -35,7 +35,9 @@
 //! ```
 //!
 //! The body's `CallbackCommand` decides what a body is, whatever the query says (Tencent's
-//! pages pair different query and body commands). A Live callback:
+//! pages pair different query and body commands); only the `Push.*` and
+//! `ContentCallback.ResultNotify` bodies, which have none, take the query's
+//! ([`Event::decode`]). A Live callback:
 //!
 //! ```
 //! use tencent_room_webhook::event::{Event, LiveEvent};
@@ -987,6 +989,65 @@ macro_rules! with_events {
                 /// `Alert.RequestOverLimit` (about the app: a REST API near its rate limit).
                 RequestOverLimit(RequestOverLimit) = "Alert.RequestOverLimit", request_over_limit("chat/alert_request_over_limit.json"),
                     room_id(), event_time(), nested();
+                /// `State.StateChange` (about a user).
+                StateChanged(StateChanged) = "State.StateChange", state_changed("chat/state_state_change.json"),
+                    room_id(), event_time(event_time), nested("Info" => info, "KickedDevice" => kicked_device);
+                /// `Profile.CallbackPortraitSet` (about a user).
+                ProfileUpdated(ProfileUpdated) = "Profile.CallbackPortraitSet", profile_updated("chat/profile_portrait_set.json"),
+                    room_id(), event_time(event_time), nested("ProfileItem" => profile_item);
+                // Relationships (`chat::sns`).
+                /// `Sns.CallbackPrevFriendAdd` (a before callback: the answer decides, per user).
+                FriendRequest(FriendRequest) = "Sns.CallbackPrevFriendAdd", friend_request("chat/sns_prev_friend_add.json"),
+                    room_id(), event_time(event_time), nested("FriendItem" => friend_item);
+                /// `Sns.CallbackPrevFriendResponse` (a before callback: the answer decides, per user).
+                FriendRequestAnswered(FriendRequestAnswered) = "Sns.CallbackPrevFriendResponse",
+                    friend_request_answered("chat/sns_prev_friend_response.json"),
+                    room_id(), event_time(event_time), nested("ResponseFriendItem" => response_friend_item);
+                /// `Sns.CallbackFriendAdd`.
+                FriendsAdded(FriendsAdded) = "Sns.CallbackFriendAdd", friends_added("chat/sns_friend_add.json"),
+                    room_id(), event_time(), nested("PairList" => pair_list);
+                /// `Sns.CallbackFriendDelete`.
+                FriendsDeleted(FriendsDeleted) = "Sns.CallbackFriendDelete", friends_deleted("chat/sns_friend_delete.json"),
+                    room_id(), event_time(), nested("PairList" => pair_list);
+                /// `Sns.CallbackBlackListAdd`.
+                BlocklistAdded(BlocklistAdded) = "Sns.CallbackBlackListAdd", blocklist_added("chat/sns_black_list_add.json"),
+                    room_id(), event_time(), nested("PairList" => pair_list);
+                /// `Sns.CallbackBlackListDelete`.
+                BlocklistRemoved(BlocklistRemoved) = "Sns.CallbackBlackListDelete", blocklist_removed("chat/sns_black_list_delete.json"),
+                    room_id(), event_time(), nested("PairList" => pair_list);
+                // Chatbots (`chat::bot`).
+                /// `Bot.OnC2CMessage`.
+                BotMessageReceived(BotMessageReceived) = "Bot.OnC2CMessage", bot_message_received("chat/bot_on_c2c_message.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `Bot.OnGroupMessage` (the room: the group).
+                BotGroupMessageReceived(BotGroupMessageReceived) = "Bot.OnGroupMessage",
+                    bot_group_message_received("chat/bot_on_group_message.json"),
+                    room_id(group_id), event_time(event_time), nested();
+                /// `Chatbot.OnC2CSignalMessage` (the answer carries data back to the chatbot).
+                SignalMessage(SignalMessage) = "Chatbot.OnC2CSignalMessage", signal_message("chat/chatbot_on_c2c_signal_message.json"),
+                    room_id(), event_time(event_time), nested();
+                // Content moderation (`chat::moderation`; no command in the body: the query's decides).
+                /// `ContentCallback.ResultNotify` (the room: the group of a group message).
+                ModerationResult(ModerationResult) = "ContentCallback.ResultNotify", moderation_result("chat/content_callback_result_notify.json"),
+                    room_id(contact_item.to_group_id), event_time(), nested("ContactItem" => contact_item);
+                // Push results (`chat::push`; the command in each of `Events`: the query's decides;
+                // `EventTime` in seconds, so none here).
+                /// `Push.OfflinePush`.
+                OfflinePushResults(OfflinePushResults) = "Push.OfflinePush", offline_push_results("chat/push_offline_push.json"),
+                    room_id(), event_time(), nested("Events" => events);
+                /// `Push.AllMemberPush`.
+                AllMemberPushResults(AllMemberPushResults) = "Push.AllMemberPush", all_member_push_results("chat/push_all_member_push.json"),
+                    room_id(), event_time(), nested("Events" => events);
+                // Calls (`chat::call`).
+                /// `Call.CallbackAfterStartCall`.
+                CallStarted(CallStarted) = "Call.CallbackAfterStartCall", call_started("chat/call_after_start_call.json"),
+                    room_id(), event_time(event_time), nested("CallInfo" => call_info, "UserList" => user_list);
+                /// `Call.CallbackAfterEndCall`.
+                CallEnded(CallEnded) = "Call.CallbackAfterEndCall", call_ended("chat/call_after_end_call.json"),
+                    room_id(), event_time(event_time), nested("CallRecord" => call_record);
+                /// `Call.CallbackAfterMemberChanged`.
+                CallMembersChanged(CallMembersChanged) = "Call.CallbackAfterMemberChanged", call_members_changed("chat/call_after_member_changed.json"),
+                    room_id(), event_time(event_time), nested("UserList" => user_list, "ChangedUserList" => changed_user_list);
             }
         }
     };
@@ -1007,6 +1068,12 @@ impl Event {
     /// layer warns once per pair when the two differ. A known command whose fields cannot
     /// be read gives [`Event::Undecodable`], an unknown one [`Event::Unknown`]; neither is
     /// an error.
+    ///
+    /// Three documented bodies have no top-level `CallbackCommand`: those of
+    /// `Push.OfflinePush` and `Push.AllMemberPush` (it is in each of their `Events`) and of
+    /// `ContentCallback.ResultNotify`. For exactly these query commands, the query's command
+    /// decides a body without one, and the event is written back without one; any other
+    /// body without one is [`DecodeError::MissingCommand`].
     pub fn decode(query_command: &str, body: &[u8]) -> Result<Self, DecodeError> {
         Self::read(Some(query_command), body)
     }
@@ -1028,7 +1095,7 @@ impl Event {
         if let Some(event) = guessed {
             return Ok(event);
         }
-        let (command, body) = object(text)?;
+        let (command, body) = object(text, guess)?;
         Ok(match Self::reader(&command) {
             Some((_, reader)) => (reader.typed)(&command, text)
                 .unwrap_or_else(|| (reader.salvaged)(command, body, text)),
@@ -1061,12 +1128,29 @@ impl Reader {
     }
 }
 
+/// The commands whose bodies carry no top-level `CallbackCommand` (`Push.*` put it in each
+/// of their `Events`, `ContentCallback.ResultNotify` nowhere): for a body without one, the
+/// query's command decides when it is one of these; their events are written back without
+/// one (a body that had one anyway loses it).
+const QUERY_DECIDES: [&str; 3] = [
+    OfflinePushResults::COMMAND,
+    AllMemberPushResults::COMMAND,
+    ModerationResult::COMMAND,
+];
+
+/// Whether `command` is one of [`QUERY_DECIDES`] (by reference: `Tagged` skips it so).
+fn query_decides(command: &&str) -> bool {
+    QUERY_DECIDES.contains(command)
+}
+
 /// The text read as `T`, the event of `command`, if it reads and its own `CallbackCommand`
-/// is `command` (given once, or repeated with that value).
+/// is `command` (given once, or repeated with that value), or it has none and `command`
+/// is one of [`QUERY_DECIDES`].
 fn typed<T: Typed>(command: &str, text: &str) -> Option<Event> {
     let mut event: T = serde_json::from_str(text).ok()?;
     match event.extra_at(&[])?.shift_remove("CallbackCommand") {
         Some(Value::String(sent)) if sent == command => Some(event.into_event()),
+        None if query_decides(&command) => Some(event.into_event()),
         _ => None,
     }
 }
@@ -1089,10 +1173,11 @@ fn salvaged<T: Typed>(command: String, body: Extra, text: &str) -> Event {
     }
 }
 
-/// An event written with its command first.
+/// An event written with its command first (without one for the commands of
+/// [`QUERY_DECIDES`], whose bodies have none).
 #[derive(Serialize)]
 struct Tagged<'a, T> {
-    #[serde(rename = "CallbackCommand")]
+    #[serde(rename = "CallbackCommand", skip_serializing_if = "query_decides")]
     command: &'static str,
     #[serde(flatten)]
     event: &'a T,
@@ -1394,8 +1479,9 @@ mod body_members {
 }
 
 /// The body as a JSON object, and its `CallbackCommand`: given once, or repeated with the
-/// same value.
-fn object(text: &str) -> Result<(String, Extra), DecodeError> {
+/// same value; or, for a body without one, the query's command `guess` when it is one of
+/// [`QUERY_DECIDES`].
+fn object(text: &str, guess: Option<&str>) -> Result<(String, Extra), DecodeError> {
     let read: Members = serde_json::from_str(text).map_err(DecodeError::from_json)?;
     if read.command_repeated {
         return Err(DecodeError::CommandRepeated);
@@ -1403,6 +1489,9 @@ fn object(text: &str) -> Result<(String, Extra), DecodeError> {
     match read.members.get("CallbackCommand") {
         Some(Value::String(command)) => Ok((command.clone(), read.members)),
         Some(_) => Err(DecodeError::CommandNotText),
-        None => Err(DecodeError::MissingCommand),
+        None => match guess.filter(query_decides) {
+            Some(command) => Ok((command.to_owned(), read.members)),
+            None => Err(DecodeError::MissingCommand),
+        },
     }
 }

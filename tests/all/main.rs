@@ -11,6 +11,7 @@ mod background;
 mod builder;
 mod chat;
 mod chat_decisions;
+mod chat_families;
 mod compose;
 mod contract;
 mod decisions;
