@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 use super::{body_members, EventTime, Extra, RoomId, RoomInfo, RoomStatistic, UserId};
 use crate::lenient;
 
-pub use super::message::{ImageInfo, MsgElement};
+pub use super::message::{ImageInfo, MsgElement, RelayMessage};
 
 open_enum! {
     /// `EventType` of `Live.CallbackAfterDestroyRoom` (and of a Room destroy that carries
