@@ -968,11 +968,11 @@ macro_rules! with_events {
                 /// `Live.CallbackBeforeSendGift` (a before callback: the answer decides).
                 GiftSending(GiftSending) = "Live.CallbackBeforeSendGift", gift_sending("live/live_before_send_gift.json"),
                     room_id(room_id), event_time(event_time), nested("GiftWater" => gift_water);
-                /// `Group.CallbackAfterSendMsg` (the room: the group).
+                /// `Group.CallbackAfterSendMsg`, of any group (the room: the group).
                 MessageSent(MessageSent) = "Group.CallbackAfterSendMsg", message_sent("live/group_after_send_msg.json"),
-                    room_id(group_id), event_time(event_time), nested();
-                /// `Group.CallbackBeforeSendMsg` (a before callback: the answer decides; the room:
-                /// the group).
+                    room_id(group_id), event_time(event_time), nested("GroupAtInfo" => group_at_info);
+                /// `Group.CallbackBeforeSendMsg`, of any group (a before callback: the answer
+                /// decides; the room: the group).
                 MessageSending(MessageSending) = "Group.CallbackBeforeSendMsg", message_sending("live/group_before_send_msg.json"),
                     room_id(group_id), event_time(event_time), nested();
                 /// `Follow.CallbackAfterFollowAdd` (between users, in no room).
