@@ -987,6 +987,33 @@ macro_rules! with_events {
                 /// `Alert.RequestOverLimit` (about the app: a REST API near its rate limit).
                 RequestOverLimit(RequestOverLimit) = "Alert.RequestOverLimit", request_over_limit("chat/alert_request_over_limit.json"),
                     room_id(), event_time(), nested();
+
+                // One-to-one messages (`chat::c2c`).
+                /// `C2C.CallbackBeforeSendMsg` (a before callback: the answer decides).
+                C2cMessageSending(C2cMessageSending) = "C2C.CallbackBeforeSendMsg", c2c_message_sending("chat/c2c_before_send_msg.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `C2C.CallbackAfterSendMsg`.
+                C2cMessageSent(C2cMessageSent) = "C2C.CallbackAfterSendMsg", c2c_message_sent("chat/c2c_after_send_msg.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `C2C.CallbackAfterMsgReport`.
+                C2cReadReported(C2cReadReported) = "C2C.CallbackAfterMsgReport", c2c_read_reported("chat/c2c_after_msg_report.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `C2C.CallbackAfterMsgWithDraw`.
+                C2cMessageRecalled(C2cMessageRecalled) = "C2C.CallbackAfterMsgWithDraw", c2c_message_recalled("chat/c2c_after_msg_with_draw.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `C2C.CallbackAfterC2CMsgExtension`.
+                C2cMessageExtensionChanged(C2cMessageExtensionChanged) = "C2C.CallbackAfterC2CMsgExtension",
+                    c2c_message_extension_changed("chat/c2c_after_c2c_msg_extension.json"),
+                    room_id(), event_time(event_time), nested("ExtensionList" => extension_list);
+                /// `C2C.CallbackAfterMsgReadReceipt`.
+                C2cReadReceiptsSent(C2cReadReceiptsSent) = "C2C.CallbackAfterMsgReadReceipt", c2c_read_receipts_sent("chat/c2c_after_msg_read_receipt.json"),
+                    room_id(), event_time(event_time), nested("C2CMsgInfo" => c2c_msg_info);
+                /// `C2C.CallbackAfterModifyMsg`.
+                C2cMessageModified(C2cMessageModified) = "C2C.CallbackAfterModifyMsg", c2c_message_modified("chat/c2c_after_modify_msg.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `C2C.CallbackAfterMsgReadAll` (one-to-one and group unread counts).
+                AllMessagesRead(AllMessagesRead) = "C2C.CallbackAfterMsgReadAll", all_messages_read("chat/c2c_after_msg_read_all.json"),
+                    room_id(), event_time(event_time), nested("GroupReadInfo" => group_read_info);
             }
         }
     };
