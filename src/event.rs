@@ -1014,6 +1014,85 @@ macro_rules! with_events {
                 /// `C2C.CallbackAfterMsgReadAll` (one-to-one and group unread counts).
                 AllMessagesRead(AllMessagesRead) = "C2C.CallbackAfterMsgReadAll", all_messages_read("chat/c2c_after_msg_read_all.json"),
                     room_id(), event_time(event_time), nested("GroupReadInfo" => group_read_info);
+
+                // Groups (`chat::group`); the room: the group. `Group.CallbackBeforeSendMsg`
+                // and `Group.CallbackAfterSendMsg` are in `live` above, for every group.
+                /// `Group.CallbackBeforeCreateGroup` (a before callback: the answer decides; no
+                /// group yet).
+                GroupCreating(GroupCreating) = "Group.CallbackBeforeCreateGroup", group_creating("chat/group_before_create_group.json"),
+                    room_id(), event_time(event_time), nested("MemberList" => member_list);
+                /// `Group.CallbackAfterCreateGroup`.
+                GroupCreated(GroupCreated) = "Group.CallbackAfterCreateGroup", group_created("chat/group_after_create_group.json"),
+                    room_id(group_id), event_time(event_time),
+                    nested("MemberList" => member_list, "UserDefinedDataList" => user_defined_data_list);
+                /// `Group.CallbackBeforeApplyJoinGroup` (a before callback: the answer decides).
+                JoinApplying(JoinApplying) = "Group.CallbackBeforeApplyJoinGroup", join_applying("chat/group_before_apply_join_group.json"),
+                    room_id(group_id), event_time(event_time), nested();
+                /// `Group.CallbackBeforeInviteJoinGroup` (a before callback: the answer decides).
+                MembersInviting(MembersInviting) = "Group.CallbackBeforeInviteJoinGroup", members_inviting("chat/group_before_invite_join_group.json"),
+                    room_id(group_id), event_time(event_time), nested("DestinationMembers" => destination_members);
+                /// `Group.CallbackAfterNewMemberJoin`.
+                MembersJoined(MembersJoined) = "Group.CallbackAfterNewMemberJoin", members_joined("chat/group_after_new_member_join.json"),
+                    room_id(group_id), event_time(event_time), nested("NewMemberList" => new_member_list);
+                /// `Group.CallbackAfterMemberExit`.
+                MembersExited(MembersExited) = "Group.CallbackAfterMemberExit", members_exited("chat/group_after_member_exit.json"),
+                    room_id(group_id), event_time(event_time), nested("ExitMemberList" => exit_member_list);
+                /// `Group.CallbackAfterGroupFull`.
+                GroupFull(GroupFull) = "Group.CallbackAfterGroupFull", group_full("chat/group_after_group_full.json"),
+                    room_id(group_id), event_time(event_time), nested();
+                /// `Group.CallbackAfterGroupDestroyed`.
+                GroupDestroyed(GroupDestroyed) = "Group.CallbackAfterGroupDestroyed", group_destroyed("chat/group_after_group_destroyed.json"),
+                    room_id(group_id), event_time(event_time), nested("MemberList" => member_list);
+                /// `Group.CallbackAfterGroupInfoChanged`.
+                GroupInfoChanged(GroupInfoChanged) = "Group.CallbackAfterGroupInfoChanged", group_info_changed("chat/group_after_group_info_changed.json"),
+                    room_id(group_id), event_time(event_time), nested();
+                /// `Group.CallbackAfterRecallMsg`.
+                GroupMessagesRecalled(GroupMessagesRecalled) = "Group.CallbackAfterRecallMsg", group_messages_recalled("chat/group_after_recall_msg.json"),
+                    room_id(group_id), event_time(event_time), nested("MsgSeqList" => msg_seq_list);
+                /// `Group.CallbackOnMemberStateChange`.
+                GroupMemberStateChanged(GroupMemberStateChanged) = "Group.CallbackOnMemberStateChange",
+                    group_member_state_changed("chat/group_on_member_state_change.json"),
+                    room_id(group_id), event_time(event_time), nested("MemberList" => member_list);
+                /// `Group.CallbackSendMsgException`.
+                GroupMessageFailed(GroupMessageFailed) = "Group.CallbackSendMsgException", group_message_failed("chat/group_send_msg_exception.json"),
+                    room_id(group_id), event_time(event_time), nested();
+                /// `Group.CallbackBeforeCreateTopic` (a before callback: the answer decides; the
+                /// body names no community).
+                TopicCreating(TopicCreating) = "Group.CallbackBeforeCreateTopic", topic_creating("chat/group_before_create_topic.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `Group.CallbackAfterCreateTopic` (the room: the community).
+                TopicCreated(TopicCreated) = "Group.CallbackAfterCreateTopic", topic_created("chat/group_after_create_topic.json"),
+                    room_id(group_id), event_time(event_time), nested("UserDefinedDataList" => user_defined_data_list);
+                /// `Group.CallbackAfterTopicDestroyed` (the room: the community).
+                TopicsDestroyed(TopicsDestroyed) = "Group.CallbackAfterTopicDestroyed", topics_destroyed("chat/group_after_topic_destroyed.json"),
+                    room_id(group_id), event_time(event_time), nested();
+                /// `Group.CallbackAfterTopicInfoChanged` (the room: the community).
+                TopicInfoChanged(TopicInfoChanged) = "Group.CallbackAfterTopicInfoChanged", topic_info_changed("chat/group_after_topic_info_changed.json"),
+                    room_id(group_id), event_time(event_time), nested();
+                /// `Group.CallbackAfterMemberFieldChanged`.
+                MemberFieldChanged(MemberFieldChanged) = "Group.CallbackAfterMemberFieldChanged",
+                    member_field_changed("chat/group_after_member_field_changed.json"),
+                    room_id(group_id), event_time(event_time), nested();
+                /// `Group.CallbackAfterGroupAttrChanged`.
+                GroupAttrChanged(GroupAttrChanged) = "Group.CallbackAfterGroupAttrChanged", group_attr_changed("chat/group_after_group_attr_changed.json"),
+                    room_id(group_id), event_time(event_time), nested("GroupAttr" => group_attr);
+                /// `Group.CallbackAfterReadReceipt`.
+                GroupReadReceiptsSent(GroupReadReceiptsSent) = "Group.CallbackAfterReadReceipt", group_read_receipts_sent("chat/group_after_read_receipt.json"),
+                    room_id(group_id), event_time(event_time), nested("GroupMsgReceiptList" => group_msg_receipt_list);
+                /// `Group.CallbackAfterChangeGroupOwner`.
+                GroupOwnerChanged(GroupOwnerChanged) = "Group.CallbackAfterChangeGroupOwner", group_owner_changed("chat/group_after_change_group_owner.json"),
+                    room_id(group_id), event_time(event_time), nested();
+                /// `Group.CallbackOnDailyGroupQuotaAlarm` (about the app, not a group).
+                DailyGroupQuotaAlarm(DailyGroupQuotaAlarm) = "Group.CallbackOnDailyGroupQuotaAlarm",
+                    daily_group_quota_alarm("chat/group_on_daily_group_quota_alarm.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `Group.CallbackAfterGroupMsgExtension`.
+                GroupMessageExtensionChanged(GroupMessageExtensionChanged) = "Group.CallbackAfterGroupMsgExtension",
+                    group_message_extension_changed("chat/group_after_group_msg_extension.json"),
+                    room_id(group_id), event_time(event_time), nested("ExtensionList" => extension_list);
+                /// `Group.CallbackAfterModifyMsg`.
+                GroupMessageModified(GroupMessageModified) = "Group.CallbackAfterModifyMsg", group_message_modified("chat/group_after_modify_msg.json"),
+                    room_id(group_id), event_time(event_time), nested();
             }
         }
     };
