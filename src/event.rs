@@ -1093,6 +1093,54 @@ macro_rules! with_events {
                 /// `Group.CallbackAfterModifyMsg`.
                 GroupMessageModified(GroupMessageModified) = "Group.CallbackAfterModifyMsg", group_message_modified("chat/group_after_modify_msg.json"),
                     room_id(group_id), event_time(event_time), nested();
+
+                // Official accounts (`chat::official_account`): about an account, no room.
+                /// `OfficialAccount.CallbackBeforeCreateOfficialAccount` (a before callback: the
+                /// answer decides).
+                OfficialAccountCreating(OfficialAccountCreating) = "OfficialAccount.CallbackBeforeCreateOfficialAccount",
+                    official_account_creating("chat/official_account_before_create_official_account.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `OfficialAccount.CallbackAfterCreateOfficialAccount`.
+                OfficialAccountCreated(OfficialAccountCreated) = "OfficialAccount.CallbackAfterCreateOfficialAccount",
+                    official_account_created("chat/official_account_after_create_official_account.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `OfficialAccount.CallbackAfterOfficialAccountInfoChanged`.
+                OfficialAccountInfoChanged(OfficialAccountInfoChanged) = "OfficialAccount.CallbackAfterOfficialAccountInfoChanged",
+                    official_account_info_changed("chat/official_account_after_official_account_info_changed.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `OfficialAccount.CallbackAfterOfficialAccountDestroyed`.
+                OfficialAccountDestroyed(OfficialAccountDestroyed) = "OfficialAccount.CallbackAfterOfficialAccountDestroyed",
+                    official_account_destroyed("chat/official_account_after_official_account_destroyed.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `OfficialAccount.CallbackBeforeAddSubscriber` (a before callback: the answer
+                /// decides).
+                SubscribersAdding(SubscribersAdding) = "OfficialAccount.CallbackBeforeAddSubscriber",
+                    subscribers_adding("chat/official_account_before_add_subscriber.json"),
+                    room_id(), event_time(event_time), nested("SubscribeAccountList" => subscribe_account_list);
+                /// `OfficialAccount.CallbackAfterAddSubscriber`.
+                SubscribersAdded(SubscribersAdded) = "OfficialAccount.CallbackAfterAddSubscriber",
+                    subscribers_added("chat/official_account_after_add_subscriber.json"),
+                    room_id(), event_time(event_time), nested("SubscribeAccountList" => subscribe_account_list);
+                /// `OfficialAccount.CallbackAfterOfficialAccountFull`.
+                OfficialAccountFull(OfficialAccountFull) = "OfficialAccount.CallbackAfterOfficialAccountFull",
+                    official_account_full("chat/official_account_after_official_account_full.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `OfficialAccount.CallbackAfterDeleteSubscriber`.
+                SubscribersDeleted(SubscribersDeleted) = "OfficialAccount.CallbackAfterDeleteSubscriber",
+                    subscribers_deleted("chat/official_account_after_delete_subscriber.json"),
+                    room_id(), event_time(event_time), nested("SubscribeAccountList" => subscribe_account_list);
+                /// `OfficialAccount.CallbackBeforeSendMsg` (a before callback: the answer decides).
+                OfficialAccountMessageSending(OfficialAccountMessageSending) = "OfficialAccount.CallbackBeforeSendMsg",
+                    official_account_message_sending("chat/official_account_before_send_msg.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `OfficialAccount.CallbackAfterSendMsg`.
+                OfficialAccountMessageSent(OfficialAccountMessageSent) = "OfficialAccount.CallbackAfterSendMsg",
+                    official_account_message_sent("chat/official_account_after_send_msg.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `OfficialAccount.CallbackAfterMsgWithDraw`.
+                OfficialAccountMessagesRecalled(OfficialAccountMessagesRecalled) = "OfficialAccount.CallbackAfterMsgWithDraw",
+                    official_account_messages_recalled("chat/official_account_after_msg_with_draw.json"),
+                    room_id(), event_time(event_time), nested("WithdrawMsgList" => withdraw_msg_list);
             }
         }
     };
