@@ -10,6 +10,7 @@ mod auth;
 mod background;
 mod builder;
 mod chat;
+mod chat_messages;
 mod compose;
 mod contract;
 mod decisions;
