@@ -195,7 +195,7 @@ fn c2c_message_sent_reads_the_result_and_the_unread_count() {
 
 #[test]
 fn c2c_message_sent_that_failed_reads_a_negative_unread_count() {
-    for unread in [json!(-1), json!("-1")] {
+    for unread in [json!(-1), json!("-1"), json!(-1.0)] {
         let event = from_value(&json!({
             "CallbackCommand": "C2C.CallbackAfterSendMsg",
             "SendMsgResult": 80001,

@@ -54,9 +54,10 @@ use crate::lenient;
 /// delivers the answer's `MsgBody` and `CloudCustomData` instead when it has them, forbids
 /// it on 1 (the sender gets error 20006), discards it silently on 2 (the sender is told it
 /// was sent), and forbids it with a code of [120001, 130000] passed to the sender with
-/// `ErrorInfo`: a message decision, as [`MessageDecision`](crate::decision::MessageDecision)
-/// answers a group's, with the one-to-one range of codes. Tencent waits 2 s (not
-/// adjustable); on a timeout or a failed answer it delivers the message by default.
+/// `ErrorInfo`. The answer is a `decision::C2cMessageDecision`: the shape of a group's
+/// [`MessageDecision`](crate::decision::MessageDecision), with the one-to-one range of
+/// codes. Tencent waits 2 s (not adjustable); on a timeout or a failed answer it delivers
+/// the message by default.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
@@ -424,7 +425,8 @@ pub struct AllMessagesRead {
 }
 
 /// An integer that may be negative (`UnreadMsgNum` is `-1` for a message not delivered),
-/// as a JSON integer or a decimal string with an optional `-`; `null` is `None`.
+/// as a JSON integer, a whole JSON float or a decimal string with an optional `-`; `null`
+/// is `None`. (`lenient::number`'s rules, signed.)
 fn signed<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
     struct SignedVisitor;
 
@@ -447,6 +449,16 @@ fn signed<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::
             i64::try_from(v)
                 .map(Some)
                 .map_err(|_| E::invalid_value(Unexpected::Unsigned(v), &self))
+        }
+
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            // A whole number written as a float, as `lenient::number` reads one. The bounds
+            // are `i64`'s: -2^63 is exact, 2^63 one past the range.
+            if v.fract() == 0.0 && (i64::MIN as f64..i64::MAX as f64).contains(&v) {
+                Ok(Some(v as i64))
+            } else {
+                Err(E::invalid_value(Unexpected::Float(v), &self))
+            }
         }
 
         fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {

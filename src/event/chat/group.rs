@@ -138,9 +138,10 @@ nested!(UserDefinedData {});
 ///
 /// A before callback: the answer decides. `ErrorCode` 0 lets the group be created, 1
 /// refuses it (the caller gets error 10016), and a code of [10100, 10200] refuses it with
-/// the code and `ErrorInfo` passed to the caller: a group decision, the one of
-/// [`JoinApplying`] and [`TopicCreating`] too. On a timeout or a failed answer, the
-/// console's policy for failed before callbacks applies.
+/// the code and `ErrorInfo` passed to the caller. The answer is a
+/// `decision::GroupRequestDecision`, as [`JoinApplying`]'s and [`TopicCreating`]'s are.
+/// On a timeout or a failed answer, the console's policy for failed before callbacks
+/// applies.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
@@ -220,9 +221,9 @@ pub struct GroupCreated {
 /// trtc.io/document/34370). Sent before the user is added, or before the admins are asked
 /// when joining needs their approval.
 ///
-/// A before callback: the answer decides, as [`GroupCreating`]'s does (a group decision:
-/// 0 go on, 1 refuse, or refuse with a code of [10100, 10200]). Going on does not skip the
-/// admins' approval when the group needs it.
+/// A before callback: the answer decides, a `decision::GroupRequestDecision` as
+/// [`GroupCreating`]'s (0 go on, 1 refuse, or refuse with a code of [10100, 10200]). Going
+/// on does not skip the admins' approval when the group needs it.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
@@ -247,9 +248,9 @@ pub struct JoinApplying {
 /// `Group.CallbackBeforeInviteJoinGroup`: users are about to be added to a group, invited
 /// by a member from a client or added through the REST API (page trtc.io/document/34371).
 ///
-/// A before callback: the answer decides, as [`GroupCreating`]'s does (0 add them, 1
-/// refuse the whole request, or refuse it with a code of [10100, 10200]); besides, an
-/// answer of 0 may name users refused while the others are added
+/// A before callback: the answer decides, a `decision::InviteDecision`: 0 adds them, 1
+/// refuses the whole request, a code of [10100, 10200] refuses it with the code passed to
+/// the caller; besides, an answer of 0 may name users refused while the others are added
 /// (`RefusedMembers_Account`).
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -582,8 +583,8 @@ pub struct GroupMessageFailed {
 /// client or the REST API (page trtc.io/document/49463). The page's body names no community
 /// (no `GroupId`), so [`room_id`](Self::room_id) has none.
 ///
-/// A before callback: the answer decides, as [`GroupCreating`]'s does (a group decision:
-/// 0 create it, 1 refuse, or refuse with a code of [10100, 10200]).
+/// A before callback: the answer decides, a `decision::GroupRequestDecision` as
+/// [`GroupCreating`]'s (0 create it, 1 refuse, or refuse with a code of [10100, 10200]).
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "PascalCase")]

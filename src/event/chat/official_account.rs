@@ -45,7 +45,8 @@ use crate::lenient;
 ///
 /// A before callback: the answer decides. `ErrorCode` 0 lets the account be created, 1
 /// refuses it (the REST caller gets error 20006), and a code of [120001, 130000] refuses
-/// it with the code and `ErrorInfo` passed to the caller: an official-account decision.
+/// it with the code and `ErrorInfo` passed to the caller: a
+/// `decision::OfficialAccountCreationDecision`.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
@@ -173,8 +174,8 @@ fn subscribers(list: &[Subscriber]) -> impl Iterator<Item = &UserId> {
 /// trtc.io/document/60799).
 ///
 /// A before callback: the answer decides. `ErrorCode` 0 goes on, possibly with some users
-/// refused (`RefusedSubscribers_Account`), and 1 refuses the whole request: a subscription
-/// decision.
+/// refused (`RefusedSubscribers_Account`), and 1 refuses the whole request: a
+/// `decision::SubscriberDecision`.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
@@ -298,11 +299,12 @@ impl SubscribersDeleted {
 /// client or the REST API, is about to be delivered to its subscribers (page
 /// trtc.io/document/60803). The body names no sender and no message key yet.
 ///
-/// A before callback: the answer decides, as a message decision: `ErrorCode` 0 delivers
-/// it (the answer's `MsgBody` and `CloudCustomData` instead, when it has them), 1 forbids
-/// it (the sender gets error 10016), 2 discards it silently, and a code of [120001,
-/// 130000] forbids it with the code and `ErrorInfo` passed to the sender (the one-to-one
-/// range, not the group one). Tencent waits 2 s (not adjustable).
+/// A before callback: the answer decides, a `decision::OfficialAccountMessageDecision`
+/// (the shape of [`MessageDecision`](crate::decision::MessageDecision)): `ErrorCode` 0
+/// delivers it (the answer's `MsgBody` and `CloudCustomData` instead, when it has them), 1
+/// forbids it (the sender gets error 10016), 2 discards it silently, and a code of
+/// [120001, 130000] forbids it with the code and `ErrorInfo` passed to the sender (the
+/// one-to-one range, not the group one). Tencent waits 2 s (not adjustable).
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
