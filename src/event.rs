@@ -133,8 +133,7 @@ pub mod chat;
 pub mod live;
 mod message;
 
-// The Chat types by family, as `with_events!` names them (a family may be empty for now).
-#[allow(unused_imports)]
+// The Chat types by family, as `with_events!` names them.
 use chat::{
     account::*, bot::*, c2c::*, call::*, group::*, moderation::*, official_account::*, push::*,
     sns::*,
@@ -970,11 +969,11 @@ macro_rules! with_events {
                 /// `Live.CallbackBeforeSendGift` (a before callback: the answer decides).
                 GiftSending(GiftSending) = "Live.CallbackBeforeSendGift", gift_sending("live/live_before_send_gift.json"),
                     room_id(room_id), event_time(event_time), nested("GiftWater" => gift_water);
-                /// `Group.CallbackAfterSendMsg` (the room: the group).
+                /// `Group.CallbackAfterSendMsg`, of any group (the room: the group).
                 MessageSent(MessageSent) = "Group.CallbackAfterSendMsg", message_sent("live/group_after_send_msg.json"),
-                    room_id(group_id), event_time(event_time), nested();
-                /// `Group.CallbackBeforeSendMsg` (a before callback: the answer decides; the room:
-                /// the group).
+                    room_id(group_id), event_time(event_time), nested("GroupAtInfo" => group_at_info);
+                /// `Group.CallbackBeforeSendMsg`, of any group (a before callback: the answer
+                /// decides; the room: the group).
                 MessageSending(MessageSending) = "Group.CallbackBeforeSendMsg", message_sending("live/group_before_send_msg.json"),
                     room_id(group_id), event_time(event_time), nested();
                 /// `Follow.CallbackAfterFollowAdd` (between users, in no room).
@@ -1048,6 +1047,160 @@ macro_rules! with_events {
                 /// `Call.CallbackAfterMemberChanged`.
                 CallMembersChanged(CallMembersChanged) = "Call.CallbackAfterMemberChanged", call_members_changed("chat/call_after_member_changed.json"),
                     room_id(), event_time(event_time), nested("UserList" => user_list, "ChangedUserList" => changed_user_list);
+
+                // One-to-one messages (`chat::c2c`).
+                /// `C2C.CallbackBeforeSendMsg` (a before callback: the answer decides).
+                C2cMessageSending(C2cMessageSending) = "C2C.CallbackBeforeSendMsg", c2c_message_sending("chat/c2c_before_send_msg.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `C2C.CallbackAfterSendMsg`.
+                C2cMessageSent(C2cMessageSent) = "C2C.CallbackAfterSendMsg", c2c_message_sent("chat/c2c_after_send_msg.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `C2C.CallbackAfterMsgReport`.
+                C2cReadReported(C2cReadReported) = "C2C.CallbackAfterMsgReport", c2c_read_reported("chat/c2c_after_msg_report.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `C2C.CallbackAfterMsgWithDraw`.
+                C2cMessageRecalled(C2cMessageRecalled) = "C2C.CallbackAfterMsgWithDraw", c2c_message_recalled("chat/c2c_after_msg_with_draw.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `C2C.CallbackAfterC2CMsgExtension`.
+                C2cMessageExtensionChanged(C2cMessageExtensionChanged) = "C2C.CallbackAfterC2CMsgExtension",
+                    c2c_message_extension_changed("chat/c2c_after_c2c_msg_extension.json"),
+                    room_id(), event_time(event_time), nested("ExtensionList" => extension_list);
+                /// `C2C.CallbackAfterMsgReadReceipt`.
+                C2cReadReceiptsSent(C2cReadReceiptsSent) = "C2C.CallbackAfterMsgReadReceipt", c2c_read_receipts_sent("chat/c2c_after_msg_read_receipt.json"),
+                    room_id(), event_time(event_time), nested("C2CMsgInfo" => c2c_msg_info);
+                /// `C2C.CallbackAfterModifyMsg`.
+                C2cMessageModified(C2cMessageModified) = "C2C.CallbackAfterModifyMsg", c2c_message_modified("chat/c2c_after_modify_msg.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `C2C.CallbackAfterMsgReadAll` (one-to-one and group unread counts).
+                AllMessagesRead(AllMessagesRead) = "C2C.CallbackAfterMsgReadAll", all_messages_read("chat/c2c_after_msg_read_all.json"),
+                    room_id(), event_time(event_time), nested("GroupReadInfo" => group_read_info);
+
+                // Groups (`chat::group`); the room: the group. `Group.CallbackBeforeSendMsg`
+                // and `Group.CallbackAfterSendMsg` are in `live` above, for every group.
+                /// `Group.CallbackBeforeCreateGroup` (a before callback: the answer decides; no
+                /// group yet).
+                GroupCreating(GroupCreating) = "Group.CallbackBeforeCreateGroup", group_creating("chat/group_before_create_group.json"),
+                    room_id(), event_time(event_time), nested("MemberList" => member_list);
+                /// `Group.CallbackAfterCreateGroup`.
+                GroupCreated(GroupCreated) = "Group.CallbackAfterCreateGroup", group_created("chat/group_after_create_group.json"),
+                    room_id(group_id), event_time(event_time),
+                    nested("MemberList" => member_list, "UserDefinedDataList" => user_defined_data_list);
+                /// `Group.CallbackBeforeApplyJoinGroup` (a before callback: the answer decides).
+                JoinApplying(JoinApplying) = "Group.CallbackBeforeApplyJoinGroup", join_applying("chat/group_before_apply_join_group.json"),
+                    room_id(group_id), event_time(event_time), nested();
+                /// `Group.CallbackBeforeInviteJoinGroup` (a before callback: the answer decides).
+                MembersInviting(MembersInviting) = "Group.CallbackBeforeInviteJoinGroup", members_inviting("chat/group_before_invite_join_group.json"),
+                    room_id(group_id), event_time(event_time), nested("DestinationMembers" => destination_members);
+                /// `Group.CallbackAfterNewMemberJoin`.
+                MembersJoined(MembersJoined) = "Group.CallbackAfterNewMemberJoin", members_joined("chat/group_after_new_member_join.json"),
+                    room_id(group_id), event_time(event_time), nested("NewMemberList" => new_member_list);
+                /// `Group.CallbackAfterMemberExit`.
+                MembersExited(MembersExited) = "Group.CallbackAfterMemberExit", members_exited("chat/group_after_member_exit.json"),
+                    room_id(group_id), event_time(event_time), nested("ExitMemberList" => exit_member_list);
+                /// `Group.CallbackAfterGroupFull`.
+                GroupFull(GroupFull) = "Group.CallbackAfterGroupFull", group_full("chat/group_after_group_full.json"),
+                    room_id(group_id), event_time(event_time), nested();
+                /// `Group.CallbackAfterGroupDestroyed`.
+                GroupDestroyed(GroupDestroyed) = "Group.CallbackAfterGroupDestroyed", group_destroyed("chat/group_after_group_destroyed.json"),
+                    room_id(group_id), event_time(event_time), nested("MemberList" => member_list);
+                /// `Group.CallbackAfterGroupInfoChanged`.
+                GroupInfoChanged(GroupInfoChanged) = "Group.CallbackAfterGroupInfoChanged", group_info_changed("chat/group_after_group_info_changed.json"),
+                    room_id(group_id), event_time(event_time), nested();
+                /// `Group.CallbackAfterRecallMsg`.
+                GroupMessagesRecalled(GroupMessagesRecalled) = "Group.CallbackAfterRecallMsg", group_messages_recalled("chat/group_after_recall_msg.json"),
+                    room_id(group_id), event_time(event_time), nested("MsgSeqList" => msg_seq_list);
+                /// `Group.CallbackOnMemberStateChange`.
+                GroupMemberStateChanged(GroupMemberStateChanged) = "Group.CallbackOnMemberStateChange",
+                    group_member_state_changed("chat/group_on_member_state_change.json"),
+                    room_id(group_id), event_time(event_time), nested("MemberList" => member_list);
+                /// `Group.CallbackSendMsgException`.
+                GroupMessageFailed(GroupMessageFailed) = "Group.CallbackSendMsgException", group_message_failed("chat/group_send_msg_exception.json"),
+                    room_id(group_id), event_time(event_time), nested();
+                /// `Group.CallbackBeforeCreateTopic` (a before callback: the answer decides; the
+                /// body names no community).
+                TopicCreating(TopicCreating) = "Group.CallbackBeforeCreateTopic", topic_creating("chat/group_before_create_topic.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `Group.CallbackAfterCreateTopic` (the room: the community).
+                TopicCreated(TopicCreated) = "Group.CallbackAfterCreateTopic", topic_created("chat/group_after_create_topic.json"),
+                    room_id(group_id), event_time(event_time), nested("UserDefinedDataList" => user_defined_data_list);
+                /// `Group.CallbackAfterTopicDestroyed` (the room: the community).
+                TopicsDestroyed(TopicsDestroyed) = "Group.CallbackAfterTopicDestroyed", topics_destroyed("chat/group_after_topic_destroyed.json"),
+                    room_id(group_id), event_time(event_time), nested();
+                /// `Group.CallbackAfterTopicInfoChanged` (the room: the community).
+                TopicInfoChanged(TopicInfoChanged) = "Group.CallbackAfterTopicInfoChanged", topic_info_changed("chat/group_after_topic_info_changed.json"),
+                    room_id(group_id), event_time(event_time), nested();
+                /// `Group.CallbackAfterMemberFieldChanged`.
+                MemberFieldChanged(MemberFieldChanged) = "Group.CallbackAfterMemberFieldChanged",
+                    member_field_changed("chat/group_after_member_field_changed.json"),
+                    room_id(group_id), event_time(event_time), nested();
+                /// `Group.CallbackAfterGroupAttrChanged`.
+                GroupAttrChanged(GroupAttrChanged) = "Group.CallbackAfterGroupAttrChanged", group_attr_changed("chat/group_after_group_attr_changed.json"),
+                    room_id(group_id), event_time(event_time), nested("GroupAttr" => group_attr);
+                /// `Group.CallbackAfterReadReceipt`.
+                GroupReadReceiptsSent(GroupReadReceiptsSent) = "Group.CallbackAfterReadReceipt", group_read_receipts_sent("chat/group_after_read_receipt.json"),
+                    room_id(group_id), event_time(event_time), nested("GroupMsgReceiptList" => group_msg_receipt_list);
+                /// `Group.CallbackAfterChangeGroupOwner`.
+                GroupOwnerChanged(GroupOwnerChanged) = "Group.CallbackAfterChangeGroupOwner", group_owner_changed("chat/group_after_change_group_owner.json"),
+                    room_id(group_id), event_time(event_time), nested();
+                /// `Group.CallbackOnDailyGroupQuotaAlarm` (about the app, not a group).
+                DailyGroupQuotaAlarm(DailyGroupQuotaAlarm) = "Group.CallbackOnDailyGroupQuotaAlarm",
+                    daily_group_quota_alarm("chat/group_on_daily_group_quota_alarm.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `Group.CallbackAfterGroupMsgExtension`.
+                GroupMessageExtensionChanged(GroupMessageExtensionChanged) = "Group.CallbackAfterGroupMsgExtension",
+                    group_message_extension_changed("chat/group_after_group_msg_extension.json"),
+                    room_id(group_id), event_time(event_time), nested("ExtensionList" => extension_list);
+                /// `Group.CallbackAfterModifyMsg`.
+                GroupMessageModified(GroupMessageModified) = "Group.CallbackAfterModifyMsg", group_message_modified("chat/group_after_modify_msg.json"),
+                    room_id(group_id), event_time(event_time), nested();
+
+                // Official accounts (`chat::official_account`): about an account, no room.
+                /// `OfficialAccount.CallbackBeforeCreateOfficialAccount` (a before callback: the
+                /// answer decides).
+                OfficialAccountCreating(OfficialAccountCreating) = "OfficialAccount.CallbackBeforeCreateOfficialAccount",
+                    official_account_creating("chat/official_account_before_create_official_account.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `OfficialAccount.CallbackAfterCreateOfficialAccount`.
+                OfficialAccountCreated(OfficialAccountCreated) = "OfficialAccount.CallbackAfterCreateOfficialAccount",
+                    official_account_created("chat/official_account_after_create_official_account.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `OfficialAccount.CallbackAfterOfficialAccountInfoChanged`.
+                OfficialAccountInfoChanged(OfficialAccountInfoChanged) = "OfficialAccount.CallbackAfterOfficialAccountInfoChanged",
+                    official_account_info_changed("chat/official_account_after_official_account_info_changed.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `OfficialAccount.CallbackAfterOfficialAccountDestroyed`.
+                OfficialAccountDestroyed(OfficialAccountDestroyed) = "OfficialAccount.CallbackAfterOfficialAccountDestroyed",
+                    official_account_destroyed("chat/official_account_after_official_account_destroyed.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `OfficialAccount.CallbackBeforeAddSubscriber` (a before callback: the answer
+                /// decides).
+                SubscribersAdding(SubscribersAdding) = "OfficialAccount.CallbackBeforeAddSubscriber",
+                    subscribers_adding("chat/official_account_before_add_subscriber.json"),
+                    room_id(), event_time(event_time), nested("SubscribeAccountList" => subscribe_account_list);
+                /// `OfficialAccount.CallbackAfterAddSubscriber`.
+                SubscribersAdded(SubscribersAdded) = "OfficialAccount.CallbackAfterAddSubscriber",
+                    subscribers_added("chat/official_account_after_add_subscriber.json"),
+                    room_id(), event_time(event_time), nested("SubscribeAccountList" => subscribe_account_list);
+                /// `OfficialAccount.CallbackAfterOfficialAccountFull`.
+                OfficialAccountFull(OfficialAccountFull) = "OfficialAccount.CallbackAfterOfficialAccountFull",
+                    official_account_full("chat/official_account_after_official_account_full.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `OfficialAccount.CallbackAfterDeleteSubscriber`.
+                SubscribersDeleted(SubscribersDeleted) = "OfficialAccount.CallbackAfterDeleteSubscriber",
+                    subscribers_deleted("chat/official_account_after_delete_subscriber.json"),
+                    room_id(), event_time(event_time), nested("SubscribeAccountList" => subscribe_account_list);
+                /// `OfficialAccount.CallbackBeforeSendMsg` (a before callback: the answer decides).
+                OfficialAccountMessageSending(OfficialAccountMessageSending) = "OfficialAccount.CallbackBeforeSendMsg",
+                    official_account_message_sending("chat/official_account_before_send_msg.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `OfficialAccount.CallbackAfterSendMsg`.
+                OfficialAccountMessageSent(OfficialAccountMessageSent) = "OfficialAccount.CallbackAfterSendMsg",
+                    official_account_message_sent("chat/official_account_after_send_msg.json"),
+                    room_id(), event_time(event_time), nested();
+                /// `OfficialAccount.CallbackAfterMsgWithDraw`.
+                OfficialAccountMessagesRecalled(OfficialAccountMessagesRecalled) = "OfficialAccount.CallbackAfterMsgWithDraw",
+                    official_account_messages_recalled("chat/official_account_after_msg_with_draw.json"),
+                    room_id(), event_time(event_time), nested("WithdrawMsgList" => withdraw_msg_list);
             }
         }
     };

@@ -118,8 +118,7 @@ use tower_service::Service;
 
 use crate::answer::{Answer, ErrorCode};
 use crate::deliver::ToHandler;
-// The Chat types by family, as `with_events!` names them (a family may be empty for now).
-#[allow(unused_imports)]
+// The Chat types by family, as `with_events!` names them.
 use crate::event::chat::{
     account::*, bot::*, c2c::*, call::*, group::*, moderation::*, official_account::*, push::*,
     sns::*,

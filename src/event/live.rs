@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 use super::{body_members, EventTime, Extra, RoomId, RoomInfo, RoomStatistic, UserId};
 use crate::lenient;
 
-pub use super::message::{ImageInfo, MsgElement};
+pub use super::message::{ImageInfo, MsgElement, RelayMessage};
 
 open_enum! {
     /// `EventType` of `Live.CallbackAfterDestroyRoom` (and of a Room destroy that carries
@@ -240,7 +240,9 @@ pub struct RoomCountThresholdReached {
     pub extra: Extra,
 }
 
-/// One entry of `MemberList` of a member state change.
+/// One entry of a member list, `{"Member_Account": ...}`: the `MemberList` of a member
+/// state change, and the member lists of the Chat groups
+/// ([`chat::group`](super::chat::group)).
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
@@ -536,15 +538,46 @@ pub struct GiftSending {
     pub extra: Extra,
 }
 
-/// `Group.CallbackAfterSendMsg`: a message was sent in a live room (a Chat group).
+/// One entry of `GroupAtInfo`: a user mentioned in a group message, or everyone.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct GroupAt {
+    /// `GroupAtAllFlag`: `1` the message mentions everyone (@all), `0` one user.
+    #[serde(deserialize_with = "lenient::number")]
+    pub group_at_all_flag: Option<u32>,
+    /// `GroupAt_Account`: the user mentioned, when `GroupAtAllFlag` is `0`.
+    #[serde(rename = "GroupAt_Account")]
+    pub group_at_account: Option<UserId>,
+    /// Members of the entry this crate does not name.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+nested!(GroupAt {});
+
+impl GroupAt {
+    /// Whether the entry mentions everyone (`GroupAtAllFlag` is `1`).
+    pub fn is_all(&self) -> bool {
+        self.group_at_all_flag == Some(1)
+    }
+}
+
+/// `Group.CallbackAfterSendMsg`: a message was delivered in a group, any group: a Live room
+/// is a Chat group, and so is every group of the Chat families (pages
+/// trtc.io/document/34375 and, for Live rooms, tencentcloud.com/document/product/647/74348).
+/// One type for the command, whichever group it is about; the Chat pages add `TopicId`
+/// and `GroupAtInfo` to the Live page's members.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct MessageSent {
-    /// `GroupId`: the live room's ID.
+    /// `GroupId`: the group (for a live room, the room's ID).
     pub group_id: Option<RoomId>,
-    /// `Type`: the group type, `Live`.
+    /// `Type`: the group type (`Live` for a live room; `Public`, `Community`, ... for the
+    /// Chat groups), kept as text.
     #[serde(rename = "Type")]
     pub group_type: Option<String>,
     /// `From_Account`: who sent the message.
@@ -556,16 +589,18 @@ pub struct MessageSent {
     /// `Random`: the request's 32-bit random number.
     #[serde(deserialize_with = "lenient::number")]
     pub random: Option<u64>,
-    /// `MsgId`: the message's ID on the client.
+    /// `MsgId`: the message's ID on the client (the Live page and the newer Chinese copy of
+    /// the Chat page).
     pub msg_id: Option<String>,
-    /// `MsgSeq`: the message's sequence number in the room.
+    /// `MsgSeq`: the message's sequence number in the group, which orders its messages.
     #[serde(deserialize_with = "lenient::number")]
     pub msg_seq: Option<u64>,
     /// `MsgTime`: when it was sent, in seconds since the Unix epoch.
     #[serde(deserialize_with = "lenient::number")]
     pub msg_time: Option<u64>,
-    /// `OnlineOnlyFlag`: `1` for an online-only message, `0` otherwise (in the sample of
-    /// tencentcloud.com/document/product/647/74348, not in the trtc.io copy).
+    /// `OnlineOnlyFlag`: `1` for an online-only message, `0` otherwise (always `0` in an
+    /// audio-video group; in the sample of tencentcloud.com/document/product/647/74348, not
+    /// in the trtc.io copy).
     #[serde(deserialize_with = "lenient::number")]
     pub online_only_flag: Option<u32>,
     /// `MsgBody`: the message's elements.
@@ -576,24 +611,41 @@ pub struct MessageSent {
     pub msg_body: Vec<MsgElement>,
     /// `CloudCustomData`: the app's data stored with the message.
     pub cloud_custom_data: Option<String>,
-    /// `EventTime`: when the event happened (a decimal string on the page).
+    /// `TopicId`: the topic, for a message of a topic of a community.
+    pub topic_id: Option<String>,
+    /// `EventTime`: when the event happened (a decimal string on the English pages, an
+    /// integer on the Chinese ones).
     pub event_time: Option<EventTime>,
+    /// `GroupAtInfo`: the mentions in the message (@all, @user; the Chinese page,
+    /// cloud.tencent.com/document/product/269/2661).
+    #[serde(
+        deserialize_with = "lenient::list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub group_at_info: Vec<GroupAt>,
     /// Body members this crate does not name, kept as sent. See
     /// [`RoomDestroyed::extra`](super::RoomDestroyed::extra).
     #[serde(flatten, with = "body_members")]
     pub extra: Extra,
 }
 
-/// `Group.CallbackBeforeSendMsg`: a message is about to be sent in a live room; the answer
-/// decides whether it is, and may replace it (a before callback).
+/// `Group.CallbackBeforeSendMsg`: a message is about to be delivered in a group, any group:
+/// a Live room is a Chat group, and so is every group of the Chat families (pages
+/// trtc.io/document/34374 and, for Live rooms, the Live copy). One type for the command,
+/// whichever group it is about; the Chat page adds `OnlineOnlyFlag` and `TopicId` to the
+/// Live page's members.
+///
+/// A before callback: the answer decides whether the message is delivered, and may
+/// replace it: a [`MessageDecision`](crate::decision::MessageDecision).
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct MessageSending {
-    /// `GroupId`: the live room's ID.
+    /// `GroupId`: the group (for a live room, the room's ID).
     pub group_id: Option<RoomId>,
-    /// `Type`: the group type, `Live`.
+    /// `Type`: the group type (`Live` for a live room; `Public`, `Community`, ... for the
+    /// Chat groups), kept as text.
     #[serde(rename = "Type")]
     pub group_type: Option<String>,
     /// `From_Account`: who sends the message.
@@ -605,8 +657,12 @@ pub struct MessageSending {
     /// `Random`: the request's 32-bit random number.
     #[serde(deserialize_with = "lenient::number")]
     pub random: Option<u64>,
-    /// `MsgId`: the message's ID on the client.
+    /// `MsgId`: the message's ID on the client (the Live page).
     pub msg_id: Option<String>,
+    /// `OnlineOnlyFlag`: `1` for an online-only message, `0` otherwise (always `0` in an
+    /// audio-video group; the Chat page).
+    #[serde(deserialize_with = "lenient::number")]
+    pub online_only_flag: Option<u32>,
     /// `MsgBody`: the message's elements.
     #[serde(
         deserialize_with = "lenient::list",
@@ -615,7 +671,10 @@ pub struct MessageSending {
     pub msg_body: Vec<MsgElement>,
     /// `CloudCustomData`: the app's data stored with the message.
     pub cloud_custom_data: Option<String>,
-    /// `EventTime`: when the event happened (a decimal string on the page).
+    /// `TopicId`: the topic, for a message of a topic of a community (the Chat page).
+    pub topic_id: Option<String>,
+    /// `EventTime`: when the event happened (a decimal string on the English pages, an
+    /// integer on the Chinese ones).
     pub event_time: Option<EventTime>,
     /// Body members this crate does not name, kept as sent. See
     /// [`RoomDestroyed::extra`](super::RoomDestroyed::extra).

@@ -343,9 +343,9 @@ fn a_named_member_given_twice_makes_an_undecodable_event_not_an_error() {
 #[test]
 fn an_unknown_command_keeps_its_raw_json() {
     let body =
-        br#"{"CallbackCommand":"Group.CallbackAfterNewMemberJoin","GroupId":"g1","EventTime":"5"}"#;
+        br#"{"CallbackCommand":"Group.CallbackAfterFutureCommand","GroupId":"g1","EventTime":"5"}"#;
     let event = Event::from_json(body).unwrap();
-    assert_eq!(event.command(), "Group.CallbackAfterNewMemberJoin");
+    assert_eq!(event.command(), "Group.CallbackAfterFutureCommand");
     assert_eq!(event.event_time(), Some(EventTime::from_millis(5)));
     let Event::Unknown(unknown) = &event else {
         panic!()

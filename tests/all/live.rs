@@ -641,7 +641,7 @@ fn message_elements_of_the_named_types_are_typed() {
 #[test]
 fn a_message_element_of_another_type_or_with_unnamed_members_is_kept_as_sent() {
     let sent = json!([
-        {"MsgType": "TIMSoundElem", "MsgContent": {"UUID": "s1", "Second": 3}},
+        {"MsgType": "TIMGroupTipElem", "MsgContent": {"OpType": 1}},
         {"MsgType": "TIMTextElem", "MsgContent": {"Text": "hi", "Mention": ["u1"]}},
         {"MsgType": "TIMFaceElem", "MsgContent": {"Index": "1"}},
         {"MsgType": "TIMTextElem", "MsgContent": {"Text": "hi"}, "Extra": true},
@@ -651,7 +651,7 @@ fn a_message_element_of_another_type_or_with_unnamed_members_is_kept_as_sent() {
     for (element, sent) in body.iter().zip(sent.as_array().unwrap()) {
         assert_eq!(element, &MsgElement::Other(sent.clone()));
     }
-    assert_eq!(body[0].msg_type(), Some("TIMSoundElem"));
+    assert_eq!(body[0].msg_type(), Some("TIMGroupTipElem"));
     assert_eq!(serde_json::to_value(&body).unwrap(), sent);
 }
 
