@@ -16,13 +16,14 @@ use tokio::time::Instant;
 use tower_service::Service;
 use tracing::Instrument;
 
-use super::{decides, Accepted, Callback, CallbackFuture, Deliver};
+use super::{Accepted, Asks, Callback, CallbackFuture, Deliver};
 use crate::answer::{Answer, Refusal};
 use crate::body::WebhookBody;
 use crate::config::OnDeadline;
 use crate::deadline::within;
+use crate::decision::{ChatbotReply, FriendDecision};
 use crate::dedup::Claim;
-use crate::event::{Event, LiveEvent};
+use crate::event::Event;
 use crate::handler::{
     ChatHandler, ChatReply, Defaults, HandlerError, LiveHandler, LiveReply, RoomHandler,
 };
@@ -108,7 +109,7 @@ impl<H: RoomHandler, L: LiveHandler, C: ChatHandler> ToHandler<H, L, C> {
     /// and answers.
     async fn answer(self, accepted: Accepted, callback: &Callback) -> Response<Full<Bytes>> {
         let Accepted { event, claim, .. } = accepted;
-        let decides = decides(&event);
+        let decides = Asks::of(&event).decides();
         // Neither queued nor detached, a before-callback is never answered before it is
         // decided.
         if callback.config.answer_first && !decides {
@@ -247,41 +248,42 @@ fn handler_deadline(callback: &Callback, decides: bool) -> (Instant, OnDeadline)
     }
 }
 
-/// What a Live callback's answer decides.
-#[derive(Debug, Clone, Copy)]
-enum Asks {
-    Nothing,
-    Gift,
-    Message,
-}
-
 impl Asks {
-    fn of(event: &Event) -> Self {
-        match event {
-            Event::Live(LiveEvent::GiftSending(_)) => Self::Gift,
-            Event::Live(LiveEvent::MessageSending(_)) => Self::Message,
-            _ => Self::Nothing,
-        }
-    }
-
-    /// The answer to `reply`: `Done` is the default decision (allow); a decision of the
-    /// other kind is a handler's mistake, answered as one.
+    /// The answer to a Live handler's `reply`: `Done` is the default decision (allow); a
+    /// decision of another kind is a handler's mistake, answered as one.
     fn answer(self, reply: LiveReply) -> Outcome {
         match (reply, self) {
             (LiveReply::Gift(decision), Self::Gift) => Outcome::Ok(Answer::from(decision)),
-            (LiveReply::Message(decision), Self::Message) => Outcome::Ok(Answer::from(decision)),
+            (LiveReply::Message(decision), Self::GroupMessage) => {
+                Outcome::Ok(Answer::from(decision))
+            }
             (LiveReply::Done, _) => Outcome::Ok(Answer::ok()),
             _ => Outcome::WrongDecision,
         }
     }
-}
 
-impl Asks {
-    /// The answer to a Chat handler's `reply`.
+    /// The answer to a Chat handler's `reply`, as [`answer`](Self::answer)'s. `Done` to a
+    /// friend request answers every requested user allowed; to a chatbot's signal, the
+    /// default reply (ignore).
     fn answer_chat(self, reply: ChatReply) -> Outcome {
-        match (reply, self) {
-            (ChatReply::Done, _) => Outcome::Ok(Answer::ok()),
-        }
+        let answer = match (reply, self) {
+            (ChatReply::Done, Self::Friends(requested)) => {
+                FriendDecision::default().answer(&requested)
+            }
+            (ChatReply::Done, Self::Chatbot) => Answer::from(ChatbotReply::default()),
+            (ChatReply::Done, _) => Answer::ok(),
+            (ChatReply::Message(decision), Self::DirectMessage) => Answer::from(decision),
+            (ChatReply::GroupRequest(decision), Self::GroupRequest) => Answer::from(decision),
+            (ChatReply::Invite(decision), Self::Invite) => Answer::from(decision),
+            (ChatReply::OfficialAccountCreation(decision), Self::OfficialAccountCreation) => {
+                Answer::from(decision)
+            }
+            (ChatReply::Subscribers(decision), Self::Subscribers) => Answer::from(decision),
+            (ChatReply::Friends(decision), Self::Friends(requested)) => decision.answer(&requested),
+            (ChatReply::Chatbot(reply), Self::Chatbot) => Answer::from(reply),
+            _ => return Outcome::WrongDecision,
+        };
+        Outcome::Ok(answer)
     }
 }
 

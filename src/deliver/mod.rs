@@ -31,7 +31,7 @@ use crate::body::WebhookBody;
 use crate::config::Config;
 use crate::deadline::within;
 use crate::dedup::{Admission, Claim, DeliveryKey};
-use crate::event::{Event, LiveEvent};
+use crate::event::{ChatEvent, Event, LiveEvent, UserId};
 use crate::metrics::InFlight;
 use crate::query::CallbackContext;
 use crate::read::read;
@@ -138,7 +138,7 @@ impl Callback {
         let key = (config.dedup.is_some() || config.record.is_some())
             .then(|| DeliveryKey::new(self.context.sdk_app_id, &self.context.command, &body));
         let claim = match (&config.dedup, &key) {
-            (Some(dedup), Some(key)) if !decides(&event) => {
+            (Some(dedup), Some(key)) if !Asks::of(&event).decides() => {
                 match within(deadline, dedup.claim(key.clone())).await {
                     Err(_elapsed) => return Err(self.refused(Refusal::OutOfTime)),
                     Ok(Admission::Deliver(claim)) => claim,
@@ -180,8 +180,8 @@ impl Callback {
     /// with it), but for a message's before-callback, whose FAIL would let the message
     /// through undecided: that one goes on to its handler.
     fn not_recorded(&self, event: &Event, error: RecordError) -> Option<Response<Full<Bytes>>> {
-        if matches!(event, Event::Live(LiveEvent::MessageSending(_))) {
-            tracing::warn!(%error, "a message's before-callback was not recorded; deciding it all the same");
+        if Asks::of(event).proceeds_on_fail() {
+            tracing::warn!(%error, "a before-callback was not recorded; deciding it all the same, since a FAIL would let it through");
             return None;
         }
         tracing::warn!(%error, "room callback not recorded; answered 503");
@@ -213,10 +213,73 @@ impl Callback {
     }
 }
 
-/// Whether the event is a before-callback, whose answer is a decision.
-pub(crate) fn decides(event: &Event) -> bool {
-    matches!(
-        event,
-        Event::Live(LiveEvent::GiftSending(_) | LiveEvent::MessageSending(_))
-    )
+/// What a callback's answer decides: nothing (an after-callback, answered OK), or a
+/// before-callback's decision of its kind (and `Chatbot.OnC2CSignalMessage`'s reply,
+/// whose answer carries data).
+#[derive(Debug, Clone)]
+pub(crate) enum Asks {
+    Nothing,
+    Gift,
+    /// A group's message (`Group.CallbackBeforeSendMsg`).
+    GroupMessage,
+    /// A one-to-one or official-account message.
+    DirectMessage,
+    GroupRequest,
+    Invite,
+    OfficialAccountCreation,
+    Subscribers,
+    /// Friend requests, or the answers to them: the users requested, one result each.
+    Friends(Vec<UserId>),
+    Chatbot,
+}
+
+impl Asks {
+    pub(crate) fn of(event: &Event) -> Self {
+        let requested = |items: &mut dyn Iterator<Item = Option<&UserId>>| {
+            Self::Friends(items.flatten().cloned().collect())
+        };
+        match event {
+            Event::Live(LiveEvent::GiftSending(_)) => Self::Gift,
+            Event::Live(LiveEvent::MessageSending(_)) => Self::GroupMessage,
+            Event::Chat(event) => match event {
+                ChatEvent::C2cMessageSending(_) | ChatEvent::OfficialAccountMessageSending(_) => {
+                    Self::DirectMessage
+                }
+                ChatEvent::GroupCreating(_)
+                | ChatEvent::JoinApplying(_)
+                | ChatEvent::TopicCreating(_) => Self::GroupRequest,
+                ChatEvent::MembersInviting(_) => Self::Invite,
+                ChatEvent::OfficialAccountCreating(_) => Self::OfficialAccountCreation,
+                ChatEvent::SubscribersAdding(_) => Self::Subscribers,
+                ChatEvent::FriendRequest(request) => requested(
+                    &mut request
+                        .friend_item
+                        .iter()
+                        .map(|item| item.to_account.as_ref()),
+                ),
+                ChatEvent::FriendRequestAnswered(answered) => requested(
+                    &mut answered
+                        .response_friend_item
+                        .iter()
+                        .map(|item| item.to_account.as_ref()),
+                ),
+                ChatEvent::SignalMessage(_) => Self::Chatbot,
+                _ => Self::Nothing,
+            },
+            _ => Self::Nothing,
+        }
+    }
+
+    /// Whether the answer is a decision (or data): such a callback is never answered
+    /// before its handler decided, never queued, detached or de-duplicated.
+    pub(crate) fn decides(&self) -> bool {
+        !matches!(self, Self::Nothing)
+    }
+
+    /// Whether a FAIL would let the request through undecided (Tencent's default for a
+    /// before-callback that fails), so that deciding it unrecorded is the lesser harm:
+    /// every before-callback but the gift's, which a FAIL blocks.
+    fn proceeds_on_fail(&self) -> bool {
+        !matches!(self, Self::Nothing | Self::Gift | Self::Chatbot)
+    }
 }

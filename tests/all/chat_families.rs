@@ -855,7 +855,7 @@ fn an_unreadable_member_of_a_query_decided_body_is_kept_and_the_rest_typed() {
 async fn a_push_body_sent_with_its_query_command_is_delivered_and_answered_ok() {
     let recorder = Recorder::default();
     let request = CallbackRequest::new("Push.OfflinePush", fixture("chat/push_offline_push.json"));
-    testing::send(testing::service(recorder.clone()), request)
+    testing::send(testing::chat_service(recorder.clone()), request)
         .await
         .assert_ok();
     let [(event, context)] = &recorder.take()[..] else {

@@ -13,8 +13,8 @@ use http::{Request, Response, StatusCode};
 use http_body::{Body, Frame, SizeHint};
 use http_body_util::Full;
 use serde_json::Value;
-use tencent_room_webhook::event::LiveEvent;
-use tencent_room_webhook::handler::{LiveHandler, LiveReply};
+use tencent_room_webhook::event::{ChatEvent, LiveEvent};
+use tencent_room_webhook::handler::{ChatHandler, ChatReply, LiveHandler, LiveReply};
 use tencent_room_webhook::testing::{self, CallbackRequest};
 use tencent_room_webhook::{CallbackContext, Event, HandlerError, HandlerResult, RoomHandler};
 
@@ -161,6 +161,19 @@ impl LiveHandler for Recorder {
         let event = Event::Live(event);
         self.events.lock().unwrap().push((event, context.clone()));
         Ok(LiveReply::Done)
+    }
+}
+
+/// The Chat families too, recorded as `Event::Chat`; every request allowed.
+impl ChatHandler for Recorder {
+    async fn handle(
+        &self,
+        event: ChatEvent,
+        context: &CallbackContext,
+    ) -> Result<ChatReply, HandlerError> {
+        let event = Event::Chat(event);
+        self.events.lock().unwrap().push((event, context.clone()));
+        Ok(ChatReply::Done)
     }
 }
 
