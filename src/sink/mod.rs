@@ -50,7 +50,7 @@ mod redis;
 
 pub use self::lines::{JsonLines, DEFAULT_QUEUE};
 #[cfg(feature = "redis")]
-pub use self::redis::RedisStream;
+pub use self::redis::{BacklogFull, RedisStream};
 
 use std::fmt;
 use std::future::Future;

@@ -25,7 +25,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use redis::aio::MultiplexedConnection;
 use tencent_room_webhook::handler::Defaults;
-use tencent_room_webhook::sink::{Record, RedisStream, Sink};
+use tencent_room_webhook::sink::{BacklogFull, Record, RecordError, RedisStream, Sink};
 use tencent_room_webhook::testing::{self, CallbackRequest, NotFound};
 use tencent_room_webhook::{Answer, ErrorCode, Event, RoomWebhookLayer};
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -491,21 +491,167 @@ async fn with_redis_stalled_a_callback_is_answered_record_timeout_after_the_wait
         .assert_ok();
 }
 
-#[tokio::test]
-async fn the_stream_is_trimmed_to_about_its_max_len() {
-    let Some(redis) = Redis::start() else { return };
-    let stream = stream(&redis, "trimmed").await.with_max_len(10);
+/// Appends member-leave events `range` with `stream`, directly through the sink.
+async fn append(stream: &RedisStream, range: std::ops::Range<usize>) {
     let context = testing::context("Room.CallbackAfterMemberLeave");
-    for i in 0..500 {
+    for i in range {
         let event = Event::decode("Room.CallbackAfterMemberLeave", &member_left(i)).unwrap();
         stream
             .record(Record::new(&event, &context))
             .await
             .unwrap_or_else(|error| panic!("{error}"));
     }
-    let length = redis.entries("trimmed").await.len();
-    // `MAXLEN ~` trims whole nodes (100 entries by default), so about.
-    assert!((10..=200).contains(&length), "{length} entries");
+}
+
+impl Redis {
+    /// Creates consumer group `group` of `stream` at its start (the stream too).
+    async fn group(&self, stream: &str, group: &str) {
+        redis::cmd("XGROUP")
+            .arg("CREATE")
+            .arg(stream)
+            .arg(group)
+            .arg("0")
+            .arg("MKSTREAM")
+            .query_async::<()>(&mut self.connection().await)
+            .await
+            .unwrap();
+    }
+
+    /// `count` new entries delivered to `group`, of which the first `acknowledged` are
+    /// acknowledged: the rest stay pending.
+    async fn read(&self, stream: &str, group: &str, count: usize, acknowledged: usize) {
+        let mut connection = self.connection().await;
+        let reply: Vec<(String, Vec<Entry>)> = redis::cmd("XREADGROUP")
+            .arg("GROUP")
+            .arg(group)
+            .arg("reader")
+            .arg("COUNT")
+            .arg(count)
+            .arg("STREAMS")
+            .arg(stream)
+            .arg(">")
+            .query_async(&mut connection)
+            .await
+            .unwrap();
+        let ids: Vec<String> = reply[0].1.iter().map(|(id, _)| id.clone()).collect();
+        assert_eq!(ids.len(), count, "{count} entries to read");
+        if acknowledged > 0 {
+            redis::cmd("XACK")
+                .arg(stream)
+                .arg(group)
+                .arg(&ids[..acknowledged])
+                .query_async::<()>(&mut connection)
+                .await
+                .unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn by_default_appends_never_trim_the_stream() {
+    let Some(redis) = Redis::start() else { return };
+    // A group that reads nothing: each entry is unread.
+    redis.group("untrimmed", "workers").await;
+    append(&stream(&redis, "untrimmed").await, 0..300).await;
+    let entries = redis.entries("untrimmed").await;
+    assert_eq!(entries.len(), 300, "every entry kept");
+    assert_eq!(text(&entries[0], "room_id").as_deref(), Some("room-0"));
+}
+
+#[tokio::test]
+async fn with_trim_only_the_entries_every_group_acknowledged_are_removed() {
+    let Some(redis) = Redis::start() else { return };
+    redis.group("trimmed", "fast").await;
+    redis.group("trimmed", "slow").await;
+    append(&stream(&redis, "trimmed").await, 0..400).await;
+    let before = redis.entries("trimmed").await;
+    // `fast` acknowledged everything; `slow` read 250 and acknowledged 200 of them.
+    redis.read("trimmed", "fast", 400, 400).await;
+    redis.read("trimmed", "slow", 250, 200).await;
+    let trimming = stream(&redis, "trimmed").await.with_trim(1);
+    append(&trimming, 400..401).await;
+    let after = redis.entries("trimmed").await;
+    assert!(
+        after.len() < 400,
+        "the entries both groups acknowledged were trimmed: {} left",
+        after.len()
+    );
+    let kept: HashSet<&String> = after.iter().map(|(id, _)| id).collect();
+    let missing: Vec<usize> = (200..400)
+        .filter(|&i| !kept.contains(&before[i].0))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "entries `slow` has not acknowledged were removed: {missing:?}"
+    );
+    assert_eq!(redis.pending("trimmed", "slow").await, 50);
+}
+
+#[tokio::test]
+async fn with_trim_a_group_that_read_nothing_keeps_every_entry() {
+    let Some(redis) = Redis::start() else { return };
+    redis.group("idle-group", "fast").await;
+    redis.group("idle-group", "idle").await;
+    append(&stream(&redis, "idle-group").await, 0..300).await;
+    redis.read("idle-group", "fast", 300, 300).await;
+    append(&stream(&redis, "idle-group").await.with_trim(1), 300..301).await;
+    assert_eq!(redis.entries("idle-group").await.len(), 301);
+}
+
+#[tokio::test]
+async fn past_the_high_water_mark_callbacks_are_answered_503_until_the_workers_catch_up() {
+    let Some(redis) = Redis::start() else { return };
+    redis.group("high-water", "workers").await;
+    let sink = stream(&redis, "high-water").await.with_high_water(20);
+    let service = testing::recording(sink.clone());
+    let mut answered_ok = HashSet::new();
+    for i in 0..30 {
+        let request = CallbackRequest::member_left().body(member_left(i));
+        let answer = testing::send(service.clone(), request).await;
+        if answer.answer.is_ok() {
+            answered_ok.insert(format!("room-{i}"));
+        } else {
+            answer.assert_fail(503, ErrorCode::NOT_RECORDED);
+        }
+    }
+    assert_eq!(answered_ok.len(), 20, "OK up to the mark, 503 past it");
+    let in_stream: HashSet<String> = rooms(&redis.entries("high-water").await)
+        .into_keys()
+        .collect();
+    assert_eq!(in_stream, answered_ok, "exactly the callbacks answered OK");
+
+    // The refusal says why, typed.
+    let event = Event::decode("Room.CallbackAfterMemberLeave", &member_left(99)).unwrap();
+    let context = testing::context("Room.CallbackAfterMemberLeave");
+    let Err(RecordError::Failed(error)) = sink.record(Record::new(&event, &context)).await else {
+        panic!("refused at the mark");
+    };
+    let full = error.downcast_ref::<BacklogFull>().expect("a BacklogFull");
+    assert_eq!((full.backlog(), full.high_water()), (20, 20));
+
+    // The workers acknowledge ten: appends resume.
+    redis.read("high-water", "workers", 10, 10).await;
+    let request = CallbackRequest::member_left().body(member_left(30));
+    testing::send(service, request).await.assert_ok();
+    assert_eq!(redis.entries("high-water").await.len(), 21);
+}
+
+#[tokio::test]
+async fn with_the_high_water_mark_unacknowledged_pending_entries_count_as_backlog() {
+    let Some(redis) = Redis::start() else { return };
+    redis.group("pending-backlog", "workers").await;
+    let sink = stream(&redis, "pending-backlog").await.with_high_water(10);
+    append(&sink, 0..10).await;
+    // Read, never acknowledged: still owed.
+    redis.read("pending-backlog", "workers", 10, 0).await;
+    let event = Event::decode("Room.CallbackAfterMemberLeave", &member_left(10)).unwrap();
+    let context = testing::context("Room.CallbackAfterMemberLeave");
+    let refused = sink.record(Record::new(&event, &context)).await;
+    assert!(
+        matches!(refused, Err(RecordError::Failed(_))),
+        "{refused:?}"
+    );
+    assert_eq!(redis.entries("pending-backlog").await.len(), 10);
 }
 
 #[tokio::test]
