@@ -31,7 +31,7 @@ use tencent_room_webhook::{Answer, ErrorCode, Event, RoomWebhookLayer};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tower::Layer;
 
-use common::{example_binary, serve_loopback, APP};
+use common::{example_binary, serve_loopback, StallingProxy, APP};
 
 /// Waits that only a broken build or a hung process reaches.
 const PATIENCE: Duration = Duration::from_secs(60);
@@ -847,4 +847,55 @@ async fn a_consumer_restarted_under_its_name_first_finishes_what_it_left_pending
         &[("ROOM_WEBHOOK_MIN_IDLE_MS", "600000")],
     );
     finish(&redis, "restart-name", restarted, processed, &ids).await;
+}
+
+#[tokio::test]
+async fn a_sink_whose_connection_stops_answering_answers_503_within_its_wait_then_records_again() {
+    let Some(redis) = Redis::start() else { return };
+    let proxy = StallingProxy::start(([127, 0, 0, 1], redis.port).into()).await;
+    let sink = RedisStream::open(&proxy.url(), "sink-half-open")
+        .await
+        .unwrap()
+        .with_wait(Duration::from_secs(1));
+    let service = testing::recording(sink);
+    let mut answered_ok = HashSet::new();
+    let send = |i: usize| {
+        let service = service.clone();
+        async move {
+            let request = CallbackRequest::member_left().body(member_left(i));
+            tokio::time::timeout(PATIENCE, testing::send(service, request))
+                .await
+                .expect("answered, not hung")
+        }
+    };
+    // Before: recorded through the proxy (a slow disk may take longer than the wait).
+    let mut i = 0;
+    let deadline = Instant::now() + PATIENCE;
+    while !send(i).await.answer.is_ok() {
+        assert!(Instant::now() < deadline, "never recorded");
+        i += 1;
+    }
+    answered_ok.insert(format!("room-{i}"));
+    proxy.stall();
+    i += 1;
+    send(i).await.assert_fail(503, ErrorCode::RECORD_TIMEOUT);
+    // A new connection replaces the one that stopped answering.
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        i += 1;
+        if send(i).await.answer.is_ok() {
+            answered_ok.insert(format!("room-{i}"));
+            break;
+        }
+        assert!(Instant::now() < deadline, "never recorded again");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let in_stream: HashSet<String> = rooms(&redis.entries("sink-half-open").await)
+        .into_keys()
+        .collect();
+    assert!(
+        answered_ok.is_subset(&in_stream),
+        "answered OK but not in the stream: {:?}",
+        answered_ok.difference(&in_stream)
+    );
 }
