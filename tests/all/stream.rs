@@ -24,10 +24,11 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use redis::aio::MultiplexedConnection;
+use tencent_room_webhook::dedup::DeliveryKey;
 use tencent_room_webhook::handler::Defaults;
 use tencent_room_webhook::sink::{BacklogFull, Record, RecordError, RedisStream, Sink};
 use tencent_room_webhook::testing::{self, CallbackRequest, NotFound};
-use tencent_room_webhook::{Answer, ErrorCode, Event, RoomWebhookLayer};
+use tencent_room_webhook::{Answer, ErrorCode, Event, RoomWebhookLayer, SdkAppId};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tower::Layer;
 
@@ -680,12 +681,19 @@ struct Consumer {
     child: tokio::process::Child,
     /// The entry IDs it printed, one per event processed.
     processed: tokio::sync::mpsc::UnboundedReceiver<String>,
+    /// Its log lines.
+    logs: tokio::sync::mpsc::UnboundedReceiver<String>,
 }
 
 impl Consumer {
     fn start(redis: &Redis, stream: &str, name: &str, env: &[(&str, &str)]) -> Self {
+        Self::start_on(&redis.url, stream, name, env)
+    }
+
+    /// A worker on the Redis at `url`.
+    fn start_on(url: &str, stream: &str, name: &str, env: &[(&str, &str)]) -> Self {
         let mut child = tokio::process::Command::new(example_binary("consume"))
-            .env("ROOM_WEBHOOK_REDIS_URL", &redis.url)
+            .env("ROOM_WEBHOOK_REDIS_URL", url)
             .env("ROOM_WEBHOOK_STREAM", stream)
             .env("ROOM_WEBHOOK_GROUP", "workers")
             .env("ROOM_WEBHOOK_CONSUMER", name)
@@ -706,12 +714,47 @@ impl Consumer {
             }
         });
         let name = name.to_owned();
+        let (log, logs) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(async move {
             while let Ok(Some(line)) = stderr.next_line().await {
                 eprintln!("[consumer {name}] {line}");
+                let _ = log.send(line);
             }
         });
-        Self { child, processed }
+        Self {
+            child,
+            processed,
+            logs,
+        }
+    }
+
+    /// Waits for a log line at `level` that contains `text`.
+    async fn logged(&mut self, level: &str, text: &str) -> String {
+        tokio::time::timeout(PATIENCE, async {
+            while let Some(line) = self.logs.recv().await {
+                let line = common::plain(&line);
+                if line.contains(level) && line.contains(text) {
+                    return line;
+                }
+            }
+            panic!("the consumer exited before logging {level} {text:?}");
+        })
+        .await
+        .unwrap_or_else(|_| panic!("no {level} line with {text:?} in time"))
+    }
+
+    /// SIGTERM, a clean exit, and the entry IDs it printed before it.
+    async fn stop(mut self) -> Vec<String> {
+        let mut processed = std::mem::replace(
+            &mut self.processed,
+            tokio::sync::mpsc::unbounded_channel().1,
+        );
+        assert_eq!(self.terminate().await, Some(0), "clean exit on SIGTERM");
+        let mut rest = Vec::new();
+        while let Some(id) = processed.recv().await {
+            rest.push(id);
+        }
+        rest
     }
 
     /// The next entry ID it processed.
@@ -847,6 +890,214 @@ async fn a_consumer_restarted_under_its_name_first_finishes_what_it_left_pending
         &[("ROOM_WEBHOOK_MIN_IDLE_MS", "600000")],
     );
     finish(&redis, "restart-name", restarted, processed, &ids).await;
+}
+
+/// The entry ID of each room of `stream`.
+async fn ids_by_room(redis: &Redis, stream: &str) -> HashMap<String, String> {
+    redis
+        .entries(stream)
+        .await
+        .iter()
+        .map(|entry| (text(entry, "room_id").unwrap(), entry.0.clone()))
+        .collect()
+}
+
+/// Waits until no entry of `stream` is pending in group `workers` and none is left to
+/// deliver to it.
+async fn all_acknowledged(redis: &Redis, stream: &str) {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let groups: Vec<HashMap<String, redis::Value>> = redis::cmd("XINFO")
+            .arg("GROUPS")
+            .arg(stream)
+            .query_async(&mut redis.connection().await)
+            .await
+            .unwrap();
+        // Not there until the worker made it.
+        let number = |name: &str| -> Option<i64> {
+            redis::from_redis_value(groups.first()?.get(name)?).ok()
+        };
+        if number("pending") == Some(0) && number("lag") == Some(0) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "entries stay unacknowledged");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worker_moves_an_entry_that_failed_max_attempts_times_to_the_dead_letter_stream() {
+    let Some(redis) = Redis::start() else { return };
+    let ids = fill(&redis, "failing", 5).await;
+    let rooms = ids_by_room(&redis, "failing").await;
+    let failing = rooms["room-2"].clone();
+    let consumer = Consumer::start(
+        &redis,
+        "failing",
+        "worker",
+        &[
+            ("ROOM_WEBHOOK_FAIL_ROOM", "room-2"),
+            ("ROOM_WEBHOOK_MAX_ATTEMPTS", "3"),
+            ("ROOM_WEBHOOK_MIN_IDLE_MS", "100"),
+        ],
+    );
+    all_acknowledged(&redis, "failing").await;
+    let processed: HashSet<String> = consumer.stop().await.into_iter().collect();
+    let mut expected = ids.clone();
+    expected.remove(&failing);
+    assert_eq!(processed, expected, "every other entry processed, once");
+
+    let dead = redis.entries("failing:dead").await;
+    assert_eq!(dead.len(), 1, "one dead letter");
+    let letter = &dead[0];
+    assert_eq!(text(letter, "entry"), Some(failing));
+    assert_eq!(text(letter, "attempts").as_deref(), Some("3"));
+    assert_eq!(text(letter, "group").as_deref(), Some("workers"));
+    assert_eq!(text(letter, "stream").as_deref(), Some("failing"));
+    assert!(text(letter, "error").unwrap().contains("room-2"));
+    let original = redis
+        .entries("failing")
+        .await
+        .into_iter()
+        .find(|(id, _)| *id == rooms["room-2"])
+        .expect("the entry stays in the stream");
+    for field in ["command", "sdk_app_id", "room_id", "event_time", "event"] {
+        assert_eq!(
+            letter.1.get(field),
+            original.1.get(field),
+            "the original {field}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_entry_delivered_more_than_max_attempts_times_is_dead_lettered_unprocessed() {
+    let Some(redis) = Redis::start() else { return };
+    redis.group("poison", "workers").await;
+    let ids = fill(&redis, "poison", 3).await;
+    let rooms = ids_by_room(&redis, "poison").await;
+    // Delivered to a worker that is gone, nine times so far, as workers that crashed on it.
+    redis.read("poison", "workers", 3, 0).await;
+    let _: redis::Value = redis::cmd("XCLAIM")
+        .arg("poison")
+        .arg("workers")
+        .arg("reader")
+        .arg(0)
+        .arg(&rooms["room-0"])
+        .arg("RETRYCOUNT")
+        .arg(9)
+        .query_async(&mut redis.connection().await)
+        .await
+        .unwrap();
+    let consumer = Consumer::start(
+        &redis,
+        "poison",
+        "worker",
+        &[
+            ("ROOM_WEBHOOK_MAX_ATTEMPTS", "5"),
+            ("ROOM_WEBHOOK_MIN_IDLE_MS", "100"),
+        ],
+    );
+    all_acknowledged(&redis, "poison").await;
+    let processed: HashSet<String> = consumer.stop().await.into_iter().collect();
+    let mut expected = ids.clone();
+    expected.remove(&rooms["room-0"]);
+    assert_eq!(processed, expected, "not processed again");
+    let dead = redis.entries("poison:dead").await;
+    assert_eq!(dead.len(), 1);
+    assert_eq!(text(&dead[0], "entry").as_ref(), Some(&rooms["room-0"]));
+    assert_eq!(text(&dead[0], "attempts").as_deref(), Some("10"));
+    assert!(
+        text(&dead[0], "error")
+            .unwrap()
+            .contains("delivered 10 times"),
+        "{:?}",
+        text(&dead[0], "error")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worker_processes_the_entries_of_one_delivery_once() {
+    let Some(redis) = Redis::start() else { return };
+    // Two replicas without de-duplication each appended the same delivery.
+    let stream = stream(&redis, "deliveries").await;
+    let context = testing::context("Room.CallbackAfterMemberLeave");
+    let appends = [(0, true), (0, true), (1, true), (2, false), (2, false)];
+    for (i, with_delivery) in appends {
+        let body = member_left(i);
+        let event = Event::decode("Room.CallbackAfterMemberLeave", &body).unwrap();
+        let key = DeliveryKey::new(SdkAppId::new(APP), "Room.CallbackAfterMemberLeave", &body);
+        let record = Record::new(&event, &context);
+        let record = if with_delivery {
+            record.delivery(&key)
+        } else {
+            record
+        };
+        stream.record(record).await.unwrap();
+    }
+    let entries = redis.entries("deliveries").await;
+    assert_eq!(entries.len(), 5);
+    let consumer = Consumer::start(&redis, "deliveries", "worker", &[]);
+    all_acknowledged(&redis, "deliveries").await;
+    let processed = consumer.stop().await;
+    let expected: Vec<String> = [0, 2, 3, 4].iter().map(|&n| entries[n].0.clone()).collect();
+    assert_eq!(
+        processed, expected,
+        "the delivery's second entry skipped; entries without a delivery each processed"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worker_logs_an_error_for_each_claimed_entry_deleted_from_the_stream() {
+    let Some(redis) = Redis::start() else { return };
+    redis.group("deleted", "workers").await;
+    let ids = fill(&redis, "deleted", 5).await;
+    let rooms = ids_by_room(&redis, "deleted").await;
+    // A worker that is gone read them all; then two were deleted (XDEL, or a MAXLEN trim).
+    redis.read("deleted", "workers", 5, 0).await;
+    let deleted = [rooms["room-1"].clone(), rooms["room-3"].clone()];
+    let _: u64 = redis::cmd("XDEL")
+        .arg("deleted")
+        .arg(&deleted)
+        .query_async(&mut redis.connection().await)
+        .await
+        .unwrap();
+    let mut consumer = Consumer::start(
+        &redis,
+        "deleted",
+        "worker",
+        &[("ROOM_WEBHOOK_MIN_IDLE_MS", "100")],
+    );
+    for id in &deleted {
+        consumer.logged("ERROR", id).await;
+    }
+    all_acknowledged(&redis, "deleted").await;
+    let processed: HashSet<String> = consumer.stop().await.into_iter().collect();
+    let expected: HashSet<String> = ids.difference(&deleted.into()).cloned().collect();
+    assert_eq!(processed, expected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_whose_connection_stops_answering_reconnects_and_processes_new_entries() {
+    let Some(redis) = Redis::start() else { return };
+    let proxy = StallingProxy::start(([127, 0, 0, 1], redis.port).into()).await;
+    let mut consumer = Consumer::start_on(&proxy.url(), "half-open", "worker", &[]);
+    let sink = stream(&redis, "half-open").await;
+    append(&sink, 0..1).await;
+    let first = consumer.next().await;
+    // The worker now waits in a blocking read on a connection that stops answering.
+    proxy.stall();
+    append(&sink, 1..3).await;
+    let later: HashSet<String> = [consumer.next().await, consumer.next().await].into();
+    let entries: HashSet<String> = redis
+        .entries("half-open")
+        .await
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(&later | &[first].into(), entries);
+    consumer.logged("INFO", "replaced a Redis connection").await;
+    all_acknowledged(&redis, "half-open").await;
 }
 
 #[tokio::test]
