@@ -1150,3 +1150,43 @@ async fn a_sink_whose_connection_stops_answering_answers_503_within_its_wait_the
         answered_ok.difference(&in_stream)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reference_server_refuses_past_its_high_water_mark_and_gauges_the_backlog() {
+    let Some(redis) = Redis::start() else { return };
+    redis.group("gauged", "workers").await;
+    let env = [
+        ("ROOM_WEBHOOK_REDIS_URL", redis.url.as_str()),
+        ("ROOM_WEBHOOK_STREAM", "gauged"),
+        ("ROOM_WEBHOOK_HIGH_WATER", "5"),
+        ("ROOM_WEBHOOK_RECORD_WAIT_MS", "10000"),
+    ];
+    let server = common::start_example("server", &env).await;
+    let client: Client<HttpConnector, Full<Bytes>> =
+        Client::builder(TokioExecutor::new()).build_http();
+    let mut answered_ok = HashSet::new();
+    for i in 0..8 {
+        if post(&client, server.address, i).await {
+            answered_ok.insert(format!("room-{i}"));
+        }
+    }
+    assert_eq!(answered_ok.len(), 5, "OK up to the mark");
+    let in_stream: HashSet<String> = rooms(&redis.entries("gauged").await).into_keys().collect();
+    assert_eq!(in_stream, answered_ok);
+
+    let uri = format!("http://{}/metrics", server.address);
+    let response = client
+        .request(Request::get(uri).body(Full::default()).unwrap())
+        .await
+        .unwrap();
+    let text = response.into_body().collect().await.unwrap().to_bytes();
+    let text = String::from_utf8(text.to_vec()).unwrap();
+    assert!(
+        text.contains("room_webhook_stream_backlog{stream=\"gauged\"} 5"),
+        "{text}"
+    );
+    assert!(
+        text.contains("room_webhook_refusals_total{code=\"50303\"} 3"),
+        "{text}"
+    );
+}
