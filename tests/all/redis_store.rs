@@ -296,6 +296,10 @@ async fn a_store_whose_connection_stops_answering_fails_the_claim_then_claims_ag
         assert!(Instant::now() < deadline, "never claimed");
         n += 1;
     }
+    if n > 0 {
+        // A claim that timed out started a new connection: let it land before the stall.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+    }
     proxy.stall();
     n += 1;
     assert!(

@@ -1127,6 +1127,10 @@ async fn a_sink_whose_connection_stops_answering_answers_503_within_its_wait_the
         i += 1;
     }
     answered_ok.insert(format!("room-{i}"));
+    if i > 0 {
+        // A record that timed out started a new connection: let it land before the stall.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+    }
     proxy.stall();
     i += 1;
     send(i).await.assert_fail(503, ErrorCode::RECORD_TIMEOUT);
