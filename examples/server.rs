@@ -29,6 +29,8 @@
 //! | `ROOM_WEBHOOK_REDIS_URL` | unset | record events to a Redis stream instead of standard output (`redis://[:password@]host:port`) |
 //! | `ROOM_WEBHOOK_STREAM` | `room-callbacks` | the Redis stream |
 //! | `ROOM_WEBHOOK_DEDUP_SECS` | unset | with Redis: append each event once for this long, however many replicas receive it |
+//! | `ROOM_WEBHOOK_HIGH_WATER` | `1000000` | with Redis: answer 503 while the stream's slowest consumer group has this many entries unacknowledged; 0 never refuses |
+//! | `ROOM_WEBHOOK_TRIM_EVERY` | unset: never trim | with Redis: every this many appends, remove the entries every consumer group acknowledged |
 //! | `ROOM_WEBHOOK_RECORD_WAIT_MS` | `1000` | how long a callback waits for its event to be recorded before 503 FAIL |
 //! | `RUST_LOG` | `info` | log filter (`debug` adds a line per callback) |
 //! | `ROOM_WEBHOOK_LOG_LINES` | `16384` | log lines waiting for standard error at most; past them lines are dropped, never waited for, and counted in `room_webhook_log_lines_dropped_total` |

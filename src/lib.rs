@@ -150,6 +150,8 @@ mod deadline;
 mod drift;
 mod error;
 mod lenient;
+#[cfg(feature = "redis")]
+mod link;
 mod metrics;
 mod read;
 mod state;

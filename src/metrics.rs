@@ -9,6 +9,7 @@
 //! | `room_webhook_handler_duration_seconds` | histogram | `command` | how long the handler (in extension mode, the application) took |
 //! | `room_webhook_callbacks_in_flight` | gauge | | callbacks being read, handled or answered now |
 //! | `room_webhook_callbacks_queued` | gauge | | answer-first mode: callbacks waiting for a handler |
+//! | `room_webhook_stream_backlog` | gauge | `stream` | `sink::RedisStream` with a high-water mark: the entries of the stream not yet acknowledged by its slowest consumer group (every entry when it has no group), as of the last append |
 //!
 //! `command` is one of the commands this crate knows, or `other`: a sender cannot make
 //! labels without bound.
@@ -51,6 +52,14 @@ mod facade {
         metrics::gauge!("room_webhook_callbacks_queued").set(queued as f64);
     }
 
+    #[cfg(feature = "redis")]
+    pub(crate) fn stream_backlog(stream: &str, backlog: u64) {
+        // Precise enough: a backlog of more than 2^53 entries does not fit in Redis.
+        #[allow(clippy::cast_precision_loss)]
+        metrics::gauge!("room_webhook_stream_backlog", "stream" => stream.to_owned())
+            .set(backlog as f64);
+    }
+
     /// When the handler started.
     #[derive(Debug, Clone, Copy)]
     pub(crate) struct Started(std::time::Instant);
@@ -75,6 +84,8 @@ mod facade {
     pub(crate) fn handler_failed(_: ErrorCode) {}
     pub(crate) fn in_flight(_: f64) {}
     pub(crate) fn queued(_: usize) {}
+    #[cfg(feature = "redis")]
+    pub(crate) fn stream_backlog(_: &str, _: u64) {}
 
     /// Nothing to time without the feature.
     #[derive(Debug, Clone, Copy)]
@@ -89,6 +100,8 @@ mod facade {
     }
 }
 
+#[cfg(feature = "redis")]
+pub(crate) use facade::stream_backlog;
 pub(crate) use facade::{callback, handler_failed, queued, refused, Started};
 
 /// Counts a callback in flight for as long as it lives.

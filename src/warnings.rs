@@ -5,7 +5,8 @@
 //! must not flood the logs: each kind gets at most one `warn` line every [`INTERVAL`],
 //! which counts the refusals of that kind logged at `debug` only since the last one. In
 //! extension mode, a response on the callback path that is not the crate's `Answer` is
-//! warned about once.
+//! warned about once. A Redis stream's backlog past its high-water mark gets a
+//! [`Throttle`] of its own.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
@@ -28,17 +29,42 @@ const WARNED: [ErrorCode; 6] = [
 #[derive(Debug)]
 pub(crate) struct Warnings {
     start: Instant,
-    kinds: [Kind; WARNED.len()],
+    kinds: [Throttle; WARNED.len()],
     not_an_answer: AtomicBool,
 }
 
+/// One kind of warning: at most one `warn` line every [`INTERVAL`], which counts the
+/// occurrences logged at `debug` only since the last one.
 #[derive(Debug, Default)]
-struct Kind {
-    /// When the last `warn` line was logged, in milliseconds since `start`, plus one so that
-    /// 0 means never.
+pub(crate) struct Throttle {
+    /// When the last `warn` line was logged, in milliseconds since the start, plus one so
+    /// that 0 means never.
     last: AtomicU64,
-    /// Refusals of this kind logged at `debug` only since the last `warn` line.
+    /// Occurrences of this kind logged at `debug` only since the last `warn` line.
     suppressed: AtomicU64,
+}
+
+impl Throttle {
+    /// Whether an occurrence at `now` is logged at `warn`, time measured from `start`:
+    /// `Some` with the number of occurrences not warned about since the last time, `None`
+    /// for `debug` (and counted).
+    pub(crate) fn turn(&self, start: Instant, now: Instant) -> Option<u64> {
+        let elapsed = now.saturating_duration_since(start).as_millis();
+        let now = u64::try_from(elapsed).unwrap_or(u64::MAX - 1) + 1;
+        let last = self.last.load(Relaxed);
+        let due = last == 0 || now.saturating_sub(last) >= INTERVAL.as_millis() as u64;
+        // Of several threads due at once, one takes the turn.
+        if due
+            && self
+                .last
+                .compare_exchange(last, now, Relaxed, Relaxed)
+                .is_ok()
+        {
+            return Some(self.suppressed.swap(0, Relaxed));
+        }
+        self.suppressed.fetch_add(1, Relaxed);
+        None
+    }
 }
 
 impl Default for Warnings {
@@ -60,21 +86,7 @@ impl Warnings {
 
     fn refusal_at(&self, code: ErrorCode, now: Instant) -> Option<u64> {
         let kind = &self.kinds[WARNED.iter().position(|warned| *warned == code)?];
-        let elapsed = now.saturating_duration_since(self.start).as_millis();
-        let now = u64::try_from(elapsed).unwrap_or(u64::MAX - 1) + 1;
-        let last = kind.last.load(Relaxed);
-        let due = last == 0 || now.saturating_sub(last) >= INTERVAL.as_millis() as u64;
-        // Of several threads due at once, one takes the turn.
-        if due
-            && kind
-                .last
-                .compare_exchange(last, now, Relaxed, Relaxed)
-                .is_ok()
-        {
-            return Some(kind.suppressed.swap(0, Relaxed));
-        }
-        kind.suppressed.fetch_add(1, Relaxed);
-        None
+        kind.turn(self.start, now)
     }
 
     /// True the first time only: a response that is not an `Answer` is warned about once.

@@ -212,6 +212,15 @@ impl Recorder {
                         format!("could not connect to ROOM_WEBHOOK_REDIS_URL: {error}")
                     })?
                     .with_wait(settings.record_wait);
+                let stream = match settings.high_water {
+                    None => stream,
+                    Some(0) => stream.without_high_water(),
+                    Some(entries) => stream.with_high_water(entries),
+                };
+                let stream = match settings.trim_every {
+                    Some(appends) => stream.with_trim(appends),
+                    None => stream,
+                };
                 match settings.dedup {
                     Some(ttl) => Output::Redis(stream.with_dedup(ttl)),
                     None => Output::Redis(stream),
@@ -313,6 +322,10 @@ struct Settings {
     redis_url: Option<String>,
     stream: String,
     dedup: Option<Duration>,
+    /// With Redis: the high-water mark, 0 for none; `None` for the sink's default.
+    high_water: Option<u64>,
+    /// With Redis: trim what every group acknowledged every this many appends.
+    trim_every: Option<u64>,
     record_wait: Duration,
 }
 
@@ -361,6 +374,33 @@ impl Settings {
                 }
             },
         };
+        let redis_number = |name: &str, what: &str| -> Result<Option<u64>, String> {
+            let Some(text) = env(name)? else {
+                return Ok(None);
+            };
+            if redis_url.is_none() {
+                return Err(format!(
+                    "{name} is for the Redis stream: set ROOM_WEBHOOK_REDIS_URL too, or unset it"
+                ));
+            }
+            match text.parse() {
+                Ok(number) => Ok(Some(number)),
+                Err(_) => Err(format!("{name}={text:?} is not {what}")),
+            }
+        };
+        let high_water = redis_number(
+            "ROOM_WEBHOOK_HIGH_WATER",
+            "a number of entries (0 turns the high-water mark off)",
+        )?;
+        let trim_every = match redis_number("ROOM_WEBHOOK_TRIM_EVERY", "a number of appends")? {
+            Some(0) => {
+                return Err(
+                    "ROOM_WEBHOOK_TRIM_EVERY=0: trim every 1 append or more, or unset it"
+                        .to_owned(),
+                )
+            }
+            every => every,
+        };
         let record_wait = match env("ROOM_WEBHOOK_RECORD_WAIT_MS")? {
             None => sink::DEFAULT_WAIT,
             Some(text) => match text.parse() {
@@ -383,6 +423,8 @@ impl Settings {
             redis_url,
             stream,
             dedup,
+            high_water,
+            trim_every,
             record_wait,
         })
     }
@@ -405,6 +447,8 @@ impl Settings {
             Some(_) => tracing::info!(
                 stream = %self.stream,
                 dedup_secs = self.dedup.map(|ttl| ttl.as_secs()),
+                high_water = self.high_water.unwrap_or(RedisStream::DEFAULT_HIGH_WATER),
+                trim_every = self.trim_every,
                 "recording events to a Redis stream"
             ),
             None => tracing::info!("recording events to standard output, one JSON line each"),

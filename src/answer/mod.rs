@@ -42,7 +42,7 @@
 //! | answer-first mode: the queue is full | 503 | [`ErrorCode::QUEUE_FULL`] (50300) |
 //! | answer-first mode: draining for a shutdown | 503 | [`ErrorCode::SHUTTING_DOWN`] (50301) |
 //! | the bodies being read hold the buffered limit already | 503 | [`ErrorCode::BUSY`] (50302) |
-//! | a sink could not record the event (write or flush failed, broker down or refusing) | 503 | [`ErrorCode::NOT_RECORDED`] (50303) |
+//! | a sink could not record the event (write or flush failed, broker down or refusing, a Redis stream's backlog at its high-water mark) | 503 | [`ErrorCode::NOT_RECORDED`] (50303) |
 //! | a sink did not confirm the event within its wait (output stalled, broker slow) | 503 | [`ErrorCode::RECORD_TIMEOUT`] (50304) |
 //! | de-duplication: another delivery of the callback is being handled | 503 | [`ErrorCode::DELIVERY_PENDING`] (50305) |
 //! | the handler passed its deadline, or the callback's time to answer within, and was cancelled | 504 | [`ErrorCode::HANDLER_TIMEOUT`] (50400) |
@@ -62,20 +62,23 @@
 //!   refusals of that kind since the last line (logged at `debug` only): refusals that
 //!   mean misconfiguration or an attack: a wrong or missing `SdkAppid` (403), a missing
 //!   or bad `Sign` (401), a refused content type (415), a body over the limit (413), a
-//!   body not whole within the body timeout (408), the buffered limit full (503).
+//!   body not whole within the body timeout (408), the buffered limit full (503); a
+//!   Redis stream's backlog at its high-water mark (503, `sink::RedisStream`).
 //! - `warn`: a handler's FAIL, with its code, its message and, for an error converted by
 //!   `?`, the error; a handler cancelled at its deadline; a callback not taken by a full
 //!   or draining queue (503); in extension mode, the first response on the callback path
 //!   not made from an [`Answer`]; the first time an unknown command or field arrives
 //!   (that is how Tencent's protocol drift shows up); an undecodable body left to the
 //!   default `on_undecodable`; a de-duplication store that failed.
-//! - `info`: a handler that went on in the background after its deadline.
+//! - `info`: a handler that went on in the background after its deadline; a Redis
+//!   connection replaced because it stopped answering; a Redis stream appending again
+//!   after its high-water mark.
 //! - `debug`: every other refusal (a method other than `POST`, a body that is no
 //!   callback), a repeated delivery answered without handling it.
 //!
 //! With the `metrics` feature, the layer counts callbacks by command and outcome,
 //! refusals and handler failures by code, times handlers, and gauges the callbacks in
-//! flight and queued, through the [`metrics`](https://docs.rs/metrics) facade: install
+//! flight and queued and a Redis stream's backlog, through the [`metrics`](https://docs.rs/metrics) facade: install
 //! the recorder of your choice (the reference server serves Prometheus text on
 //! `GET /metrics`). The names and labels are in the README, under Features.
 //!
@@ -145,7 +148,8 @@ impl ErrorCode {
     /// callback was not read. Stalled clients free their share at the body timeout.
     pub const BUSY: Self = Self(50302);
     /// A [sink](crate::sink) could not record the event: its write or flush failed, or
-    /// its broker is down or refused it. Nothing was acknowledged.
+    /// its broker is down or refused it (a Redis stream whose backlog is at its
+    /// high-water mark). Nothing was acknowledged.
     pub const NOT_RECORDED: Self = Self(50303);
     /// A [sink](crate::sink) did not confirm the event within its wait (the output is
     /// stalled, the broker slow). The event may still be recorded later, never answered OK.

@@ -1,11 +1,14 @@
 //! [`RedisStore`]: claims shared by every replica, in Redis (feature `redis`).
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::RedisError;
 
 use super::{ClaimToken, Claimed, DeliveryKey, DeliveryStore, StoreError};
+use crate::link::Link;
 
 /// Claims in Redis, shared by every replica. A key is `PREFIX` followed by the
 /// [`DeliveryKey`] text; its value is `pending:TOKEN` while a delivery holds it and `done`
@@ -15,7 +18,8 @@ use super::{ClaimToken, Claimed, DeliveryKey, DeliveryStore, StoreError};
 ///
 /// A claim waits on Redis before the callback is delivered, inside Tencent's two
 /// seconds: [`RedisStore::open`] sets timeouts that fail fast (then the callback is
-/// delivered anyway); with [`RedisStore::new`], configure the connection likewise. A claim
+/// delivered anyway), TCP keepalive, and replaces a connection on which Redis stopped
+/// answering; with [`RedisStore::new`], configure the connection likewise. A claim
 /// that landed although its answer timed out stays pending until it expires
 /// ([`PENDING_TTL`](super::PENDING_TTL) at most): a retry is refused meanwhile, never
 /// answered OK.
@@ -29,7 +33,7 @@ use super::{ClaimToken, Claimed, DeliveryKey, DeliveryStore, StoreError};
 /// ```
 #[derive(Clone)]
 pub struct RedisStore {
-    connection: ConnectionManager,
+    link: Arc<Link>,
     prefix: String,
 }
 
@@ -42,34 +46,44 @@ impl std::fmt::Debug for RedisStore {
 }
 
 impl RedisStore {
-    /// A store on `connection` (which reconnects by itself), its keys starting with
-    /// `prefix`.
+    /// A store on `connection` (which reconnects by itself when the connection drops;
+    /// unlike [`open`](Self::open)'s, it is not replaced when Redis stops answering on
+    /// it), its keys starting with `prefix`.
     pub fn new(connection: ConnectionManager, prefix: impl Into<String>) -> Self {
         Self {
-            connection,
+            link: Link::fixed(connection),
             prefix: prefix.into(),
         }
     }
 
     /// Connects to the Redis at `url` with timeouts fit for Tencent's deadline: 300 ms to
-    /// connect, 300 ms for an answer, one retry.
+    /// connect, 300 ms for an answer (after which the connection is replaced in the
+    /// background, in case Redis or a proxy stopped answering on it), one retry, and TCP
+    /// keepalive, so that a peer that is gone is noticed.
     pub async fn open(url: &str, prefix: impl Into<String>) -> Result<Self, StoreError> {
-        let client = redis::Client::open(url).map_err(StoreError::new)?;
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Duration::from_millis(300))
             .set_response_timeout(Duration::from_millis(300))
             .set_number_of_retries(1)
             .set_max_delay(100);
-        let connection = client
-            .get_connection_manager_with_config(config)
-            .await
-            .map_err(StoreError::new)?;
-        Ok(Self::new(connection, prefix))
+        let link = Link::open(url, config).await.map_err(StoreError::new)?;
+        Ok(Self {
+            link,
+            prefix: prefix.into(),
+        })
     }
 
     fn key(&self, key: &DeliveryKey) -> String {
         format!("{}{key}", self.prefix)
     }
+}
+
+/// A failed command's error for the layer; a timeout also replaces the connection.
+fn failed(link: &Arc<Link>, error: RedisError) -> StoreError {
+    if error.is_timeout() {
+        link.stalled();
+    }
+    StoreError::new(error)
 }
 
 /// `new`, `pending` or `done`: claims the key for `ARGV[1]` for `ARGV[2]` ms when absent.
@@ -105,7 +119,7 @@ impl DeliveryStore for RedisStore {
         token: &ClaimToken,
         ttl: Duration,
     ) -> impl Future<Output = Result<Claimed, StoreError>> + Send {
-        let mut connection = self.connection.clone();
+        let (link, mut connection) = (Arc::clone(&self.link), self.link.connection());
         let (key, value) = (self.key(key), pending(token));
         async move {
             // EVAL, as the stream's script: Redis compiles a script once and keeps it.
@@ -117,7 +131,7 @@ impl DeliveryStore for RedisStore {
                 .arg(millis(ttl))
                 .query_async(&mut connection)
                 .await
-                .map_err(StoreError::new)?;
+                .map_err(|error| failed(&link, error))?;
             match found.as_str() {
                 "new" => Ok(Claimed::New),
                 "done" => Ok(Claimed::Done),
@@ -132,7 +146,7 @@ impl DeliveryStore for RedisStore {
         _: &ClaimToken,
         ttl: Duration,
     ) -> impl Future<Output = Result<(), StoreError>> + Send {
-        let mut connection = self.connection.clone();
+        let (link, mut connection) = (Arc::clone(&self.link), self.link.connection());
         let key = self.key(key);
         async move {
             redis::cmd("SET")
@@ -142,7 +156,7 @@ impl DeliveryStore for RedisStore {
                 .arg(millis(ttl))
                 .query_async::<()>(&mut connection)
                 .await
-                .map_err(StoreError::new)
+                .map_err(|error| failed(&link, error))
         }
     }
 
@@ -151,7 +165,7 @@ impl DeliveryStore for RedisStore {
         key: &DeliveryKey,
         token: &ClaimToken,
     ) -> impl Future<Output = Result<(), StoreError>> + Send {
-        let mut connection = self.connection.clone();
+        let (link, mut connection) = (Arc::clone(&self.link), self.link.connection());
         let (key, value) = (self.key(key), pending(token));
         async move {
             redis::cmd("EVAL")
@@ -161,7 +175,7 @@ impl DeliveryStore for RedisStore {
                 .arg(value)
                 .query_async::<i64>(&mut connection)
                 .await
-                .map_err(StoreError::new)?;
+                .map_err(|error| failed(&link, error))?;
             Ok(())
         }
     }

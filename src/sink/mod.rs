@@ -26,7 +26,9 @@
 //!   pipe), written by a thread of its own.
 //! - `RedisStream` (feature `redis`): each event appended to a Redis stream, for several
 //!   replicas and several workers (`examples/consume.rs` is such a worker), once per
-//!   event with its de-duplication on.
+//!   event with its de-duplication on; never trimmed past what every consumer group
+//!   acknowledged, and refused (503) past a high-water mark of unacknowledged entries
+//!   (`BacklogFull`).
 //!
 //! ```no_run
 //! use tencent_room_webhook::sink::JsonLines;
@@ -50,7 +52,7 @@ mod redis;
 
 pub use self::lines::{JsonLines, DEFAULT_QUEUE};
 #[cfg(feature = "redis")]
-pub use self::redis::RedisStream;
+pub use self::redis::{BacklogFull, RedisStream};
 
 use std::fmt;
 use std::future::Future;

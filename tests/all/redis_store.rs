@@ -20,6 +20,7 @@ use tower::Layer;
 
 struct Redis {
     child: Child,
+    port: u16,
     url: String,
 }
 
@@ -61,6 +62,7 @@ fn start_redis() -> Option<Redis> {
     };
     let redis = Redis {
         child,
+        port,
         url: format!("redis://127.0.0.1:{port}"),
     };
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -269,4 +271,47 @@ async fn a_claim_whose_answer_was_lost_never_turns_a_retry_into_an_ok() {
         .await
         .assert_fail(503, tencent_room_webhook::ErrorCode::DELIVERY_PENDING);
     assert_eq!(handler.handled.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn a_store_whose_connection_stops_answering_fails_the_claim_then_claims_again() {
+    let Some(redis) = start_redis() else { return };
+    let proxy = common::StallingProxy::start(([127, 0, 0, 1], redis.port).into()).await;
+    let store = RedisStore::open(&proxy.url(), "half-open:").await.unwrap();
+    let minute = Duration::from_secs(60);
+    let key = |n: u32| DeliveryKey::new(SdkAppId::new(1), "Room.X", n.to_string().as_bytes());
+    let patience = Duration::from_secs(60);
+    let claim = |n: u32| {
+        let store = store.clone();
+        async move {
+            tokio::time::timeout(patience, store.claim(&key(n), &ClaimToken::new(), minute))
+                .await
+                .expect("answered, not hung")
+        }
+    };
+    // Before: claimed through the proxy (a busy machine may take longer than 300 ms).
+    let deadline = Instant::now() + patience;
+    let mut n = 0;
+    while claim(n).await.is_err() {
+        assert!(Instant::now() < deadline, "never claimed");
+        n += 1;
+    }
+    if n > 0 {
+        // A claim that timed out started a new connection: let it land before the stall.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+    }
+    proxy.stall();
+    n += 1;
+    assert!(
+        claim(n).await.is_err(),
+        "the response timeout fails the claim"
+    );
+    // A new connection replaces the one that stopped answering.
+    let deadline = Instant::now() + patience;
+    n += 1;
+    while claim(n).await.is_err() {
+        assert!(Instant::now() < deadline, "never claimed again");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        n += 1;
+    }
 }

@@ -24,14 +24,15 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use redis::aio::MultiplexedConnection;
+use tencent_room_webhook::dedup::DeliveryKey;
 use tencent_room_webhook::handler::Defaults;
-use tencent_room_webhook::sink::{Record, RedisStream, Sink};
+use tencent_room_webhook::sink::{BacklogFull, Record, RecordError, RedisStream, Sink};
 use tencent_room_webhook::testing::{self, CallbackRequest, NotFound};
-use tencent_room_webhook::{Answer, ErrorCode, Event, RoomWebhookLayer};
+use tencent_room_webhook::{Answer, ErrorCode, Event, RoomWebhookLayer, SdkAppId};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tower::Layer;
 
-use common::{example_binary, serve_loopback, APP};
+use common::{example_binary, serve_loopback, StallingProxy, APP};
 
 /// Waits that only a broken build or a hung process reaches.
 const PATIENCE: Duration = Duration::from_secs(60);
@@ -491,21 +492,167 @@ async fn with_redis_stalled_a_callback_is_answered_record_timeout_after_the_wait
         .assert_ok();
 }
 
-#[tokio::test]
-async fn the_stream_is_trimmed_to_about_its_max_len() {
-    let Some(redis) = Redis::start() else { return };
-    let stream = stream(&redis, "trimmed").await.with_max_len(10);
+/// Appends member-leave events `range` with `stream`, directly through the sink.
+async fn append(stream: &RedisStream, range: std::ops::Range<usize>) {
     let context = testing::context("Room.CallbackAfterMemberLeave");
-    for i in 0..500 {
+    for i in range {
         let event = Event::decode("Room.CallbackAfterMemberLeave", &member_left(i)).unwrap();
         stream
             .record(Record::new(&event, &context))
             .await
             .unwrap_or_else(|error| panic!("{error}"));
     }
-    let length = redis.entries("trimmed").await.len();
-    // `MAXLEN ~` trims whole nodes (100 entries by default), so about.
-    assert!((10..=200).contains(&length), "{length} entries");
+}
+
+impl Redis {
+    /// Creates consumer group `group` of `stream` at its start (the stream too).
+    async fn group(&self, stream: &str, group: &str) {
+        redis::cmd("XGROUP")
+            .arg("CREATE")
+            .arg(stream)
+            .arg(group)
+            .arg("0")
+            .arg("MKSTREAM")
+            .query_async::<()>(&mut self.connection().await)
+            .await
+            .unwrap();
+    }
+
+    /// `count` new entries delivered to `group`, of which the first `acknowledged` are
+    /// acknowledged: the rest stay pending.
+    async fn read(&self, stream: &str, group: &str, count: usize, acknowledged: usize) {
+        let mut connection = self.connection().await;
+        let reply: Vec<(String, Vec<Entry>)> = redis::cmd("XREADGROUP")
+            .arg("GROUP")
+            .arg(group)
+            .arg("reader")
+            .arg("COUNT")
+            .arg(count)
+            .arg("STREAMS")
+            .arg(stream)
+            .arg(">")
+            .query_async(&mut connection)
+            .await
+            .unwrap();
+        let ids: Vec<String> = reply[0].1.iter().map(|(id, _)| id.clone()).collect();
+        assert_eq!(ids.len(), count, "{count} entries to read");
+        if acknowledged > 0 {
+            redis::cmd("XACK")
+                .arg(stream)
+                .arg(group)
+                .arg(&ids[..acknowledged])
+                .query_async::<()>(&mut connection)
+                .await
+                .unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn by_default_appends_never_trim_the_stream() {
+    let Some(redis) = Redis::start() else { return };
+    // A group that reads nothing: each entry is unread.
+    redis.group("untrimmed", "workers").await;
+    append(&stream(&redis, "untrimmed").await, 0..300).await;
+    let entries = redis.entries("untrimmed").await;
+    assert_eq!(entries.len(), 300, "every entry kept");
+    assert_eq!(text(&entries[0], "room_id").as_deref(), Some("room-0"));
+}
+
+#[tokio::test]
+async fn with_trim_only_the_entries_every_group_acknowledged_are_removed() {
+    let Some(redis) = Redis::start() else { return };
+    redis.group("trimmed", "fast").await;
+    redis.group("trimmed", "slow").await;
+    append(&stream(&redis, "trimmed").await, 0..400).await;
+    let before = redis.entries("trimmed").await;
+    // `fast` acknowledged everything; `slow` read 250 and acknowledged 200 of them.
+    redis.read("trimmed", "fast", 400, 400).await;
+    redis.read("trimmed", "slow", 250, 200).await;
+    let trimming = stream(&redis, "trimmed").await.with_trim(1);
+    append(&trimming, 400..401).await;
+    let after = redis.entries("trimmed").await;
+    assert!(
+        after.len() < 400,
+        "the entries both groups acknowledged were trimmed: {} left",
+        after.len()
+    );
+    let kept: HashSet<&String> = after.iter().map(|(id, _)| id).collect();
+    let missing: Vec<usize> = (200..400)
+        .filter(|&i| !kept.contains(&before[i].0))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "entries `slow` has not acknowledged were removed: {missing:?}"
+    );
+    assert_eq!(redis.pending("trimmed", "slow").await, 50);
+}
+
+#[tokio::test]
+async fn with_trim_a_group_that_read_nothing_keeps_every_entry() {
+    let Some(redis) = Redis::start() else { return };
+    redis.group("idle-group", "fast").await;
+    redis.group("idle-group", "idle").await;
+    append(&stream(&redis, "idle-group").await, 0..300).await;
+    redis.read("idle-group", "fast", 300, 300).await;
+    append(&stream(&redis, "idle-group").await.with_trim(1), 300..301).await;
+    assert_eq!(redis.entries("idle-group").await.len(), 301);
+}
+
+#[tokio::test]
+async fn past_the_high_water_mark_callbacks_are_answered_503_until_the_workers_catch_up() {
+    let Some(redis) = Redis::start() else { return };
+    redis.group("high-water", "workers").await;
+    let sink = stream(&redis, "high-water").await.with_high_water(20);
+    let service = testing::recording(sink.clone());
+    let mut answered_ok = HashSet::new();
+    for i in 0..30 {
+        let request = CallbackRequest::member_left().body(member_left(i));
+        let answer = testing::send(service.clone(), request).await;
+        if answer.answer.is_ok() {
+            answered_ok.insert(format!("room-{i}"));
+        } else {
+            answer.assert_fail(503, ErrorCode::NOT_RECORDED);
+        }
+    }
+    assert_eq!(answered_ok.len(), 20, "OK up to the mark, 503 past it");
+    let in_stream: HashSet<String> = rooms(&redis.entries("high-water").await)
+        .into_keys()
+        .collect();
+    assert_eq!(in_stream, answered_ok, "exactly the callbacks answered OK");
+
+    // The refusal says why, typed.
+    let event = Event::decode("Room.CallbackAfterMemberLeave", &member_left(99)).unwrap();
+    let context = testing::context("Room.CallbackAfterMemberLeave");
+    let Err(RecordError::Failed(error)) = sink.record(Record::new(&event, &context)).await else {
+        panic!("refused at the mark");
+    };
+    let full = error.downcast_ref::<BacklogFull>().expect("a BacklogFull");
+    assert_eq!((full.backlog(), full.high_water()), (20, 20));
+
+    // The workers acknowledge ten: appends resume.
+    redis.read("high-water", "workers", 10, 10).await;
+    let request = CallbackRequest::member_left().body(member_left(30));
+    testing::send(service, request).await.assert_ok();
+    assert_eq!(redis.entries("high-water").await.len(), 21);
+}
+
+#[tokio::test]
+async fn with_the_high_water_mark_unacknowledged_pending_entries_count_as_backlog() {
+    let Some(redis) = Redis::start() else { return };
+    redis.group("pending-backlog", "workers").await;
+    let sink = stream(&redis, "pending-backlog").await.with_high_water(10);
+    append(&sink, 0..10).await;
+    // Read, never acknowledged: still owed.
+    redis.read("pending-backlog", "workers", 10, 0).await;
+    let event = Event::decode("Room.CallbackAfterMemberLeave", &member_left(10)).unwrap();
+    let context = testing::context("Room.CallbackAfterMemberLeave");
+    let refused = sink.record(Record::new(&event, &context)).await;
+    assert!(
+        matches!(refused, Err(RecordError::Failed(_))),
+        "{refused:?}"
+    );
+    assert_eq!(redis.entries("pending-backlog").await.len(), 10);
 }
 
 #[tokio::test]
@@ -534,12 +681,19 @@ struct Consumer {
     child: tokio::process::Child,
     /// The entry IDs it printed, one per event processed.
     processed: tokio::sync::mpsc::UnboundedReceiver<String>,
+    /// Its log lines.
+    logs: tokio::sync::mpsc::UnboundedReceiver<String>,
 }
 
 impl Consumer {
     fn start(redis: &Redis, stream: &str, name: &str, env: &[(&str, &str)]) -> Self {
+        Self::start_on(&redis.url, stream, name, env)
+    }
+
+    /// A worker on the Redis at `url`.
+    fn start_on(url: &str, stream: &str, name: &str, env: &[(&str, &str)]) -> Self {
         let mut child = tokio::process::Command::new(example_binary("consume"))
-            .env("ROOM_WEBHOOK_REDIS_URL", &redis.url)
+            .env("ROOM_WEBHOOK_REDIS_URL", url)
             .env("ROOM_WEBHOOK_STREAM", stream)
             .env("ROOM_WEBHOOK_GROUP", "workers")
             .env("ROOM_WEBHOOK_CONSUMER", name)
@@ -560,12 +714,47 @@ impl Consumer {
             }
         });
         let name = name.to_owned();
+        let (log, logs) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(async move {
             while let Ok(Some(line)) = stderr.next_line().await {
                 eprintln!("[consumer {name}] {line}");
+                let _ = log.send(line);
             }
         });
-        Self { child, processed }
+        Self {
+            child,
+            processed,
+            logs,
+        }
+    }
+
+    /// Waits for a log line at `level` that contains `text`.
+    async fn logged(&mut self, level: &str, text: &str) -> String {
+        tokio::time::timeout(PATIENCE, async {
+            while let Some(line) = self.logs.recv().await {
+                let line = common::plain(&line);
+                if line.contains(level) && line.contains(text) {
+                    return line;
+                }
+            }
+            panic!("the consumer exited before logging {level} {text:?}");
+        })
+        .await
+        .unwrap_or_else(|_| panic!("no {level} line with {text:?} in time"))
+    }
+
+    /// SIGTERM, a clean exit, and the entry IDs it printed before it.
+    async fn stop(mut self) -> Vec<String> {
+        let mut processed = std::mem::replace(
+            &mut self.processed,
+            tokio::sync::mpsc::unbounded_channel().1,
+        );
+        assert_eq!(self.terminate().await, Some(0), "clean exit on SIGTERM");
+        let mut rest = Vec::new();
+        while let Some(id) = processed.recv().await {
+            rest.push(id);
+        }
+        rest
     }
 
     /// The next entry ID it processed.
@@ -701,4 +890,307 @@ async fn a_consumer_restarted_under_its_name_first_finishes_what_it_left_pending
         &[("ROOM_WEBHOOK_MIN_IDLE_MS", "600000")],
     );
     finish(&redis, "restart-name", restarted, processed, &ids).await;
+}
+
+/// The entry ID of each room of `stream`.
+async fn ids_by_room(redis: &Redis, stream: &str) -> HashMap<String, String> {
+    redis
+        .entries(stream)
+        .await
+        .iter()
+        .map(|entry| (text(entry, "room_id").unwrap(), entry.0.clone()))
+        .collect()
+}
+
+/// Waits until no entry of `stream` is pending in group `workers` and none is left to
+/// deliver to it.
+async fn all_acknowledged(redis: &Redis, stream: &str) {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let groups: Vec<HashMap<String, redis::Value>> = redis::cmd("XINFO")
+            .arg("GROUPS")
+            .arg(stream)
+            .query_async(&mut redis.connection().await)
+            .await
+            .unwrap();
+        // Not there until the worker made it.
+        let number = |name: &str| -> Option<i64> {
+            redis::from_redis_value(groups.first()?.get(name)?).ok()
+        };
+        if number("pending") == Some(0) && number("lag") == Some(0) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "entries stay unacknowledged");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worker_moves_an_entry_that_failed_max_attempts_times_to_the_dead_letter_stream() {
+    let Some(redis) = Redis::start() else { return };
+    let ids = fill(&redis, "failing", 5).await;
+    let rooms = ids_by_room(&redis, "failing").await;
+    let failing = rooms["room-2"].clone();
+    let consumer = Consumer::start(
+        &redis,
+        "failing",
+        "worker",
+        &[
+            ("ROOM_WEBHOOK_FAIL_ROOM", "room-2"),
+            ("ROOM_WEBHOOK_MAX_ATTEMPTS", "3"),
+            ("ROOM_WEBHOOK_MIN_IDLE_MS", "100"),
+        ],
+    );
+    all_acknowledged(&redis, "failing").await;
+    let processed: HashSet<String> = consumer.stop().await.into_iter().collect();
+    let mut expected = ids.clone();
+    expected.remove(&failing);
+    assert_eq!(processed, expected, "every other entry processed, once");
+
+    let dead = redis.entries("failing:dead").await;
+    assert_eq!(dead.len(), 1, "one dead letter");
+    let letter = &dead[0];
+    assert_eq!(text(letter, "entry"), Some(failing));
+    assert_eq!(text(letter, "attempts").as_deref(), Some("3"));
+    assert_eq!(text(letter, "group").as_deref(), Some("workers"));
+    assert_eq!(text(letter, "stream").as_deref(), Some("failing"));
+    assert!(text(letter, "error").unwrap().contains("room-2"));
+    let original = redis
+        .entries("failing")
+        .await
+        .into_iter()
+        .find(|(id, _)| *id == rooms["room-2"])
+        .expect("the entry stays in the stream");
+    for field in ["command", "sdk_app_id", "room_id", "event_time", "event"] {
+        assert_eq!(
+            letter.1.get(field),
+            original.1.get(field),
+            "the original {field}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_entry_delivered_more_than_max_attempts_times_is_dead_lettered_unprocessed() {
+    let Some(redis) = Redis::start() else { return };
+    redis.group("poison", "workers").await;
+    let ids = fill(&redis, "poison", 3).await;
+    let rooms = ids_by_room(&redis, "poison").await;
+    // Delivered to a worker that is gone, nine times so far, as workers that crashed on it.
+    redis.read("poison", "workers", 3, 0).await;
+    let _: redis::Value = redis::cmd("XCLAIM")
+        .arg("poison")
+        .arg("workers")
+        .arg("reader")
+        .arg(0)
+        .arg(&rooms["room-0"])
+        .arg("RETRYCOUNT")
+        .arg(9)
+        .query_async(&mut redis.connection().await)
+        .await
+        .unwrap();
+    let consumer = Consumer::start(
+        &redis,
+        "poison",
+        "worker",
+        &[
+            ("ROOM_WEBHOOK_MAX_ATTEMPTS", "5"),
+            ("ROOM_WEBHOOK_MIN_IDLE_MS", "100"),
+        ],
+    );
+    all_acknowledged(&redis, "poison").await;
+    let processed: HashSet<String> = consumer.stop().await.into_iter().collect();
+    let mut expected = ids.clone();
+    expected.remove(&rooms["room-0"]);
+    assert_eq!(processed, expected, "not processed again");
+    let dead = redis.entries("poison:dead").await;
+    assert_eq!(dead.len(), 1);
+    assert_eq!(text(&dead[0], "entry").as_ref(), Some(&rooms["room-0"]));
+    assert_eq!(text(&dead[0], "attempts").as_deref(), Some("10"));
+    assert!(
+        text(&dead[0], "error")
+            .unwrap()
+            .contains("delivered 10 times"),
+        "{:?}",
+        text(&dead[0], "error")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worker_processes_the_entries_of_one_delivery_once() {
+    let Some(redis) = Redis::start() else { return };
+    // Two replicas without de-duplication each appended the same delivery.
+    let stream = stream(&redis, "deliveries").await;
+    let context = testing::context("Room.CallbackAfterMemberLeave");
+    let appends = [(0, true), (0, true), (1, true), (2, false), (2, false)];
+    for (i, with_delivery) in appends {
+        let body = member_left(i);
+        let event = Event::decode("Room.CallbackAfterMemberLeave", &body).unwrap();
+        let key = DeliveryKey::new(SdkAppId::new(APP), "Room.CallbackAfterMemberLeave", &body);
+        let record = Record::new(&event, &context);
+        let record = if with_delivery {
+            record.delivery(&key)
+        } else {
+            record
+        };
+        stream.record(record).await.unwrap();
+    }
+    let entries = redis.entries("deliveries").await;
+    assert_eq!(entries.len(), 5);
+    let consumer = Consumer::start(&redis, "deliveries", "worker", &[]);
+    all_acknowledged(&redis, "deliveries").await;
+    let processed = consumer.stop().await;
+    let expected: Vec<String> = [0, 2, 3, 4].iter().map(|&n| entries[n].0.clone()).collect();
+    assert_eq!(
+        processed, expected,
+        "the delivery's second entry skipped; entries without a delivery each processed"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worker_logs_an_error_for_each_claimed_entry_deleted_from_the_stream() {
+    let Some(redis) = Redis::start() else { return };
+    redis.group("deleted", "workers").await;
+    let ids = fill(&redis, "deleted", 5).await;
+    let rooms = ids_by_room(&redis, "deleted").await;
+    // A worker that is gone read them all; then two were deleted (XDEL, or a MAXLEN trim).
+    redis.read("deleted", "workers", 5, 0).await;
+    let deleted = [rooms["room-1"].clone(), rooms["room-3"].clone()];
+    let _: u64 = redis::cmd("XDEL")
+        .arg("deleted")
+        .arg(&deleted)
+        .query_async(&mut redis.connection().await)
+        .await
+        .unwrap();
+    let mut consumer = Consumer::start(
+        &redis,
+        "deleted",
+        "worker",
+        &[("ROOM_WEBHOOK_MIN_IDLE_MS", "100")],
+    );
+    for id in &deleted {
+        consumer.logged("ERROR", id).await;
+    }
+    all_acknowledged(&redis, "deleted").await;
+    let processed: HashSet<String> = consumer.stop().await.into_iter().collect();
+    let expected: HashSet<String> = ids.difference(&deleted.into()).cloned().collect();
+    assert_eq!(processed, expected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_whose_connection_stops_answering_reconnects_and_processes_new_entries() {
+    let Some(redis) = Redis::start() else { return };
+    let proxy = StallingProxy::start(([127, 0, 0, 1], redis.port).into()).await;
+    let mut consumer = Consumer::start_on(&proxy.url(), "half-open", "worker", &[]);
+    let sink = stream(&redis, "half-open").await;
+    append(&sink, 0..1).await;
+    let first = consumer.next().await;
+    // The worker now waits in a blocking read on a connection that stops answering.
+    proxy.stall();
+    append(&sink, 1..3).await;
+    let later: HashSet<String> = [consumer.next().await, consumer.next().await].into();
+    let entries: HashSet<String> = redis
+        .entries("half-open")
+        .await
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(&later | &[first].into(), entries);
+    consumer.logged("INFO", "replaced a Redis connection").await;
+    all_acknowledged(&redis, "half-open").await;
+}
+
+#[tokio::test]
+async fn a_sink_whose_connection_stops_answering_answers_503_within_its_wait_then_records_again() {
+    let Some(redis) = Redis::start() else { return };
+    let proxy = StallingProxy::start(([127, 0, 0, 1], redis.port).into()).await;
+    let sink = RedisStream::open(&proxy.url(), "sink-half-open")
+        .await
+        .unwrap()
+        .with_wait(Duration::from_secs(1));
+    let service = testing::recording(sink);
+    let mut answered_ok = HashSet::new();
+    let send = |i: usize| {
+        let service = service.clone();
+        async move {
+            let request = CallbackRequest::member_left().body(member_left(i));
+            tokio::time::timeout(PATIENCE, testing::send(service, request))
+                .await
+                .expect("answered, not hung")
+        }
+    };
+    // Before: recorded through the proxy (a slow disk may take longer than the wait).
+    let mut i = 0;
+    let deadline = Instant::now() + PATIENCE;
+    while !send(i).await.answer.is_ok() {
+        assert!(Instant::now() < deadline, "never recorded");
+        i += 1;
+    }
+    answered_ok.insert(format!("room-{i}"));
+    if i > 0 {
+        // A record that timed out started a new connection: let it land before the stall.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+    }
+    proxy.stall();
+    i += 1;
+    send(i).await.assert_fail(503, ErrorCode::RECORD_TIMEOUT);
+    // A new connection replaces the one that stopped answering.
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        i += 1;
+        if send(i).await.answer.is_ok() {
+            answered_ok.insert(format!("room-{i}"));
+            break;
+        }
+        assert!(Instant::now() < deadline, "never recorded again");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let in_stream: HashSet<String> = rooms(&redis.entries("sink-half-open").await)
+        .into_keys()
+        .collect();
+    assert!(
+        answered_ok.is_subset(&in_stream),
+        "answered OK but not in the stream: {:?}",
+        answered_ok.difference(&in_stream)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reference_server_refuses_past_its_high_water_mark_and_gauges_the_backlog() {
+    let Some(redis) = Redis::start() else { return };
+    redis.group("gauged", "workers").await;
+    let env = [
+        ("ROOM_WEBHOOK_REDIS_URL", redis.url.as_str()),
+        ("ROOM_WEBHOOK_STREAM", "gauged"),
+        ("ROOM_WEBHOOK_HIGH_WATER", "5"),
+        ("ROOM_WEBHOOK_RECORD_WAIT_MS", "10000"),
+    ];
+    let server = common::start_example("server", &env).await;
+    let client: Client<HttpConnector, Full<Bytes>> =
+        Client::builder(TokioExecutor::new()).build_http();
+    let mut answered_ok = HashSet::new();
+    for i in 0..8 {
+        if post(&client, server.address, i).await {
+            answered_ok.insert(format!("room-{i}"));
+        }
+    }
+    assert_eq!(answered_ok.len(), 5, "OK up to the mark");
+    let in_stream: HashSet<String> = rooms(&redis.entries("gauged").await).into_keys().collect();
+    assert_eq!(in_stream, answered_ok);
+
+    let uri = format!("http://{}/metrics", server.address);
+    let response = client
+        .request(Request::get(uri).body(Full::default()).unwrap())
+        .await
+        .unwrap();
+    let text = response.into_body().collect().await.unwrap().to_bytes();
+    let text = String::from_utf8(text.to_vec()).unwrap();
+    assert!(
+        text.contains("room_webhook_stream_backlog{stream=\"gauged\"} 5"),
+        "{text}"
+    );
+    assert!(
+        text.contains("room_webhook_refusals_total{code=\"50303\"} 3"),
+        "{text}"
+    );
 }

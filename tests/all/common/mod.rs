@@ -431,3 +431,84 @@ pub async fn a_duplicate_of_a_pending_delivery_is_never_answered_ok<S, B>(
         "the retry was handled"
     );
 }
+
+/// A TCP proxy on a loopback port to `target` whose connections can be made to stop
+/// answering: a stalled connection stays open and forwards nothing either way, as a peer
+/// that hangs or a NAT that forgot the connection (the kernel still acknowledges what is
+/// sent, so TCP sees nothing wrong). Connections opened after a stall forward as usual.
+/// Stopped when dropped.
+pub struct StallingProxy {
+    pub address: std::net::SocketAddr,
+    connections: Arc<Mutex<Vec<Arc<AtomicBool>>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for StallingProxy {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl StallingProxy {
+    pub async fn start(target: std::net::SocketAddr) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let connections: Arc<Mutex<Vec<Arc<AtomicBool>>>> = Arc::default();
+        let opened = connections.clone();
+        let task = tokio::spawn(async move {
+            // Aborted with the proxy's task, so that every connection closes with it.
+            let mut pumps = tokio::task::JoinSet::new();
+            while let Ok((client, _)) = listener.accept().await {
+                let Ok(server) = tokio::net::TcpStream::connect(target).await else {
+                    continue;
+                };
+                let stalled = Arc::new(AtomicBool::new(false));
+                opened.lock().unwrap().push(stalled.clone());
+                let (from_client, to_client) = client.into_split();
+                let (from_server, to_server) = server.into_split();
+                pumps.spawn(pump(from_client, to_server, stalled.clone()));
+                pumps.spawn(pump(from_server, to_client, stalled));
+            }
+        });
+        Self {
+            address,
+            connections,
+            task,
+        }
+    }
+
+    /// The proxy's address as a Redis URL.
+    pub fn url(&self) -> String {
+        format!("redis://{}", self.address)
+    }
+
+    /// Every connection open now stops forwarding, for good.
+    pub fn stall(&self) {
+        for stalled in self.connections.lock().unwrap().iter() {
+            stalled.store(true, Ordering::SeqCst);
+        }
+    }
+}
+
+/// Copies `from` to `to` until either closes; once `stalled`, reads on and forwards
+/// nothing more.
+async fn pump(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    stalled: Arc<AtomicBool>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let mut buffer = vec![0; 16 * 1024];
+    loop {
+        match from.read(&mut buffer).await {
+            Ok(0) | Err(_) => return,
+            Ok(_) if stalled.load(Ordering::SeqCst) => {}
+            Ok(read) => {
+                if to.write_all(&buffer[..read]).await.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
