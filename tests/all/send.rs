@@ -28,7 +28,8 @@ const OK_ANSWER: &str = r#"{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}"#;
 struct Server {
     _child: Child,
     address: SocketAddr,
-    stdout: Lines<BufReader<ChildStdout>>,
+    /// Its event lines, read as they come: a pipe nobody reads would stall the server.
+    events: tokio::sync::mpsc::UnboundedReceiver<String>,
 }
 
 impl Server {
@@ -38,8 +39,10 @@ impl Server {
             address,
             stdout,
         } = start_example("server", env).await;
+        let (lines, events) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(read_lines(stdout, lines));
         Self {
-            stdout,
+            events,
             _child: child,
             address,
         }
@@ -53,14 +56,25 @@ impl Server {
     async fn events(&mut self, n: usize) -> Vec<Value> {
         let mut events = Vec::with_capacity(n);
         for _ in 0..n {
-            let line = timeout(WAIT, self.stdout.next_line())
+            let line = timeout(WAIT, self.events.recv())
                 .await
                 .expect("an event line in time")
-                .unwrap()
                 .expect("stdout open");
-            events.push(serde_json::from_str(&line).unwrap());
+            let mut line: Value = serde_json::from_str(&line).unwrap();
+            events.push(line["event"].take());
         }
         events
+    }
+}
+
+async fn read_lines(
+    mut stdout: Lines<BufReader<ChildStdout>>,
+    lines: tokio::sync::mpsc::UnboundedSender<String>,
+) {
+    while let Ok(Some(line)) = stdout.next_line().await {
+        if lines.send(line).is_err() {
+            return;
+        }
     }
 }
 
