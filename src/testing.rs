@@ -389,8 +389,10 @@ impl fmt::Display for TestAnswer {
 }
 
 /// Reads a response as Tencent would, panicking unless it is a well-formed answer:
-/// `Content-Type: application/json`, a body with exactly `ActionStatus`, `ErrorInfo` and
-/// `ErrorCode`, OK with code 0 or FAIL with another. The panic says what came instead.
+/// `Content-Type: application/json`, a body with `ActionStatus`, `ErrorInfo` and
+/// `ErrorCode` and no other member than a decision's (`MsgBody`, `CloudCustomData`,
+/// `RefusedMembers_Account`, `RefusedSubscribers_Account`, `ResultItem`, `RspData`), OK or
+/// FAIL with a non-zero code. The panic says what came instead.
 pub async fn read_answer<B>(response: Response<B>) -> TestAnswer
 where
     B: Body,
@@ -413,14 +415,18 @@ where
     );
     let value: Value = serde_json::from_slice(&bytes)
         .unwrap_or_else(|error| panic!("expected a JSON answer, got {} ({error})", got()));
-    let mut fields: Vec<&str> = value
+    let fields: Vec<&str> = value
         .as_object()
         .map(|object| object.keys().map(String::as_str).collect())
         .unwrap_or_default();
-    fields.sort_unstable();
+    let required = ["ActionStatus", "ErrorCode", "ErrorInfo"];
     assert!(
-        fields == ["ActionStatus", "ErrorCode", "ErrorInfo"],
-        "expected an object with exactly ActionStatus, ErrorCode and ErrorInfo, got {}",
+        required.iter().all(|field| fields.contains(field))
+            && fields
+                .iter()
+                .all(|field| required.contains(field) || DECIDED.contains(field)),
+        "expected an object with ActionStatus, ErrorCode and ErrorInfo, and no other member \
+         than a decision's, got {}",
         got()
     );
     let answer = serde_json::from_value(value).unwrap_or_else(|error| {
@@ -435,6 +441,17 @@ where
         answer,
     }
 }
+
+/// The members a decision adds to the answer, as Tencent's pages document them: a rewritten
+/// message, refused users, friend results, a chatbot's reply.
+const DECIDED: [&str; 6] = [
+    "MsgBody",
+    "CloudCustomData",
+    "RefusedMembers_Account",
+    "RefusedSubscribers_Account",
+    "ResultItem",
+    "RspData",
+];
 
 /// A body as a panic message shows it: quoted, cut after 200 bytes.
 fn excerpt(bytes: &[u8]) -> String {

@@ -12,6 +12,7 @@ mod builder;
 mod chat;
 mod chat_decisions;
 mod chat_families;
+mod chat_handler;
 mod chat_messages;
 mod compose;
 mod contract;
