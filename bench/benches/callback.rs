@@ -18,6 +18,9 @@
 //!   hand-written axum route.
 //! - `live`: the Live destroy (an after-callback) and a gift decided by its price (a
 //!   before-callback) through the layer and the hand-written axum route.
+//! - `chat`: `State.StateChange` (a notification) and a one-to-one message decided by a
+//!   banned word (`C2C.CallbackBeforeSendMsg`, a before-callback) through the layer and the
+//!   hand-written axum route.
 //! - `pass_through`: `GET /healthz` through the inner service alone and through the
 //!   layer around it, for a bare `service_fn` and for an axum `Router` with a few routes.
 //! - `growth`: member-leave bodies with 10, 1,000 and 10,000 members through the layer,
@@ -146,6 +149,32 @@ fn live(c: &mut Criterion) {
     group.finish();
 }
 
+/// The Chat families: a notification (`State.StateChange`) and a one-to-one message
+/// decided (`C2C.CallbackBeforeSendMsg`), through the layer and the hand-written route.
+fn chat(c: &mut Criterion) {
+    let mut group = c.benchmark_group("chat");
+    group.throughput(Throughput::Elements(1));
+    for (name, file) in [
+        ("state_change", STATE_CHANGE),
+        ("c2c_decision", C2C_SENDING),
+    ] {
+        let body = fixture(file);
+        let uri = callback_uri(&command_of(&body));
+        let request = || post(&uri, &body);
+        let mut layer = chat_layer(Moderation);
+        let mut axum = axum_hand_written();
+        assert_answers_ok(name, &mut layer, request());
+        assert_answers_ok(name, &mut axum, request());
+        group.bench_function(BenchmarkId::new("layer", name), |b| {
+            b.iter_batched(request, |r| run(&mut layer, r), BatchSize::SmallInput)
+        });
+        group.bench_function(BenchmarkId::new("axum_hand_written", name), |b| {
+            b.iter_batched(request, |r| run(&mut axum, r), BatchSize::SmallInput)
+        });
+    }
+    group.finish();
+}
+
 fn pass_through(c: &mut Criterion) {
     let mut bare = inner();
     let mut layer = layer();
@@ -224,7 +253,7 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = per_callback, fixtures, live, pass_through, growth
+    targets = per_callback, fixtures, live, chat, pass_through, growth
 }
 
 fn main() {
@@ -291,6 +320,13 @@ fn interleaved() {
     );
     let (mut destroy_layer_s, mut destroy_axum_s) = (live_layer(Gifts), axum_hand_written());
     let (mut gift_layer_s, mut gift_axum_s) = (live_layer(Gifts), axum_hand_written());
+    let (c2c, state) = (fixture(C2C_SENDING), fixture(STATE_CHANGE));
+    let (c2c_uri, state_uri) = (
+        callback_uri(&command_of(&c2c)),
+        callback_uri(&command_of(&state)),
+    );
+    let (mut c2c_layer_s, mut c2c_axum_s) = (chat_layer(Moderation), axum_hand_written());
+    let (mut state_layer_s, mut state_axum_s) = (chat_layer(Moderation), axum_hand_written());
     let mut contenders = vec![
         Contender {
             name: "layer",
@@ -366,6 +402,54 @@ fn interleaved() {
                     n,
                     || post(&gift_uri, &gift),
                     |r| drop(black_box(run(&mut gift_axum_s, r))),
+                )
+            }),
+            samples: Vec::new(),
+        },
+        Contender {
+            name: "c2c_decision_layer",
+            block: 200,
+            run: Box::new(|n| {
+                timed(
+                    n,
+                    || post(&c2c_uri, &c2c),
+                    |r| drop(black_box(run(&mut c2c_layer_s, r))),
+                )
+            }),
+            samples: Vec::new(),
+        },
+        Contender {
+            name: "c2c_decision_axum",
+            block: 200,
+            run: Box::new(|n| {
+                timed(
+                    n,
+                    || post(&c2c_uri, &c2c),
+                    |r| drop(black_box(run(&mut c2c_axum_s, r))),
+                )
+            }),
+            samples: Vec::new(),
+        },
+        Contender {
+            name: "state_change_layer",
+            block: 200,
+            run: Box::new(|n| {
+                timed(
+                    n,
+                    || post(&state_uri, &state),
+                    |r| drop(black_box(run(&mut state_layer_s, r))),
+                )
+            }),
+            samples: Vec::new(),
+        },
+        Contender {
+            name: "state_change_axum",
+            block: 200,
+            run: Box::new(|n| {
+                timed(
+                    n,
+                    || post(&state_uri, &state),
+                    |r| drop(black_box(run(&mut state_axum_s, r))),
                 )
             }),
             samples: Vec::new(),
@@ -463,6 +547,14 @@ fn interleaved() {
     println!(
         "| gift decision: layer / axum_hand_written | {:.3} |",
         ratio("gift_decision_layer", "gift_decision_axum")
+    );
+    println!(
+        "| one-to-one decision: layer / axum_hand_written | {:.3} |",
+        ratio("c2c_decision_layer", "c2c_decision_axum")
+    );
+    println!(
+        "| State.StateChange: layer / axum_hand_written | {:.3} |",
+        ratio("state_change_layer", "state_change_axum")
     );
     println!(
         "| pass_layer / pass_inner_alone | {:.3} |",

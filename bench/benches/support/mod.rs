@@ -35,12 +35,15 @@ use http_body_util::combinators::Collect;
 use http_body_util::{BodyExt, Full};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
-use tencent_room_webhook::decision::{GiftDecision, GiftRejectionCode};
-use tencent_room_webhook::event::live::GiftSending;
+use tencent_room_webhook::decision::{
+    C2cForbidCode, C2cMessageDecision, GiftDecision, GiftRejectionCode,
+};
+use tencent_room_webhook::event::chat::c2c::C2cMessageSending;
+use tencent_room_webhook::event::live::{GiftSending, MsgElement};
 use tencent_room_webhook::event::{
     MemberEntered, MemberLeft, RoomCreated, RoomDestroyed, RoomInfoUpdated, SeatListChanged,
 };
-use tencent_room_webhook::handler::LiveHandler;
+use tencent_room_webhook::handler::{ChatHandler, Defaults, LiveHandler};
 use tencent_room_webhook::{
     Answer, CallbackContext, Event, HandlerError, RoomHandler, RoomWebhook, RoomWebhookLayer,
     ToExtensions, ToHandler, WebhookBody,
@@ -80,6 +83,16 @@ pub const GIFT: &str = "../live/live_before_send_gift.json";
 /// The price past which both the layer's handler and the hand-written route reject a gift
 /// (the sample's 1000 coins pass).
 pub const GIFT_LIMIT: u64 = 100_000;
+
+/// A one-to-one message about to be sent (a before-callback), from `tests/fixtures`.
+pub const C2C_SENDING: &str = "../chat/c2c_before_send_msg.json";
+
+/// A user's online state (a notification of the Chat family), from `tests/fixtures`.
+pub const STATE_CHANGE: &str = "../chat/state_state_change.json";
+
+/// The word that forbids a one-to-one message, in the layer's handler and the hand-written
+/// route alike.
+pub const BANNED: &str = "spam";
 
 /// A Room fixture's bytes.
 pub fn fixture(file: &str) -> Bytes {
@@ -272,6 +285,44 @@ impl LiveHandler for Gifts {
             ),
         })
     }
+}
+
+/// A Chat handler forbidding one-to-one messages with a banned word in their text, as the
+/// hand-written route does.
+pub struct Moderation;
+
+impl ChatHandler for Moderation {
+    async fn on_c2c_message_sending(
+        &self,
+        message: C2cMessageSending,
+        _: &CallbackContext,
+    ) -> Result<C2cMessageDecision, HandlerError> {
+        let banned = message.msg_body.iter().any(|element| match element {
+            MsgElement::Text {
+                text: Some(text), ..
+            } => text.contains(BANNED),
+            _ => false,
+        });
+        Ok(if banned {
+            C2cMessageDecision::forbid_with(
+                C2cForbidCode::new(120_001).expect("in range"),
+                "banned word",
+            )
+        } else {
+            C2cMessageDecision::Allow
+        })
+    }
+}
+
+/// The layer in handler mode with the no-op Room handler and `chat` for the Chat families.
+pub fn chat_layer<C: ChatHandler>(chat: C) -> RoomWebhook<Inner, ToHandler<Noop, Defaults, C>> {
+    RoomWebhookLayer::builder()
+        .sdk_app_id(APP)
+        .handler(Noop)
+        .chat_handler(chat)
+        .build()
+        .expect("a valid configuration")
+        .layer(inner())
 }
 
 /// The layer in handler mode with the no-op Room handler and `live` for the Live family.
@@ -529,6 +580,27 @@ async fn hand_written(
         }
         "Live.CallbackAfterDestroyRoom" => {
             black_box(body.get("RoomInfo"));
+        }
+        "State.StateChange" => {
+            black_box(body.pointer("/Info/To_Account"));
+        }
+        "C2C.CallbackBeforeSendMsg" => {
+            let banned = body["MsgBody"].as_array().is_some_and(|elements| {
+                elements.iter().any(|element| {
+                    element["MsgType"] == "TIMTextElem"
+                        && element["MsgContent"]["Text"]
+                            .as_str()
+                            .is_some_and(|text| text.contains(BANNED))
+                })
+            });
+            if banned {
+                return (
+                    StatusCode::OK,
+                    Json(
+                        json!({"ActionStatus": "OK", "ErrorInfo": "banned word", "ErrorCode": 120001}),
+                    ),
+                );
+            }
         }
         "Live.CallbackBeforeSendGift" => {
             let coins = body.pointer("/GiftWater/Coins").and_then(Value::as_u64);
