@@ -1,5 +1,7 @@
-//! Receive Tencent Cloud Chat callbacks for **Room** (TUIRoomKit) and **Live** (TUILiveKit)
-//! in any tower-based server: axum, hyper, or anything else that speaks `tower::Service`.
+//! Receive Tencent Cloud Chat callbacks for **Room** (TUIRoomKit), **Live** (TUILiveKit) and
+//! every **Chat** family on the same SDKAppID (online state, friends, one-to-one and group
+//! messages, groups, official accounts, chatbots, push, moderation, calls) in any
+//! tower-based server: axum, hyper, or anything else that speaks `tower::Service`.
 //!
 //! [`RoomWebhookLayer`] sits in front of your app. On the configured path a callback goes
 //! through the stages the source files are named for:
@@ -71,6 +73,11 @@
 //! [`LiveHandler`](handler::LiveHandler) with
 //! [`live_handler`](RoomWebhookBuilder::live_handler) to receive it and to decide its
 //! before-callbacks (a gift, a room message); without one it is answered OK, which allows.
+//! Chat's other families arrive as [`Event::Chat`]: give a
+//! [`ChatHandler`](handler::ChatHandler) with
+//! [`chat_handler`](RoomWebhookBuilder::chat_handler) to receive them and to decide
+//! their before-callbacks (a one-to-one message, a friend request, an invitation, ...);
+//! without one they are answered OK, which allows. A Room-only handler never sees either.
 //!
 //! **Extension mode**: without a handler, the layer puts the [`Event`] and the
 //! [`CallbackContext`] into the request extensions and calls your app, whose route on the

@@ -28,7 +28,7 @@
 //! | --- | --- | --- |
 //! | handled, handler succeeded | 200 | [`ErrorCode::OK`] (0) |
 //! | handled, handler returned an error | 200, or the status it set with [`HandlerError::with_status`](crate::HandlerError::with_status) | the handler's code ([`ErrorCode::HANDLER_FAILED`] if it gave 0) |
-//! | body is not a JSON object, or `CallbackCommand` missing from it (a body whose command differs from the query's is delivered: the body's decides) | 400 | [`ErrorCode::BAD_REQUEST`] (40000) |
+//! | body is not a JSON object, or `CallbackCommand` missing from it (a body whose command differs from the query's is delivered: the body's decides; the bodies of `Push.OfflinePush`, `Push.AllMemberPush` and `ContentCallback.ResultNotify`, which have none, take the query's) | 400 | [`ErrorCode::BAD_REQUEST`] (40000) |
 //! | `Sign` / `RequestTime` missing, wrong or outside the window | 401 | [`ErrorCode::UNAUTHORIZED`] (40100) |
 //! | `SdkAppid` missing, malformed or not configured | 403 | [`ErrorCode::UNKNOWN_APP`] (40300) |
 //! | method is not `POST` | 405 | [`ErrorCode::METHOD_NOT_ALLOWED`] (40500) |
@@ -115,7 +115,9 @@ pub struct ErrorCode(i32);
 impl ErrorCode {
     /// Success.
     pub const OK: Self = Self(0);
-    /// The body is not a JSON object, or has no `CallbackCommand` (or several, different).
+    /// The body is not a JSON object, or has no `CallbackCommand` (or several, different);
+    /// but for the three commands whose bodies have none (`Push.*`,
+    /// `ContentCallback.ResultNotify`), decided by the query's.
     pub const BAD_REQUEST: Self = Self(40000);
     /// Authentication is on and `Sign` / `RequestTime` are missing, wrong or outside the window.
     pub const UNAUTHORIZED: Self = Self(40100);
