@@ -599,7 +599,7 @@ impl<H, L, C> RoomWebhookBuilder<ToHandler<H, L, C>> {
     /// record stage ([`record`](RoomWebhookBuilder::record)) recording the event first:
     /// an event the handler then fails on, or that a crash loses, is lost, since Tencent
     /// does not resend what it was answered OK. Without it, `build()` refuses that
-    /// configuration ([`ConfigErrorKind::OkBeforeRecorded`](crate::ConfigErrorKind::OkBeforeRecorded)).
+    /// configuration ([`ConfigErrorKind::OkBeforeRecorded`]).
     pub fn allow_unrecorded_ok(mut self) -> Self {
         self.settings.unrecorded_ok = true;
         self
