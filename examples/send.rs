@@ -789,7 +789,10 @@ fn some_refused(what: &str, member: &str, answer: &Answer) -> String {
 /// Friend requests or answers to them, user by user (`ResultItem`).
 fn friends(answer: &Answer) -> String {
     let code = answer.error_code().get();
-    if !answer.is_ok() || code != 0 {
+    if !answer.is_ok() {
+        return "FAIL: the console's policy decides the friendships".to_owned();
+    }
+    if code != 0 {
         // The page: a backend that failed lets the friendships through by default.
         return format!("the backend failed ({code}): Chat lets the friendships through");
     }
@@ -800,20 +803,17 @@ fn friends(answer: &Answer) -> String {
     if items.is_empty() {
         return "friends: no ResultItem, one a user is required".to_owned();
     }
+    let documented = |code: i64| {
+        let code = i32::try_from(code).ok();
+        code.and_then(FriendRefusalCode::new).is_some()
+    };
     let users: Vec<String> = items
         .iter()
         .map(|item| {
             let user = item["To_Account"].as_str().unwrap_or("?");
             match item["ResultCode"].as_i64() {
                 Some(0) => format!("{user} allowed"),
-                Some(code)
-                    if i32::try_from(code)
-                        .ok()
-                        .and_then(FriendRefusalCode::new)
-                        .is_some() =>
-                {
-                    format!("{user} refused ({code})")
-                }
+                Some(code) if documented(code) => format!("{user} refused ({code})"),
                 Some(code) => format!("{user} refused with the undocumented code {code}"),
                 None => format!("{user}: no ResultCode"),
             }
