@@ -1,5 +1,5 @@
-//! The callback simulator: posts Tencent Cloud Chat Room callbacks to a receiver as
-//! Tencent would, and says what it answered.
+//! The callback simulator: posts Tencent Cloud Chat callbacks (Room, Live and Chat's own
+//! families) to a receiver as Tencent would, and says what it answered.
 //!
 //! Each request is built by the crate's test kit (`testing::CallbackRequest`): `POST` to
 //! the URL's path, the URL's own query kept and Tencent's parameters appended
@@ -11,21 +11,22 @@
 //! ```text
 //! cargo run --example server                      # in one terminal: the reference server
 //! cargo run --example send                        # one Room.CallbackAfterDestroyRoom
-//! cargo run --example send -- --all               # each command once: Room's six, Live's 17
+//! cargo run --example send -- --all               # each command once: Room's 6, Live's 17, Chat's 60
 //! cargo run --example send -- --command leave --token "$TOKEN"
 //! cargo run --example send -- --file tests/fixtures/drift/seat_numeric_member.json
 //! cargo run --example send -- --url 'http://127.0.0.1:3000/hooks/room?tenant=a' --sdkappid 1400123456
 //! cargo run --release --example send -- --count 10000 --concurrency 64
 //! ```
 //!
-//! One request (the default, or `--all` for every command of both families) prints one
+//! One request (the default, or `--all` for every command of every family) prints one
 //! line per request: the command, the HTTP status, the answer (compact JSON; anything that
-//! is not a Tencent answer is shown truncated), the latency, and for a before-callback the
-//! decision it got:
+//! is not a Tencent answer is shown truncated), the latency, and for a before-callback (and
+//! the chatbot's signal) the decision it got:
 //!
 //! ```text
 //! Room.CallbackAfterDestroyRoom  200  {"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}  0.9 ms
 //! Live.CallbackBeforeSendGift    200  {"ActionStatus":"OK","ErrorInfo":"","ErrorCode":1}  0.7 ms  -> gift rejected
+//! Sns.CallbackPrevFriendAdd      200  {"ActionStatus":"OK",…,"ResultItem":[…]}  0.8 ms  -> friends: id1 allowed, id2 refused (38001)
 //! ```
 //!
 //! `--count N` sends the command N times, `--concurrency C` at once over keep-alive
@@ -61,7 +62,18 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use serde_json::Value;
-use tencent_room_webhook::decision::{GiftRejectionCode, MessageForbidCode};
+use tencent_room_webhook::decision::{
+    C2cForbidCode, FriendRefusalCode, GiftRejectionCode, MessageForbidCode,
+};
+use tencent_room_webhook::event::chat::bot::SignalMessage;
+use tencent_room_webhook::event::chat::c2c::C2cMessageSending;
+use tencent_room_webhook::event::chat::group::{
+    GroupCreating, JoinApplying, MembersInviting, TopicCreating,
+};
+use tencent_room_webhook::event::chat::official_account::{
+    OfficialAccountCreating, OfficialAccountMessageSending, SubscribersAdding,
+};
+use tencent_room_webhook::event::chat::sns::{FriendRequest, FriendRequestAnswered};
 use tencent_room_webhook::event::live::{
     AdminsModified, BattleCreated, BattleEnded, BattleStarted, FollowAdded, FollowDeleted,
     GiftSending, LiveRoomCreated, LiveRoomDestroyed, LiveRoomInfoUpdated, MemberStateChanged,
@@ -163,8 +175,9 @@ struct Args {
     url: Target,
 
     /// The command: create, destroy, update, enter, leave, seat, or a full name like
-    /// Room.CallbackAfterMemberLeave (another full name is sent with a body holding only
-    /// its CallbackCommand) [default: destroy]
+    /// Room.CallbackAfterMemberLeave or C2C.CallbackBeforeSendMsg (a known command is sent
+    /// with its sample body, another with a body holding only its CallbackCommand)
+    /// [default: destroy]
     #[arg(long, value_name = "NAME", value_parser = resolve_command)]
     command: Option<String>,
 
@@ -173,7 +186,8 @@ struct Args {
     #[arg(long, value_name = "PATH")]
     file: Option<String>,
 
-    /// Send each command of both families once (Room's six, Live's 17), with Tencent's sample bodies
+    /// Send each command of every family once (Room's 6, Live's 17, Chat's 60), with
+    /// Tencent's sample bodies
     #[arg(long, conflicts_with_all = ["command", "file"])]
     all: bool,
 
@@ -262,10 +276,14 @@ impl Options {
         }
         let token = args.token().map_err(invalid)?;
         let messages = if args.all {
+            // Chat's own 60: the four it shares with Live (group messages, follows) are
+            // Live's.
+            let chat = CallbackRequest::chat_samples();
             ALIASES
                 .iter()
                 .map(|(_, command)| *command)
                 .chain(LIVE)
+                .chain(chat.iter().map(CallbackRequest::command))
                 .map(Message::sample)
                 .collect()
         } else {
@@ -678,12 +696,13 @@ fn show_body(body: &[u8]) -> String {
     }
 }
 
-/// What a before-callback's answer decided, in Tencent's terms; `None` for the others.
+/// What a before-callback's answer decided (or the chatbot's reply), in Tencent's terms;
+/// `None` for the others.
 fn decision(command: &str, body: &[u8]) -> Option<String> {
     let answer: Answer = serde_json::from_slice(body).ok()?;
     let code = answer.error_code().get();
-    let decided = if command == GiftSending::COMMAND {
-        match code {
+    let decided = match command {
+        GiftSending::COMMAND => match code {
             _ if !answer.is_ok() => "FAIL: the gift is blocked".to_owned(),
             0 => "gift allowed".to_owned(),
             1 => "gift rejected".to_owned(),
@@ -691,23 +710,116 @@ fn decision(command: &str, body: &[u8]) -> Option<String> {
                 format!("gift rejected, {code} passed to the client")
             }
             _ => format!("gift rejected with the undocumented code {code}"),
+        },
+        MessageSending::COMMAND => {
+            let passed = MessageForbidCode::new(code).is_some();
+            message("message", "client", 10016, passed, &answer)
         }
-    } else if command == MessageSending::COMMAND {
-        match code {
-            _ if !answer.is_ok() => "FAIL: Chat delivers the message by default".to_owned(),
-            0 if answer.decided("MsgBody").is_some() => "message rewritten".to_owned(),
-            0 => "message allowed".to_owned(),
-            1 => "message forbidden (the client gets 10016)".to_owned(),
-            2 => "message discarded silently".to_owned(),
-            _ if MessageForbidCode::new(code).is_some() => {
-                format!("message forbidden, {code} passed to the client")
-            }
-            _ => format!("message refused with the undocumented code {code}"),
+        C2cMessageSending::COMMAND => {
+            let passed = C2cForbidCode::new(code).is_some();
+            message("c2c message", "sender", 20006, passed, &answer)
         }
-    } else {
-        return None;
+        OfficialAccountMessageSending::COMMAND => {
+            let passed = C2cForbidCode::new(code).is_some();
+            message("official account message", "sender", 10016, passed, &answer)
+        }
+        GroupCreating::COMMAND => request("group creation", &answer, 10016),
+        JoinApplying::COMMAND => request("application to join", &answer, 10016),
+        TopicCreating::COMMAND => request("topic creation", &answer, 10016),
+        OfficialAccountCreating::COMMAND => request("official account creation", &answer, 20006),
+        MembersInviting::COMMAND => some_refused("invitation", "RefusedMembers_Account", &answer),
+        SubscribersAdding::COMMAND => {
+            some_refused("subscribers", "RefusedSubscribers_Account", &answer)
+        }
+        FriendRequest::COMMAND | FriendRequestAnswered::COMMAND => friends(&answer),
+        SignalMessage::COMMAND => match (code, answer.decided("RspData")) {
+            _ if !answer.is_ok() => "FAIL: the chatbot gets no reply".to_owned(),
+            (0, Some(Value::String(data))) => format!("chatbot reply: {}", truncate(data)),
+            (1, _) => "chatbot reply ignored".to_owned(),
+            _ => format!("chatbot reply with the undocumented code {code}"),
+        },
+        _ => return None,
     };
     Some(decided)
+}
+
+/// A message decision (a group's, one-to-one, an official account's): `refused` is the
+/// error the sender gets for a plain forbid, `passed` whether the code is of the command's
+/// range.
+fn message(what: &str, sender: &str, refused: i32, passed: bool, answer: &Answer) -> String {
+    let code = answer.error_code().get();
+    match code {
+        _ if !answer.is_ok() => format!("FAIL: Chat delivers the {what} by default"),
+        0 if answer.decided("MsgBody").is_some() => format!("{what} rewritten"),
+        0 => format!("{what} allowed"),
+        1 => format!("{what} forbidden (the {sender} gets {refused})"),
+        2 => format!("{what} discarded silently"),
+        _ if passed => format!("{what} forbidden, {code} passed to the {sender}"),
+        _ => format!("{what} refused with the undocumented code {code}"),
+    }
+}
+
+/// A request allowed or refused (a group's or a topic's creation, an application to join,
+/// an official account's creation).
+fn request(what: &str, answer: &Answer, refused: i32) -> String {
+    match answer.error_code().get() {
+        _ if !answer.is_ok() => format!("FAIL: the console's policy decides the {what}"),
+        0 => format!("{what} allowed"),
+        1 => format!("{what} refused (the caller gets {refused})"),
+        code => format!("{what} refused, {code} passed to the caller"),
+    }
+}
+
+/// A request for several users, some of them refused (`member`, a list of users).
+fn some_refused(what: &str, member: &str, answer: &Answer) -> String {
+    let refused = answer
+        .decided(member)
+        .and_then(Value::as_array)
+        .map(|users| users.iter().filter_map(Value::as_str).collect::<Vec<_>>())
+        .unwrap_or_default();
+    match answer.error_code().get() {
+        _ if !answer.is_ok() => format!("FAIL: the console's policy decides the {what}"),
+        0 if refused.is_empty() => format!("{what} allowed"),
+        0 => format!("{what} allowed but for {}", refused.join(", ")),
+        1 => format!("{what} refused"),
+        code => format!("{what} refused, {code} passed to the caller"),
+    }
+}
+
+/// Friend requests or answers to them, user by user (`ResultItem`).
+fn friends(answer: &Answer) -> String {
+    let code = answer.error_code().get();
+    if !answer.is_ok() {
+        return "FAIL: the console's policy decides the friendships".to_owned();
+    }
+    if code != 0 {
+        // The page: a backend that failed lets the friendships through by default.
+        return format!("the backend failed ({code}): Chat lets the friendships through");
+    }
+    let items = answer
+        .decided("ResultItem")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    if items.is_empty() {
+        return "friends: no ResultItem, one a user is required".to_owned();
+    }
+    let documented = |code: i64| {
+        let code = i32::try_from(code).ok();
+        code.and_then(FriendRefusalCode::new).is_some()
+    };
+    let users: Vec<String> = items
+        .iter()
+        .map(|item| {
+            let user = item["To_Account"].as_str().unwrap_or("?");
+            match item["ResultCode"].as_i64() {
+                Some(0) => format!("{user} allowed"),
+                Some(code) if documented(code) => format!("{user} refused ({code})"),
+                Some(code) => format!("{user} refused with the undocumented code {code}"),
+                None => format!("{user}: no ResultCode"),
+            }
+        })
+        .collect();
+    format!("friends: {}", users.join(", "))
 }
 
 /// Valid JSON text without the whitespace between its tokens.

@@ -1,4 +1,6 @@
-//! The reference server: Tencent Cloud Chat Room callbacks on axum, in handler mode.
+//! The reference server: Tencent Cloud Chat callbacks on axum, in handler mode, for every
+//! family (Room, Live, and Chat's own: friends, one-to-one and group messages, groups,
+//! official accounts, chatbots, push, moderation, calls).
 //!
 //! Every callback that passes the layer's checks is written to standard output as one
 //! line of JSON (Tencent's field names, `CallbackCommand` included), unknown and
@@ -6,9 +8,12 @@
 //! `ROOM_WEBHOOK_REDIS_URL`, appended to a Redis stream that workers read
 //! (`examples/consume.rs`). Either way a callback is answered OK only once its event is
 //! recorded (flushed, or acknowledged by Redis), and 503 FAIL when the output fails or
-//! stalls past the wait. Logs go to standard error. `GET /healthz` is answered by the axum
-//! app behind the layer, which shows that requests off the callback path pass through
-//! untouched; `GET /metrics` serves the layer's metrics in Prometheus text.
+//! stalls past the wait. Every before-callback is allowed (a friend request user by user,
+//! as the page's `ResultItem` answer shows) and the chatbot's signal ignored:
+//! `examples/live.rs` and `examples/moderation.rs` decide. Logs go to standard error.
+//! `GET /healthz` is answered by the axum app behind the layer, which shows that requests
+//! off the callback path pass through untouched; `GET /metrics` serves the layer's metrics
+//! in Prometheus text.
 //!
 //! As every layer, it answers a body still incomplete 2 s after its head with 408, and the bodies being read at once hold at most 16 MiB (503 past it):
 //! see SECURITY.md for what these limits cost and hold.
@@ -68,7 +73,8 @@ async fn main() -> ExitCode {
     let started = support::start(DEFAULT_ADDR, |layer, recorder| {
         layer
             .handler(recorder.clone())
-            .live_handler(recorder)
+            .live_handler(recorder.clone())
+            .chat_handler(recorder)
             .build()
     });
     let (listener, webhook, shutdown) = match started.await {
@@ -96,9 +102,9 @@ async fn main() -> ExitCode {
 
 /// The axum app with the webhook layer in front of it.
 fn app(
-    webhook: RoomWebhookLayer<ToHandler<Recorder, Recorder>>,
+    webhook: RoomWebhookLayer<ToHandler<Recorder, Recorder, Recorder>>,
     metrics: PrometheusHandle,
-) -> RoomWebhook<Router, ToHandler<Recorder, Recorder>> {
+) -> RoomWebhook<Router, ToHandler<Recorder, Recorder, Recorder>> {
     let routes = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(move || async move { metrics.render() }));

@@ -22,8 +22,8 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
-use tencent_room_webhook::event::LiveEvent;
-use tencent_room_webhook::handler::{LiveHandler, LiveReply};
+use tencent_room_webhook::event::{ChatEvent, LiveEvent};
+use tencent_room_webhook::handler::{ChatHandler, ChatReply, LiveHandler, LiveReply};
 use tencent_room_webhook::sink::{self, JsonLines, Record, RecordError, RedisStream, Sink};
 use tencent_room_webhook::{
     CallbackContext, Event, HandlerError, HandlerResult, RoomHandler, RoomWebhookBuilder,
@@ -186,8 +186,9 @@ where
 /// only once its event is recorded (flushed, or acknowledged by Redis), and is answered
 /// 503 FAIL when the output fails or stalls past the wait.
 ///
-/// It is also the handler of the handler-mode examples that decide nothing: it logs each
-/// event and answers OK (allow).
+/// It is also the handler of the handler-mode examples that decide nothing, for every
+/// family (Room, Live, Chat): it logs each event and answers OK (allow; the chatbot's
+/// signal, ignore).
 #[derive(Clone)]
 pub struct Recorder {
     sink: Output,
@@ -258,6 +259,19 @@ impl LiveHandler for Recorder {
     ) -> Result<LiveReply, HandlerError> {
         describe(&Event::Live(event), context);
         Ok(LiveReply::Done)
+    }
+}
+
+impl ChatHandler for Recorder {
+    // Every decision is the default: allow, each friend request user by user; the
+    // chatbot's signal is ignored. (`examples/moderation.rs` decides.)
+    async fn handle(
+        &self,
+        event: ChatEvent,
+        context: &CallbackContext,
+    ) -> Result<ChatReply, HandlerError> {
+        describe(&Event::Chat(event), context);
+        Ok(ChatReply::Done)
     }
 }
 

@@ -27,15 +27,17 @@ use common::*;
 
 const WAIT: Duration = Duration::from_secs(30);
 
-struct Example {
+/// An example running as its own process (`tests/all/moderation.rs` runs one too).
+pub(crate) struct Example {
     child: Child,
     address: SocketAddr,
-    stdout: Lines<BufReader<ChildStdout>>,
+    /// Its standard output, one event line a callback.
+    pub(crate) stdout: Lines<BufReader<ChildStdout>>,
     client: Client<HttpConnector, Full<Bytes>>,
 }
 
 impl Example {
-    async fn start(name: &str, env: &[(&str, &str)]) -> Self {
+    pub(crate) async fn start(name: &str, env: &[(&str, &str)]) -> Self {
         let RunningExample {
             child,
             address,
@@ -354,7 +356,7 @@ async fn the_reference_server_records_every_live_sample_typed_and_answers_as_the
 
 impl Example {
     /// Sends `request` and returns the answer's JSON, whatever it holds.
-    async fn answer_json(&self, request: Request<Full<Bytes>>) -> Value {
+    pub(crate) async fn answer_json(&self, request: Request<Full<Bytes>>) -> Value {
         let response = self.request(request).await;
         assert_eq!(response.status(), StatusCode::OK);
         let body = response.into_body().collect().await.unwrap().to_bytes();
@@ -410,4 +412,95 @@ async fn the_live_example_charges_gifts_and_moderates_messages() {
             "{line}"
         );
     }
+}
+
+/// The bodies without a top-level `CallbackCommand`, by file stem, with the command the
+/// query gives them (as `tests/all/chat.rs`'s `QUERY_DECIDES`).
+const QUERY_DECIDES: [(&str, &str); 3] = [
+    ("push_offline_push", "Push.OfflinePush"),
+    ("push_all_member_push", "Push.AllMemberPush"),
+    (
+        "content_callback_result_notify",
+        "ContentCallback.ResultNotify",
+    ),
+];
+
+/// The Chat samples and their variants, by path under `tests/fixtures`, each with the
+/// command Tencent sends it with in the query.
+fn chat_fixtures() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for dir in ["chat", "chat/variants"] {
+        for entry in std::fs::read_dir(fixtures_dir().join(dir)).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            if !name.ends_with(".json") {
+                continue;
+            }
+            let relative = format!("{dir}/{name}");
+            let stem = name.split('.').next().unwrap();
+            let command = match QUERY_DECIDES.iter().find(|(file, _)| *file == stem) {
+                Some((_, command)) => command.to_string(),
+                None => command_of(&fixture(&relative)),
+            };
+            out.push((relative, command));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// What the pages print for the reference server's decision on a Chat sample (allow, or
+/// the chatbot's signal ignored), and whether it is a before-callback's.
+fn chat_answer(relative: &str) -> (Value, bool) {
+    let name = relative.rsplit('/').next().unwrap();
+    let stem = name.split('.').next().unwrap();
+    if stem == "chatbot_on_c2c_signal_message" {
+        let ignored = serde_json::json!(
+            {"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 1, "RspData": ""}
+        );
+        return (ignored, true);
+    }
+    // The before-callbacks' allow answers, the friend requests' one item a user.
+    for kind in ["allow", "result_items"] {
+        let path = format!("chat/answers/{stem}_{kind}.json");
+        if fixtures_dir().join(&path).exists() {
+            return (serde_json::from_slice(&fixture(&path)).unwrap(), true);
+        }
+    }
+    let ok = fixture("chat/answers/after_callback_ok.json");
+    (serde_json::from_slice(&ok).unwrap(), false)
+}
+
+#[tokio::test]
+async fn the_reference_server_records_every_chat_sample_typed_and_answers_as_the_pages_show() {
+    let mut server = Example::start("server", &[]).await;
+    let fixtures = chat_fixtures();
+    assert_eq!(
+        fixtures.len(),
+        74,
+        "64 samples and 10 variants: {fixtures:?}"
+    );
+    let mut decided = std::collections::BTreeSet::new();
+    for (relative, command) in &fixtures {
+        let body = fixture(relative);
+        let event = tencent_room_webhook::Event::decode(command, &body).unwrap();
+        let typed = matches!(
+            event,
+            tencent_room_webhook::Event::Chat(_) | tencent_room_webhook::Event::Live(_)
+        );
+        assert!(typed, "{relative} is typed: {event:?}");
+
+        let (expected, before) = chat_answer(relative);
+        let answer = server
+            .answer_json(post(&callback_uri(command), body.clone()))
+            .await;
+        assert_eq!(answer, expected, "{relative}");
+        if before {
+            decided.insert(command.clone());
+        }
+        // Written back as sent, whatever its command's family.
+        let sent: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(server.next_event_line().await, sent, "{relative}");
+    }
+    // The eleven before-callbacks of the page's summary, and the chatbot's signal.
+    assert_eq!(decided.len(), 12, "{decided:?}");
 }

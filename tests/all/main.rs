@@ -26,6 +26,7 @@ mod limits;
 mod live;
 mod load;
 mod logging;
+mod moderation;
 mod properties;
 mod recording;
 mod redis_store;

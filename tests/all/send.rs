@@ -8,7 +8,7 @@
 use crate::common;
 
 use common::{example_binary, start_example, RunningExample, COMMANDS};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::net::SocketAddr;
 use std::process::Stdio;
 use std::time::Duration;
@@ -52,18 +52,23 @@ impl Server {
         format!("http://{}/callback", self.address)
     }
 
-    /// The next `n` event lines the server printed.
-    async fn events(&mut self, n: usize) -> Vec<Value> {
-        let mut events = Vec::with_capacity(n);
+    /// The next `n` lines the server printed: `{"delivery":…,"event":…}`.
+    async fn lines(&mut self, n: usize) -> Vec<Value> {
+        let mut lines = Vec::with_capacity(n);
         for _ in 0..n {
             let line = timeout(WAIT, self.events.recv())
                 .await
                 .expect("an event line in time")
                 .expect("stdout open");
-            let mut line: Value = serde_json::from_str(&line).unwrap();
-            events.push(line["event"].take());
+            lines.push(serde_json::from_str(&line).unwrap());
         }
-        events
+        lines
+    }
+
+    /// The next `n` events the server printed.
+    async fn events(&mut self, n: usize) -> Vec<Value> {
+        let mut lines = self.lines(n).await;
+        lines.iter_mut().map(|line| line["event"].take()).collect()
     }
 }
 
@@ -125,44 +130,137 @@ impl std::fmt::Debug for Run {
     }
 }
 
+/// Room's 6, Live's 17, and Chat's own 60 (the 4 it shares with Live are Live's).
+const ALL: usize = 6 + 17 + 60;
+
+/// Every command of every family, from the test kit.
+fn every_command() -> BTreeSet<String> {
+    let mut expected: BTreeSet<String> =
+        COMMANDS.iter().map(|command| command.to_string()).collect();
+    let kit = CallbackRequest::live_samples()
+        .into_iter()
+        .chain(CallbackRequest::chat_samples());
+    expected.extend(kit.map(|request| request.command().to_owned()));
+    expected
+}
+
+/// The first word of each line of a `--all` run, and what follows ` -> `, if anything.
+fn decisions(run: &Run) -> BTreeMap<String, String> {
+    run.stdout
+        .lines()
+        .map(|line| {
+            let command = line.split_whitespace().next().unwrap().to_owned();
+            let decided = line.split(" -> ").nth(1).unwrap_or("").to_owned();
+            (command, decided)
+        })
+        .collect()
+}
+
 #[tokio::test]
-async fn all_sends_each_command_of_both_families_once_and_the_server_prints_each() {
+async fn all_sends_each_command_of_every_family_once_and_the_server_prints_each() {
     let mut server = Server::start(&[]).await;
     let run = send(&["--all", "--url", &server.url()], &[]).await;
     assert_eq!(run.code, Some(0), "{run:?}");
 
     let lines: Vec<&str> = run.stdout.lines().collect();
-    assert_eq!(lines.len(), 6 + 17, "{run:?}");
+    assert_eq!(lines.len(), ALL, "{run:?}");
     let mut commands = BTreeSet::new();
     for line in &lines {
         let mut words = line.split_whitespace();
         commands.insert(words.next().unwrap().to_owned());
         assert_eq!(words.next(), Some("200"), "{line}");
-        assert_eq!(words.next(), Some(OK_ANSWER), "{line}");
+        // A notification's answer is the plain OK; a decision's is on its line.
+        if !line.contains(" -> ") {
+            assert_eq!(words.next(), Some(OK_ANSWER), "{line}");
+        }
     }
-    let mut expected: BTreeSet<String> =
-        COMMANDS.iter().map(|command| command.to_string()).collect();
-    for request in CallbackRequest::live_samples() {
-        let body: Value = serde_json::from_slice(request.body_bytes()).unwrap();
-        expected.insert(body["CallbackCommand"].as_str().unwrap().to_owned());
-    }
+    let expected = every_command();
     assert_eq!(commands, expected);
-    // The reference server allows: each before-callback's line says the decision.
-    let decided = |command: &str| {
-        let line = lines.iter().find(|line| line.starts_with(command)).unwrap();
-        line.split(" -> ").nth(1).unwrap_or("").to_owned()
-    };
-    assert_eq!(decided("Live.CallbackBeforeSendGift"), "gift allowed");
-    assert_eq!(decided("Group.CallbackBeforeSendMsg"), "message allowed");
-    assert!(decided(COMMANDS[0]).is_empty());
 
+    // Named by the delivery: a push batch's body has no `CallbackCommand` of its own.
     let printed: BTreeSet<String> = server
-        .events(6 + 17)
+        .lines(ALL)
         .await
         .iter()
-        .map(|event| event["CallbackCommand"].as_str().unwrap().to_owned())
+        .map(|line| {
+            let delivery = line["delivery"].as_str().unwrap();
+            delivery.split(':').nth(1).unwrap().to_owned()
+        })
         .collect();
     assert_eq!(printed, expected);
+}
+
+#[tokio::test]
+async fn all_prints_the_decision_of_each_before_callback_the_server_allows() {
+    let server = Server::start(&[]).await;
+    let run = send(&["--all", "--url", &server.url()], &[]).await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let decided: BTreeMap<String, String> = decisions(&run)
+        .into_iter()
+        .filter(|(_, decided)| !decided.is_empty())
+        .collect();
+    let expected: BTreeMap<String, String> = [
+        ("Live.CallbackBeforeSendGift", "gift allowed"),
+        ("Group.CallbackBeforeSendMsg", "message allowed"),
+        ("C2C.CallbackBeforeSendMsg", "c2c message allowed"),
+        (
+            "Sns.CallbackPrevFriendAdd",
+            "friends: id1 allowed, id2 allowed",
+        ),
+        (
+            "Sns.CallbackPrevFriendResponse",
+            "friends: id1 allowed, id2 allowed",
+        ),
+        ("Group.CallbackBeforeCreateGroup", "group creation allowed"),
+        (
+            "Group.CallbackBeforeApplyJoinGroup",
+            "application to join allowed",
+        ),
+        ("Group.CallbackBeforeInviteJoinGroup", "invitation allowed"),
+        ("Group.CallbackBeforeCreateTopic", "topic creation allowed"),
+        (
+            "OfficialAccount.CallbackBeforeCreateOfficialAccount",
+            "official account creation allowed",
+        ),
+        (
+            "OfficialAccount.CallbackBeforeAddSubscriber",
+            "subscribers allowed",
+        ),
+        (
+            "OfficialAccount.CallbackBeforeSendMsg",
+            "official account message allowed",
+        ),
+        ("Chatbot.OnC2CSignalMessage", "chatbot reply ignored"),
+    ]
+    .into_iter()
+    .map(|(command, decided)| (command.to_owned(), decided.to_owned()))
+    .collect();
+    assert_eq!(decided, expected, "{run:?}");
+}
+
+#[tokio::test]
+async fn all_prints_the_decisions_of_the_moderation_example() {
+    let RunningExample {
+        child: _child,
+        address,
+        mut stdout,
+    } = start_example("moderation", &[]).await;
+    // Its event lines, drained: a pipe nobody reads would stall it.
+    tokio::spawn(async move { while let Ok(Some(_)) = stdout.next_line().await {} });
+    let url = format!("http://{address}/callback");
+    let run = send(&["--all", "--url", &url], &[]).await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let decided = decisions(&run);
+    // The example's default blocklist: id2 takes no request from id, jared no invitation
+    // from leckie.
+    assert_eq!(
+        decided["Sns.CallbackPrevFriendAdd"],
+        "friends: id1 allowed, id2 refused (38001)"
+    );
+    assert_eq!(
+        decided["Group.CallbackBeforeInviteJoinGroup"],
+        "invitation allowed but for jared"
+    );
 }
 
 #[tokio::test]
