@@ -14,7 +14,7 @@
 # test on this crate's own features, are dropped: the user crate has the features it uses.
 #
 # The user has axum, tokio, tower and tower-http, and the crate with the features `axum`,
-# `tokio` and `redis` (with `testing` for tests). Versions come from this repository's
+# `redis` and `chat` (with `testing` for tests). Versions come from this repository's
 # Cargo.lock, so that nothing new needs fetching. CARGO_TARGET_DIR is shared when set.
 set -euo pipefail
 
@@ -33,14 +33,14 @@ edition = "2021"
 publish = false
 
 [dependencies]
-tencent-room-webhook = { path = "$repo", features = ["axum", "redis"] }
+tencent-room-webhook = { path = "$repo", features = ["axum", "redis", "chat"] }
 axum = "0.8"
 tokio = { version = "1", features = ["macros", "rt-multi-thread", "net", "time"] }
 tower = { version = "0.5", features = ["util"] }
 tower-http = { version = "0.6", features = ["trace", "timeout"] }
 
 [dev-dependencies]
-tencent-room-webhook = { path = "$repo", features = ["axum", "redis", "testing"] }
+tencent-room-webhook = { path = "$repo", features = ["axum", "redis", "chat", "testing"] }
 EOF
 cp "$repo/Cargo.lock" "$work/Cargo.lock"
 

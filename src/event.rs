@@ -129,11 +129,14 @@ macro_rules! nested {
     };
 }
 
+#[cfg(feature = "chat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "chat")))]
 pub mod chat;
 pub mod live;
 mod message;
 
 // The Chat types by family, as `with_events!` names them.
+#[cfg(feature = "chat")]
 use chat::{
     account::*, bot::*, c2c::*, call::*, group::*, moderation::*, official_account::*, push::*,
     sns::*,
@@ -676,7 +679,7 @@ macro_rules! events {
     ) => {
         $( event! { $variant = $command; $($spec $args),+ } )+
         $( event! { $ltype = $lcommand; $($lspec $largs),+ } )+
-        $( event! { $ctype = $ccommand; $($cspec $cargs),+ } )+
+        $( #[cfg(feature = "chat")] event! { $ctype = $ccommand; $($cspec $cargs),+ } )+
 
         /// A callback, decoded: a Room event, a Live one ([`Event::Live`]), or a body this
         /// crate could not type.
@@ -687,7 +690,10 @@ macro_rules! events {
             /// A callback of the Live family (`Live.*`, `Group.*SendMsg`, `Follow.*`).
             Live(LiveEvent),
             /// A callback of Chat's other families (online state, friends, one-to-one and
-            /// group messages, groups, official accounts, chatbots, push, moderation, calls).
+            /// group messages, groups, official accounts, chatbots, push, moderation, calls;
+            /// feature `chat`).
+            #[cfg(feature = "chat")]
+            #[cfg_attr(docsrs, doc(cfg(feature = "chat")))]
             Chat(ChatEvent),
             /// A command this crate does not know.
             Unknown(UnknownEvent),
@@ -704,7 +710,9 @@ macro_rules! events {
         }
 
         /// A callback of Chat's families other than Live's: one variant a command, the types
-        /// in [`chat`]'s modules, a family each.
+        /// in [`chat`]'s modules, a family each (feature `chat`).
+        #[cfg(feature = "chat")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "chat")))]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub enum ChatEvent {
@@ -718,7 +726,7 @@ macro_rules! events {
                 match command {
                     $( $variant::COMMAND $(| $alias)* => Some(($variant::COMMAND, Reader::of::<$variant>())), )+
                     $( $ltype::COMMAND => Some(($ltype::COMMAND, Reader::of::<$ltype>())), )+
-                    $( $ctype::COMMAND => Some(($ctype::COMMAND, Reader::of::<$ctype>())), )+
+                    $( #[cfg(feature = "chat")] $ctype::COMMAND => Some(($ctype::COMMAND, Reader::of::<$ctype>())), )+
                     _ => None,
                 }
             }
@@ -735,6 +743,7 @@ macro_rules! events {
                 match self {
                     $( Self::$variant(_) => $variant::COMMAND, )+
                     Self::Live(event) => event.command(),
+                    #[cfg(feature = "chat")]
                     Self::Chat(event) => event.command(),
                     Self::Unknown(event) => &event.command,
                     Self::Undecodable(event) => &event.command,
@@ -746,6 +755,7 @@ macro_rules! events {
                 match self {
                     $( Self::$variant(event) => event.room_id(), )+
                     Self::Live(event) => event.room_id(),
+                    #[cfg(feature = "chat")]
                     Self::Chat(event) => event.room_id(),
                     Self::Unknown(_) | Self::Undecodable(_) => None,
                 }
@@ -757,6 +767,7 @@ macro_rules! events {
                 match self {
                     $( Self::$variant(event) => event.event_time(), )+
                     Self::Live(event) => event.event_time(),
+                    #[cfg(feature = "chat")]
                     Self::Chat(event) => event.event_time(),
                     Self::Unknown(UnknownEvent { body, .. })
                     | Self::Undecodable(UndecodableEvent { body, .. }) => body
@@ -772,6 +783,7 @@ macro_rules! events {
                 match self {
                     $( Self::$variant(event) => event.visit_extras($variant::COMMAND, visit), )+
                     Self::Live(event) => event.visit_extras(visit),
+                    #[cfg(feature = "chat")]
                     Self::Chat(event) => event.visit_extras(visit),
                     Self::Unknown(_) | Self::Undecodable(_) => {}
                 }
@@ -827,6 +839,7 @@ macro_rules! events {
                 match self {
                     $( Self::$variant(event) => Tagged { command: $variant::COMMAND, event }.serialize(serializer), )+
                     Self::Live(event) => event.serialize(serializer),
+                    #[cfg(feature = "chat")]
                     Self::Chat(event) => event.serialize(serializer),
                     Self::Unknown(event) => event.body.serialize(serializer),
                     Self::Undecodable(event) => event.body.serialize(serializer),
@@ -844,6 +857,7 @@ macro_rules! events {
             }
         }
 
+        #[cfg(feature = "chat")]
         impl ChatEvent {
             /// The `CallbackCommand`.
             pub fn command(&self) -> &'static str {
@@ -874,7 +888,7 @@ macro_rules! events {
             }
         }
 
-        $( impl Typed for $ctype {
+        $( #[cfg(feature = "chat")] impl Typed for $ctype {
             fn into_event(self) -> Event {
                 Event::Chat(ChatEvent::$cvariant(self))
             }
@@ -882,6 +896,7 @@ macro_rules! events {
 
         /// Encodes the event as Tencent sent it: `CallbackCommand` first, Tencent's field
         /// names, the unnamed members included.
+        #[cfg(feature = "chat")]
         impl Serialize for ChatEvent {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
@@ -1285,11 +1300,16 @@ impl Reader {
 /// of their `Events`, `ContentCallback.ResultNotify` nowhere): for a body without one, the
 /// query's command decides when it is one of these; their events are written back without
 /// one (a body that had one anyway loses it).
+#[cfg(feature = "chat")]
 const QUERY_DECIDES: [&str; 3] = [
     OfflinePushResults::COMMAND,
     AllMemberPushResults::COMMAND,
     ModerationResult::COMMAND,
 ];
+
+/// Without the `chat` feature, every body needs its `CallbackCommand`.
+#[cfg(not(feature = "chat"))]
+const QUERY_DECIDES: [&str; 0] = [];
 
 /// Whether `command` is one of [`QUERY_DECIDES`] (by reference: `Tagged` skips it so).
 fn query_decides(command: &&str) -> bool {

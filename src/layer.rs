@@ -68,7 +68,9 @@ use crate::config::{
 use crate::dedup::{Dedup, DeliveryStore};
 use crate::deliver::{ToExtensions, ToHandler};
 use crate::error::{ConfigError, ConfigErrorKind};
-use crate::handler::{ChatHandler, Defaults, LiveHandler, RoomHandler};
+#[cfg(feature = "chat")]
+use crate::handler::ChatHandler;
+use crate::handler::{Defaults, LiveHandler, RoomHandler};
 use crate::query::SdkAppId;
 use crate::service::RoomWebhook;
 use crate::sink::{Recorder, Sink};
@@ -523,6 +525,8 @@ impl RoomWebhookBuilder<ToExtensions> {
     /// and group messages, groups, official accounts, chatbots, push, moderation, calls)
     /// to `handler`, in handler mode; the Room and Live families' go to their handlers if
     /// given ones, else they are answered OK. See [`ChatHandler`] for the decisions.
+    #[cfg(feature = "chat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "chat")))]
     pub fn chat_handler<C: ChatHandler>(
         self,
         handler: C,
@@ -564,6 +568,8 @@ impl<H, L, C> RoomWebhookBuilder<ToHandler<H, L, C>> {
 
     /// Deliver the callbacks of Chat's other families to `handler` (beside the other
     /// families' handlers, on the same path); see [`ChatHandler`] for the decisions.
+    #[cfg(feature = "chat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "chat")))]
     pub fn chat_handler<V: ChatHandler>(
         self,
         handler: V,

@@ -119,6 +119,7 @@ use tower_service::Service;
 use crate::answer::{Answer, ErrorCode};
 use crate::deliver::ToHandler;
 // The Chat types by family, as `with_events!` names them.
+#[cfg(feature = "chat")]
 use crate::event::chat::{
     account::*, bot::*, c2c::*, call::*, group::*, moderation::*, official_account::*, push::*,
     sns::*,
@@ -130,8 +131,8 @@ use crate::event::live::{
     RoomCountThresholdReached,
 };
 use crate::event::{
-    ChatEvent, Event, LiveEvent, MemberEntered, MemberLeft, RoomCreated, RoomDestroyed,
-    RoomInfoUpdated, SeatListChanged,
+    Event, LiveEvent, MemberEntered, MemberLeft, RoomCreated, RoomDestroyed, RoomInfoUpdated,
+    SeatListChanged,
 };
 use crate::handler::{Defaults, LiveHandler, RoomHandler};
 use crate::layer::RoomWebhookLayer;
@@ -187,7 +188,7 @@ impl CallbackRequest {
         match SAMPLES
             .iter()
             .chain(&LIVE_SAMPLES)
-            .chain(CHAT_SAMPLES)
+            .chain(CHAT_SAMPLES.iter())
             .find(|(known, _)| *known == command)
         {
             Some((known, body)) => Self::new(*known, *body),
@@ -528,6 +529,8 @@ pub fn live_service<L: LiveHandler>(handler: L) -> RoomWebhook<NotFound, ToHandl
 /// The layer in handler mode with `handler` for Chat's other families (the Room and Live
 /// families answered OK), around [`NotFound`], configured as [`service`] is: what a
 /// [`ChatHandler`](crate::handler::ChatHandler) test sends [`CallbackRequest`]s to.
+#[cfg(feature = "chat")]
+#[cfg_attr(docsrs, doc(cfg(feature = "chat")))]
 pub fn chat_service<C: crate::handler::ChatHandler>(
     handler: C,
 ) -> RoomWebhook<NotFound, ToHandler<Defaults, Defaults, C>> {
@@ -613,17 +616,23 @@ macro_rules! samples {
         )+
 
         /// Every command of the Chat families, with its sample body.
+        #[cfg(feature = "chat")]
         const CHAT_SAMPLES: &[(&str, &str)] =
             &[$(($ccommand, include_str!(concat!("../tests/fixtures/", $cfixture)))),+];
 
+        /// Without the `chat` feature, no Chat command has a sample.
+        #[cfg(not(feature = "chat"))]
+        const CHAT_SAMPLES: &[(&str, &str)] = &[];
+
         $(
+            #[cfg(feature = "chat")]
             impl $ctype {
                 /// The sample of Tencent's documentation, as [`CallbackRequest::sample`]
                 /// sends it, decoded (feature `testing`): a start for a test that calls a
                 /// handler directly. Set fields on it to vary it.
                 pub fn sample() -> Self {
                     match sample_event($ccommand) {
-                        Event::Chat(ChatEvent::$cvariant(event)) => event,
+                        Event::Chat(crate::event::ChatEvent::$cvariant(event)) => event,
                         other => unreachable!("the sample of {} decodes as {other:?}", $ccommand),
                     }
                 }
@@ -662,12 +671,16 @@ macro_rules! samples {
 
             $(
                 #[doc = concat!("`", $ccommand, "` with the sample body of Tencent's documentation.")]
+                #[cfg(feature = "chat")]
+                #[cfg_attr(docsrs, doc(cfg(feature = "chat")))]
                 pub fn $cconstructor() -> Self {
                     Self::sample($ccommand)
                 }
             )+
 
             /// Every command of the Chat families, each with its sample body.
+            #[cfg(feature = "chat")]
+            #[cfg_attr(docsrs, doc(cfg(feature = "chat")))]
             pub fn chat_samples() -> Vec<Self> {
                 CHAT_SAMPLES.iter().map(|&(command, body)| Self::new(command, body)).collect()
             }

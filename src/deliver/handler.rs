@@ -21,12 +21,13 @@ use crate::answer::{Answer, Refusal};
 use crate::body::WebhookBody;
 use crate::config::OnDeadline;
 use crate::deadline::within;
+#[cfg(feature = "chat")]
 use crate::decision::{ChatbotReply, FriendDecision};
 use crate::dedup::Claim;
 use crate::event::Event;
-use crate::handler::{
-    ChatHandler, ChatReply, Defaults, HandlerError, LiveHandler, LiveReply, RoomHandler,
-};
+#[cfg(feature = "chat")]
+use crate::handler::ChatReply;
+use crate::handler::{ChatHandler, Defaults, HandlerError, LiveHandler, LiveReply, RoomHandler};
 use crate::metrics::{self, Started};
 use crate::query::CallbackContext;
 use crate::trace::Trace;
@@ -207,6 +208,7 @@ impl<H: RoomHandler, L: LiveHandler, C: ChatHandler> ToHandler<H, L, C> {
                     .handle(event, context)
                     .await
                     .map(|r| asks.answer(r)),
+                #[cfg(feature = "chat")]
                 Event::Chat(event) => self
                     .chat
                     .handle(event, context)
@@ -262,6 +264,7 @@ impl Asks {
         }
     }
 
+    #[cfg(feature = "chat")]
     /// The answer to a Chat handler's `reply`, as [`answer`](Self::answer)'s. `Done` to a
     /// friend request answers every requested user allowed; to a chatbot's signal, the
     /// default reply (ignore).

@@ -31,7 +31,9 @@ use crate::body::WebhookBody;
 use crate::config::Config;
 use crate::deadline::within;
 use crate::dedup::{Admission, Claim, DeliveryKey};
-use crate::event::{ChatEvent, Event, LiveEvent, UserId};
+#[cfg(feature = "chat")]
+use crate::event::ChatEvent;
+use crate::event::{Event, LiveEvent, UserId};
 use crate::metrics::InFlight;
 use crate::query::CallbackContext;
 use crate::read::read;
@@ -217,6 +219,8 @@ impl Callback {
 /// before-callback's decision of its kind (and `Chatbot.OnC2CSignalMessage`'s reply,
 /// whose answer carries data).
 #[derive(Debug, Clone)]
+// Without the `chat` feature, only the Live decisions are ever asked for.
+#[cfg_attr(not(feature = "chat"), allow(dead_code))]
 pub(crate) enum Asks {
     Nothing,
     Gift,
@@ -235,12 +239,14 @@ pub(crate) enum Asks {
 
 impl Asks {
     pub(crate) fn of(event: &Event) -> Self {
+        #[cfg(feature = "chat")]
         let requested = |items: &mut dyn Iterator<Item = Option<&UserId>>| {
             Self::Friends(items.flatten().cloned().collect())
         };
         match event {
             Event::Live(LiveEvent::GiftSending(_)) => Self::Gift,
             Event::Live(LiveEvent::MessageSending(_)) => Self::GroupMessage,
+            #[cfg(feature = "chat")]
             Event::Chat(event) => match event {
                 ChatEvent::C2cMessageSending(_) | ChatEvent::OfficialAccountMessageSending(_) => {
                     Self::DirectMessage

@@ -3,7 +3,7 @@
 //! push results, moderation, calls), apart from the Room and Live handlers, so that a
 //! Room-only backend never sees them.
 //!
-//! Give it to the layer with
+//! Feature `chat`. Give it to the layer with
 //! [`RoomWebhookBuilder::chat_handler`](crate::RoomWebhookBuilder::chat_handler), beside
 //! (or without) the others: one layer, one path, every family. Each notification has a
 //! method answering OK by default; each before-callback a method returning its
@@ -47,19 +47,27 @@
 //! # Ok::<(), tencent_room_webhook::ConfigError>(())
 //! ```
 
+#[cfg(feature = "chat")]
 use std::future::Future;
 use std::sync::Arc;
 
-use super::{Defaults, HandlerError, HandlerResult};
+use super::Defaults;
+#[cfg(feature = "chat")]
+use super::{HandlerError, HandlerResult};
+#[cfg(feature = "chat")]
+use crate::decision::OfficialAccountMessageDecision;
 use crate::decision::{
     C2cMessageDecision, ChatbotReply, FriendDecision, GroupRequestDecision, InviteDecision,
-    OfficialAccountCreationDecision, OfficialAccountMessageDecision, SubscriberDecision,
+    OfficialAccountCreationDecision, SubscriberDecision,
 };
+#[cfg(feature = "chat")]
 use crate::event::chat::{
     account::*, bot::*, c2c::*, call::*, group::*, moderation::*, official_account::*, push::*,
     sns::*,
 };
+#[cfg(feature = "chat")]
 use crate::event::ChatEvent;
+#[cfg(feature = "chat")]
 use crate::query::CallbackContext;
 
 /// What a [`ChatHandler`] answers: a notification handled, or a before-callback's
@@ -88,7 +96,8 @@ pub enum ChatReply {
     Chatbot(ChatbotReply),
 }
 
-/// Receives the callbacks of Chat's other families.
+/// Receives the callbacks of Chat's other families (feature `chat`; without it, the trait
+/// has no methods and the layer never calls it: those callbacks are `Event::Unknown`).
 ///
 /// [`handle`](Self::handle) is the one entry point the layer calls; its default calls the
 /// method of the event's command, and overriding it gives one place to see every Chat
@@ -99,6 +108,7 @@ pub enum ChatReply {
 /// Tencent handles by the console's policy for a failed before-callback (by default, the
 /// request goes ahead).
 pub trait ChatHandler: Send + Sync + 'static {
+    #[cfg(feature = "chat")]
     /// Every Chat callback enters here. The default calls the method for the event's
     /// command (for a push batch, the method of its events, for each in turn).
     fn handle(
@@ -244,6 +254,7 @@ pub trait ChatHandler: Send + Sync + 'static {
         }
     }
 
+    #[cfg(feature = "chat")]
     /// `Sns.CallbackPrevFriendAdd`: the decision. The default: everyone requested is allowed.
     fn on_friend_request(
         &self,
@@ -254,6 +265,7 @@ pub trait ChatHandler: Send + Sync + 'static {
         async { Ok(FriendDecision::default()) }
     }
 
+    #[cfg(feature = "chat")]
     /// `Sns.CallbackPrevFriendResponse`: the decision. The default: everyone requested is allowed.
     fn on_friend_request_answered(
         &self,
@@ -264,6 +276,7 @@ pub trait ChatHandler: Send + Sync + 'static {
         async { Ok(FriendDecision::default()) }
     }
 
+    #[cfg(feature = "chat")]
     /// `Chatbot.OnC2CSignalMessage`: the decision. The default: the signal is ignored (`ErrorCode` 1, no data for the bot).
     fn on_signal_message(
         &self,
@@ -274,6 +287,7 @@ pub trait ChatHandler: Send + Sync + 'static {
         async { Ok(ChatbotReply::default()) }
     }
 
+    #[cfg(feature = "chat")]
     /// `C2C.CallbackBeforeSendMsg`: the decision. The default: the message is sent as it is.
     fn on_c2c_message_sending(
         &self,
@@ -284,6 +298,7 @@ pub trait ChatHandler: Send + Sync + 'static {
         async { Ok(C2cMessageDecision::default()) }
     }
 
+    #[cfg(feature = "chat")]
     /// `Group.CallbackBeforeCreateGroup`: the decision. The default: the request goes ahead.
     fn on_group_creating(
         &self,
@@ -294,6 +309,7 @@ pub trait ChatHandler: Send + Sync + 'static {
         async { Ok(GroupRequestDecision::default()) }
     }
 
+    #[cfg(feature = "chat")]
     /// `Group.CallbackBeforeApplyJoinGroup`: the decision. The default: the request goes ahead.
     fn on_join_applying(
         &self,
@@ -304,6 +320,7 @@ pub trait ChatHandler: Send + Sync + 'static {
         async { Ok(GroupRequestDecision::default()) }
     }
 
+    #[cfg(feature = "chat")]
     /// `Group.CallbackBeforeInviteJoinGroup`: the decision. The default: every member invited is added.
     fn on_members_inviting(
         &self,
@@ -314,6 +331,7 @@ pub trait ChatHandler: Send + Sync + 'static {
         async { Ok(InviteDecision::default()) }
     }
 
+    #[cfg(feature = "chat")]
     /// `Group.CallbackBeforeCreateTopic`: the decision. The default: the request goes ahead.
     fn on_topic_creating(
         &self,
@@ -324,6 +342,7 @@ pub trait ChatHandler: Send + Sync + 'static {
         async { Ok(GroupRequestDecision::default()) }
     }
 
+    #[cfg(feature = "chat")]
     /// `OfficialAccount.CallbackBeforeCreateOfficialAccount`: the decision. The default: the account is created.
     fn on_official_account_creating(
         &self,
@@ -334,6 +353,7 @@ pub trait ChatHandler: Send + Sync + 'static {
         async { Ok(OfficialAccountCreationDecision::default()) }
     }
 
+    #[cfg(feature = "chat")]
     /// `OfficialAccount.CallbackBeforeAddSubscriber`: the decision. The default: every user subscribes.
     fn on_subscribers_adding(
         &self,
@@ -344,6 +364,7 @@ pub trait ChatHandler: Send + Sync + 'static {
         async { Ok(SubscriberDecision::default()) }
     }
 
+    #[cfg(feature = "chat")]
     /// `OfficialAccount.CallbackBeforeSendMsg`: the decision. The default: the message is sent as it is.
     fn on_official_account_message_sending(
         &self,
@@ -354,6 +375,7 @@ pub trait ChatHandler: Send + Sync + 'static {
         async { Ok(OfficialAccountMessageDecision::default()) }
     }
 
+    #[cfg(feature = "chat")]
     ok_by_default! {
         /// `Alert.RequestOverLimit`.
         fn on_request_over_limit(RequestOverLimit);
@@ -460,6 +482,7 @@ pub trait ChatHandler: Send + Sync + 'static {
 
 /// The handler in an `Arc`, so that one value can be the handler of several families.
 impl<C: ChatHandler> ChatHandler for Arc<C> {
+    #[cfg(feature = "chat")]
     forward! {
         fn handle(ChatEvent) -> Result<ChatReply, HandlerError>;
         fn on_request_over_limit(RequestOverLimit) -> HandlerResult;
@@ -526,6 +549,7 @@ impl<C: ChatHandler> ChatHandler for Arc<C> {
 }
 
 impl ChatHandler for Defaults {
+    #[cfg(feature = "chat")]
     fn handle(
         &self,
         event: ChatEvent,

@@ -229,7 +229,9 @@ pub trait RoomHandler: Send + Sync + 'static {
                 Event::MemberLeft(event) => self.on_member_left(event, context).await,
                 Event::SeatListChanged(event) => self.on_seat_list_changed(event, context).await,
                 // The layer gives these to the `LiveHandler`: a Room handler answers OK.
-                Event::Live(_) | Event::Chat(_) => Ok(()),
+                Event::Live(_) => Ok(()),
+                #[cfg(feature = "chat")]
+                Event::Chat(_) => Ok(()),
                 Event::Unknown(event) => self.on_unknown_command(event, context).await,
                 Event::Undecodable(event) => self.on_undecodable(event, context).await,
             }
