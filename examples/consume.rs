@@ -674,9 +674,15 @@ impl Worker {
                 "the demo's work fails for room {room} (ROOM_WEBHOOK_FAIL_ROOM)"
             )));
         }
+        // The app is the first part of the delivery key (`SDKAPPID:COMMAND:SHA-256`).
         let app = fields
-            .get("sdk_app_id")
-            .map(|id| String::from_utf8_lossy(id).into_owned())
+            .get("delivery")
+            .and_then(|key| {
+                String::from_utf8_lossy(key)
+                    .split(':')
+                    .next()
+                    .map(str::to_owned)
+            })
             .unwrap_or_else(|| "-".to_owned());
         let time = event
             .event_time()

@@ -1,10 +1,12 @@
 //! [`RedisStream`]: each event appended to a Redis stream, answered OK once Redis
 //! acknowledged it (feature `redis`).
 //!
-//! The append is one round trip: a plain `XADD`, or, when the stream has a high-water
-//! mark, de-duplication or a trim due, the [`APPEND`] script, which decides and appends
-//! in one atomic step so that two replicas never both pass a full mark or both append one
-//! event. The type's docs say what an operator sees.
+//! The append is one round trip: a plain `XADD`, or with de-duplication the
+//! [`APPEND_ONCE`] script, which checks the event's key and appends in one atomic step so
+//! that two replicas never both append one event. The backlog is measured apart
+//! ([`MEASURE`]), at most every [`MEASURE_EVERY`] and whenever this sink's estimate nears
+//! the high-water mark; the trim ([`TRIM`]) follows an append every so many. The type's
+//! docs say what an operator sees.
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -12,91 +14,83 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use redis::{Cmd, RedisError};
+use redis::{Cmd, RedisError, Script, ScriptInvocation, ToRedisArgs};
 
 use super::{Record, RecordError, Sink, DEFAULT_WAIT};
 use crate::dedup::DeliveryKey;
 use crate::link::Link;
 use crate::warnings::Throttle;
 
-/// Measures the backlog and refuses past the high-water mark, skips an event appended
-/// before, appends, and trims what every group acknowledged, in one atomic step.
+/// Appends the event unless its key says it is there already, in one step: the key exists
+/// if and only if the entry was appended (and not yet trimmed), so that a duplicate
+/// answered OK is recorded indeed. `XADD` before `SET`: when `XADD` fails (a key of another
+/// type, memory full), nothing is written and no key claims the event.
 ///
-/// The de-duplication key exists if and only if the entry was appended (and not yet
-/// trimmed), so that a duplicate answered OK is recorded indeed. `XADD` before `SET`: when
-/// `XADD` fails (a key of another type, memory full), nothing is written and no key claims
-/// the event.
-///
-/// A group's backlog is its `lag` (entries not yet delivered to it) plus its `pending`
-/// (delivered, not acknowledged); when Redis cannot tell the lag (entries deleted with
-/// `XDEL` in its range), the stream's length. The stream's backlog is the largest of its
-/// groups', at most its length; with no group, its length.
-///
-/// A group has acknowledged every entry before its oldest pending one, or, with none
-/// pending, up to its last delivered one: `XTRIM MINID ~` to the oldest of these over the
-/// groups removes only entries every group acknowledged (`~`: whole nodes only, so
-/// cheaply; fewer, never more). With no group, nothing was acknowledged, and nothing is
-/// trimmed.
-///
-/// KEYS[1] the stream, KEYS[2] the event's de-duplication key when on; ARGV[1] the key's
-/// time to live in milliseconds (empty when off), ARGV[2] the high-water mark (empty for
-/// none), ARGV[3] `1` to trim, ARGV[4..] the entry's fields and values. Returns
-/// `{status, id, backlog, trimmed}`: status 1 for a new entry, 0 for one appended before
-/// (its ID), 2 for refused at the high-water mark (no ID); the backlog after the append
-/// (-1 when not measured); the entries trimmed.
-const APPEND: &str = r"
-local stream = KEYS[1]
-if KEYS[2] then
-  local id = redis.call('GET', KEYS[2])
-  if id then return {0, id, -1, 0} end
-end
-local high = tonumber(ARGV[2])
-local trim = ARGV[3] == '1'
-local length, groups = 0, {}
-if (high or trim) and redis.call('EXISTS', stream) == 1 then
-  length = redis.call('XLEN', stream)
-  for _, reply in ipairs(redis.call('XINFO', 'GROUPS', stream)) do
-    local group = {}
-    for i = 1, #reply, 2 do group[reply[i]] = reply[i + 1] end
-    groups[#groups + 1] = group
-  end
-end
-local backlog = -1
-if high then
-  backlog = length
-  if #groups > 0 then
-    backlog = 0
-    for _, group in ipairs(groups) do
-      local owed = (group['lag'] or length) + group['pending']
-      if owed > backlog then backlog = owed end
-    end
-    if backlog > length then backlog = length end
-  end
-  if backlog >= high then return {2, '', backlog, 0} end
-  backlog = backlog + 1
-end
-local id = redis.call('XADD', stream, '*', unpack(ARGV, 4))
-if KEYS[2] then redis.call('SET', KEYS[2], id, 'PX', ARGV[1]) end
-local trimmed = 0
-if trim and #groups > 0 then
-  local function older(a, b)
-    local ams, aseq = string.match(a, '^(%d+)-(%d+)$')
-    local bms, bseq = string.match(b, '^(%d+)-(%d+)$')
-    if ams ~= bms then return tonumber(ams) < tonumber(bms) end
-    return tonumber(aseq) < tonumber(bseq)
-  end
-  local floor
-  for _, group in ipairs(groups) do
-    local keep = group['last-delivered-id']
-    if group['pending'] > 0 then
-      keep = redis.call('XPENDING', stream, group['name'])[2]
-    end
-    if not floor or older(keep, floor) then floor = keep end
-  end
-  trimmed = redis.call('XTRIM', stream, 'MINID', '~', floor)
-end
-return {1, id, backlog, trimmed}
+/// KEYS[1] the stream, KEYS[2] the event's key; ARGV[1] the key's time to live in
+/// milliseconds, ARGV[2..] the entry's fields and values. Returns `{1, id}` for a new
+/// entry, `{0, id}` for one appended before.
+const APPEND_ONCE: &str = r"
+local id = redis.call('GET', KEYS[2])
+if id then return {0, id} end
+id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))
+redis.call('SET', KEYS[2], id, 'PX', ARGV[1])
+return {1, id}
 ";
+
+/// The stream's backlog: the largest over its consumer groups of the entries not yet
+/// delivered to the group (`XINFO GROUPS`' `lag`) plus those delivered and not
+/// acknowledged (`pending`), at most the stream's length; when Redis cannot tell a
+/// group's lag (entries deleted with `XDEL` in its range), the stream's length; with no
+/// group, the length. KEYS[1] the stream.
+const MEASURE: &str = r"
+local stream = KEYS[1]
+if redis.call('EXISTS', stream) == 0 then return 0 end
+local length = redis.call('XLEN', stream)
+local groups = redis.call('XINFO', 'GROUPS', stream)
+if #groups == 0 then return length end
+local backlog = 0
+for _, reply in ipairs(groups) do
+  local group = {}
+  for i = 1, #reply, 2 do group[reply[i]] = reply[i + 1] end
+  local owed = (group['lag'] or length) + group['pending']
+  if owed > backlog then backlog = owed end
+end
+if backlog > length then backlog = length end
+return backlog
+";
+
+/// Removes what every consumer group acknowledged. A group has acknowledged every entry
+/// before its oldest pending one, or, with none pending, up to its last delivered one:
+/// `XTRIM MINID ~` to the oldest of these over the groups removes only entries every group
+/// acknowledged (`~`: whole nodes only, so cheaply; fewer, never more). With no group,
+/// nothing was acknowledged, and nothing is trimmed. KEYS[1] the stream; returns the
+/// entries removed.
+const TRIM: &str = r"
+local stream = KEYS[1]
+if redis.call('EXISTS', stream) == 0 then return 0 end
+local function older(a, b)
+  local ams, aseq = string.match(a, '^(%d+)-(%d+)$')
+  local bms, bseq = string.match(b, '^(%d+)-(%d+)$')
+  if ams ~= bms then return tonumber(ams) < tonumber(bms) end
+  return tonumber(aseq) < tonumber(bseq)
+end
+local floor
+for _, reply in ipairs(redis.call('XINFO', 'GROUPS', stream)) do
+  local group = {}
+  for i = 1, #reply, 2 do group[reply[i]] = reply[i + 1] end
+  local keep = group['last-delivered-id']
+  if group['pending'] > 0 then
+    keep = redis.call('XPENDING', stream, group['name'])[2]
+  end
+  if not floor or older(keep, floor) then floor = keep end
+end
+if not floor then return 0 end
+return redis.call('XTRIM', stream, 'MINID', '~', floor)
+";
+
+/// How stale the measured backlog may grow before an append measures it again (it is
+/// measured at once when this sink's own appends bring it near the mark).
+const MEASURE_EVERY: Duration = Duration::from_millis(100);
 
 /// Appends each event to a Redis stream, for workers reading it with a consumer group, and
 /// answers OK only once Redis acknowledged the entry.
@@ -108,15 +102,20 @@ return {1, id, backlog, trimmed}
 /// | field | value |
 /// | --- | --- |
 /// | `command` | the `CallbackCommand`, like `Room.CallbackAfterMemberLeave` |
+/// | `delivery` | the delivery's key ([`DeliveryKey`](crate::dedup::DeliveryKey) as text: `SDKAPPID:COMMAND:SHA-256`), the same for each of Tencent's retries: a consumer that processed a key skips it; absent when recorded without one |
+/// | `event` | the event as Tencent sent it: JSON, `CallbackCommand` included (the [`Event`](crate::Event)'s `Serialize`) |
+///
+/// With [`with_index_fields`](Self::with_index_fields), also:
+///
+/// | field | value |
+/// | --- | --- |
 /// | `sdk_app_id` | the app's SDKAppID, in decimal |
 /// | `room_id` | the `RoomId`; absent when the body names no room (unknown commands too) |
 /// | `event_time` | `EventTime`, in milliseconds since the Unix epoch, in decimal; absent when the body has none |
-/// | `delivery` | the delivery's key ([`DeliveryKey`](crate::dedup::DeliveryKey) as text), the same for each of Tencent's retries: a consumer that processed a key skips it; absent when recorded without one |
-/// | `event` | the event as Tencent sent it: JSON, `CallbackCommand` included (the [`Event`](crate::Event)'s `Serialize`) |
 ///
-/// The small fields let a consumer filter without parsing JSON; `event` is the event
-/// itself: `Event::decode(command, event)` reads it back. A field is left out rather than
-/// empty when the event has no such value, so that an empty room ID never reads as a room.
+/// `event` is the event itself: `Event::decode(command, event)` reads it back. A field is
+/// left out rather than empty when the event has no such value, so that an empty room ID
+/// never reads as a room.
 ///
 /// # Answers
 ///
@@ -162,8 +161,11 @@ return {1, id, backlog, trimmed}
 /// callback is answered 503 FAIL, [`ErrorCode::NOT_RECORDED`](crate::ErrorCode::NOT_RECORDED),
 /// with a [`BacklogFull`] as the error's source: Redis's memory is protected, and nothing
 /// is dropped silently (Tencent does not resend a FAIL either, but the refusal is counted
-/// and logged). The check and the append are one atomic script, one round trip per
-/// callback, so replicas sharing the stream never pass the mark together.
+/// and logged). The backlog is measured apart from the appends, which stay one `XADD`
+/// each: at most every 100 ms, and at once whenever the sink's own estimate (the last
+/// measure plus its appends since) reaches the mark, so that one sink refuses at the mark
+/// exactly. Several replicas sharing the stream each see the others' appends at their
+/// next measure: together they may pass the mark by what they append in 100 ms.
 ///
 /// Size the mark for the longest time your workers may stay behind: entries per second ×
 /// seconds, each entry the event's JSON (a few hundred bytes to a few kilobytes) plus
@@ -178,7 +180,8 @@ return {1, id, backlog, trimmed}
 ///   reached its high-water mark" at most every 10 seconds, with the backlog, the mark and
 ///   the number of refusals since the last line; and an `info` line once appends resume.
 /// - With the `metrics` feature, the gauge `room_webhook_stream_backlog{stream="..."}`:
-///   the backlog as of the last append (set only when a high-water mark is on).
+///   the backlog as of the last measure, at most 100 ms old while callbacks arrive (set
+///   only when a high-water mark is on).
 /// - Redis that stops answering (hung, or a connection a proxy or NAT forgot): callbacks
 ///   answered 503 with 50304 after the wait, and the connection replaced in the background
 ///   (an `info` line); a peer that is gone is noticed by TCP keepalive and a bound on
@@ -188,9 +191,9 @@ return {1, id, backlog, trimmed}
 ///
 /// Tencent retries a callback it was not answered OK in time, and with several replicas
 /// behind one URL the retry may reach another replica. [`with_dedup`](Self::with_dedup)
-/// makes that one entry per event: the script checks a key of the event and appends the
-/// entry only when the key is absent, then sets it, so that the key exists if and only if
-/// the entry does. The key is the stream's name, `:dedup:`, then the [`DeliveryKey`] of
+/// makes that one entry per event: a script checks a key of the event and appends the
+/// entry only when the key is absent, then sets it, in one step, so that the key exists if
+/// and only if the entry does. The key is the stream's name, `:dedup:`, then the [`DeliveryKey`] of
 /// the event (`SDKAPPID:COMMAND:SHA-256` of the event's JSON), for example
 /// `room-callbacks:dedup:1400000000:Room.CallbackAfterMemberLeave:9f86d0…`. An event
 /// appended before is answered OK even at the high-water mark: it is recorded.
@@ -245,16 +248,24 @@ struct Settings {
     trim_every: Option<u64>,
     /// The key prefix and time to live of de-duplication, when on.
     dedup: Option<(String, Duration)>,
+    /// `sdk_app_id`, `room_id` and `event_time` in each entry too.
+    index_fields: bool,
 }
 
 /// Shared by the clones of a stream.
 #[derive(Debug)]
 struct State {
     appends: AtomicU64,
+    /// The backlog as last measured, plus this sink's appends since.
+    backlog: AtomicU64,
+    /// When the backlog was last measured, in milliseconds since `start`; `u64::MAX`
+    /// before the first measure.
+    measured_at: AtomicU64,
     /// The last append was refused at the high-water mark.
     full: AtomicBool,
     start: Instant,
     full_warning: Throttle,
+    scripts: Scripts,
 }
 
 /// The stream's name and settings; never the connection, whose address may hold a
@@ -311,7 +322,7 @@ impl std::error::Error for BacklogFull {}
 
 /// What an append did.
 enum Appended {
-    New { id: String, backlog: Option<u64> },
+    New { id: String },
     Before { id: String },
     Refused(BacklogFull),
 }
@@ -338,12 +349,20 @@ impl RedisStream {
                 high_water: Some(Self::DEFAULT_HIGH_WATER),
                 trim_every: None,
                 dedup: None,
+                index_fields: false,
             },
             state: Arc::new(State {
                 appends: AtomicU64::new(0),
+                backlog: AtomicU64::new(0),
+                measured_at: AtomicU64::new(u64::MAX),
                 full: AtomicBool::new(false),
                 start: Instant::now(),
                 full_warning: Throttle::default(),
+                scripts: Scripts {
+                    append_once: Script::new(APPEND_ONCE),
+                    measure: Script::new(MEASURE),
+                    trim: Script::new(TRIM),
+                },
             }),
         }
     }
@@ -409,38 +428,143 @@ impl RedisStream {
         self
     }
 
+    /// Adds `sdk_app_id`, `room_id` and `event_time` to each entry, for consumers that
+    /// filter without reading the event's JSON. Off by default: Redis's work per entry
+    /// goes by its fields (three more make an `XADD` about 45 % dearer for Redis, and
+    /// entries a third larger), and the app and the command are in `delivery` already.
+    pub fn with_index_fields(mut self) -> Self {
+        self.settings.index_fields = true;
+        self
+    }
+
     /// The stream's name.
     pub fn stream(&self) -> &str {
         &self.settings.stream
     }
 
     async fn append(&self, record: Record<'_>, json: Vec<u8>) -> Result<Appended, RedisError> {
-        let appends = self.state.appends.fetch_add(1, Ordering::Relaxed);
-        // The first append trims too: a restarted sink catches up at once.
-        let trim = self
-            .settings
-            .trim_every
-            .is_some_and(|every| appends % every == 0);
-        let command = self.settings.command(record, json, trim);
         let mut connection = self.link.connection();
-        if !self.settings.scripted(trim) {
-            let id: String = command.query_async(&mut connection).await?;
-            return Ok(Appended::New { id, backlog: None });
+        if let Some(high_water) = self.settings.high_water {
+            if let Some(backlog) = self.measure_if_due(&mut connection, high_water).await? {
+                if backlog >= high_water {
+                    return self
+                        .refuse(&mut connection, record, &json, backlog, high_water)
+                        .await;
+                }
+            }
         }
-        let (status, id, backlog, trimmed): (u8, String, i64, u64) =
-            command.query_async(&mut connection).await?;
-        if trimmed > 0 {
-            tracing::debug!(stream = %self.settings.stream, trimmed, "acknowledged entries trimmed");
+        let appended = match &self.settings.dedup {
+            Some(_) => {
+                let (key, ttl) = self.settings.dedup_key(record, &json);
+                let mut invocation = self.state.scripts.append_once.key(&self.settings.stream);
+                invocation.key(key).arg(ttl);
+                self.settings.fields(record, json, &mut invocation);
+                let (status, id): (u8, String) = invocation.invoke_async(&mut connection).await?;
+                match status {
+                    0 => Appended::Before { id },
+                    _ => Appended::New { id },
+                }
+            }
+            None => {
+                let mut xadd = redis::cmd("XADD");
+                xadd.arg(&self.settings.stream).arg("*");
+                self.settings.fields(record, json, &mut xadd);
+                let id = xadd.query_async(&mut connection).await?;
+                Appended::New { id }
+            }
+        };
+        if matches!(appended, Appended::New { .. }) {
+            self.state.backlog.fetch_add(1, Ordering::Relaxed);
+            self.trim_if_due(&mut connection).await;
         }
-        let backlog = u64::try_from(backlog).ok();
-        Ok(match (status, self.settings.high_water) {
-            (2, Some(high_water)) => Appended::Refused(BacklogFull {
-                backlog: backlog.unwrap_or(high_water),
-                high_water,
-            }),
-            (0, _) => Appended::Before { id },
-            _ => Appended::New { id, backlog },
-        })
+        Ok(appended)
+    }
+
+    /// Measures the backlog when the last measure is older than [`MEASURE_EVERY`] (one
+    /// append of those arriving together measures) or this sink's estimate reaches the
+    /// mark; the estimate otherwise, `None` when another append is measuring.
+    async fn measure_if_due(
+        &self,
+        connection: &mut ConnectionManager,
+        high_water: u64,
+    ) -> Result<Option<u64>, RedisError> {
+        let state = &self.state;
+        let now = u64::try_from(state.start.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let last = state.measured_at.load(Ordering::Relaxed);
+        let estimate = state.backlog.load(Ordering::Relaxed);
+        let stale =
+            last == u64::MAX || now.saturating_sub(last) >= MEASURE_EVERY.as_millis() as u64;
+        let near = estimate.saturating_add(1) >= high_water;
+        let claimed = near
+            || (stale
+                && state
+                    .measured_at
+                    .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                    .is_ok());
+        if !claimed {
+            return Ok(Some(estimate));
+        }
+        let backlog: u64 = state
+            .scripts
+            .measure
+            .key(&self.settings.stream)
+            .invoke_async(connection)
+            .await?;
+        state.backlog.store(backlog, Ordering::Relaxed);
+        state.measured_at.store(now, Ordering::Relaxed);
+        crate::metrics::stream_backlog(&self.settings.stream, backlog);
+        Ok(Some(backlog))
+    }
+
+    /// At the mark: refused, unless de-duplication finds the event appended before (then
+    /// it is recorded, and answered OK).
+    async fn refuse(
+        &self,
+        connection: &mut ConnectionManager,
+        record: Record<'_>,
+        json: &[u8],
+        backlog: u64,
+        high_water: u64,
+    ) -> Result<Appended, RedisError> {
+        if self.settings.dedup.is_some() {
+            let (key, _) = self.settings.dedup_key(record, json);
+            let id: Option<String> = redis::cmd("GET").arg(key).query_async(connection).await?;
+            if let Some(id) = id {
+                return Ok(Appended::Before { id });
+            }
+        }
+        Ok(Appended::Refused(BacklogFull {
+            backlog,
+            high_water,
+        }))
+    }
+
+    /// Every so many appends, trims what every group acknowledged. The event is recorded
+    /// already: a failed trim is only logged, and tried again at the next one due.
+    async fn trim_if_due(&self, connection: &mut ConnectionManager) {
+        let Some(every) = self.settings.trim_every else {
+            return;
+        };
+        // The first append trims too: a restarted sink catches up at once.
+        if self.state.appends.fetch_add(1, Ordering::Relaxed) % every != 0 {
+            return;
+        }
+        let trimmed: Result<u64, RedisError> = self
+            .state
+            .scripts
+            .trim
+            .key(&self.settings.stream)
+            .invoke_async(connection)
+            .await;
+        match trimmed {
+            Ok(0) => {}
+            Ok(trimmed) => {
+                tracing::debug!(stream = %self.settings.stream, trimmed, "acknowledged entries trimmed");
+            }
+            Err(error) => {
+                tracing::warn!(stream = %self.settings.stream, %error, "could not trim the stream; trying again later");
+            }
+        }
     }
 
     /// Says the backlog reached the mark: a `warn` at most every 10 seconds.
@@ -463,15 +587,12 @@ impl RedisStream {
         }
     }
 
-    /// Records the backlog after an append, and says once when appends resumed.
-    fn appended(&self, backlog: Option<u64>) {
-        if let Some(backlog) = backlog {
-            crate::metrics::stream_backlog(&self.settings.stream, backlog);
-        }
+    /// Says once when appends resumed after the mark.
+    fn appended(&self) {
         if self.state.full.swap(false, Ordering::Relaxed) {
             tracing::info!(
                 stream = %self.settings.stream,
-                backlog,
+                backlog = self.state.backlog.load(Ordering::Relaxed),
                 "the stream's backlog is under its high-water mark again: appending"
             );
         }
@@ -479,58 +600,62 @@ impl RedisStream {
 }
 
 impl Settings {
-    /// Whether an append goes through the script rather than a plain `XADD`.
-    fn scripted(&self, trim: bool) -> bool {
-        trim || self.high_water.is_some() || self.dedup.is_some()
+    /// The event's de-duplication key and its time to live in milliseconds.
+    fn dedup_key(&self, record: Record<'_>, json: &[u8]) -> (String, u64) {
+        let (prefix, ttl) = self.dedup.as_ref().expect("de-duplication is on");
+        let key = DeliveryKey::new(record.context.sdk_app_id, record.event.command(), json);
+        // Redis refuses a zero expiry; a key lasts at least a millisecond.
+        let ttl = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
+        (format!("{prefix}{key}"), ttl)
     }
 
-    /// The command that appends `record`, and trims when `trim`.
-    fn command(&self, record: Record<'_>, json: Vec<u8>, trim: bool) -> Cmd {
+    /// Adds the entry's fields and values to `command`.
+    fn fields(&self, record: Record<'_>, json: Vec<u8>, command: &mut impl Args) {
         let (event, context) = (record.event, record.context);
-        let mut command = if self.scripted(trim) {
-            // EVAL rather than EVALSHA: no `script` feature (and its SHA-1 crate) for a
-            // script of a kilobyte or two, which Redis compiles once and keeps.
-            let mut command = redis::cmd("EVAL");
-            command.arg(APPEND);
-            match &self.dedup {
-                Some((prefix, ttl)) => {
-                    let key = DeliveryKey::new(context.sdk_app_id, event.command(), &json);
-                    // Redis refuses a zero expiry; a key lasts at least a millisecond.
-                    let ttl = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
-                    command
-                        .arg(2)
-                        .arg(&self.stream)
-                        .arg(format!("{prefix}{key}"))
-                        .arg(ttl);
-                }
-                None => {
-                    command.arg(1).arg(&self.stream).arg("");
-                }
+        command.add("command").add(event.command());
+        if self.index_fields {
+            command.add("sdk_app_id").add(context.sdk_app_id.get());
+            if let Some(room) = event.room_id() {
+                command.add("room_id").add(room.as_str());
             }
-            let high_water = self.high_water.map(|n| n.to_string()).unwrap_or_default();
-            command.arg(high_water).arg(if trim { "1" } else { "" });
-            command
-        } else {
-            let mut command = redis::cmd("XADD");
-            command.arg(&self.stream).arg("*");
-            command
-        };
-        command
-            .arg("command")
-            .arg(event.command())
-            .arg("sdk_app_id")
-            .arg(context.sdk_app_id.get());
-        if let Some(room) = event.room_id() {
-            command.arg("room_id").arg(room.as_str());
-        }
-        if let Some(time) = event.event_time() {
-            command.arg("event_time").arg(time.as_millis());
+            if let Some(time) = event.event_time() {
+                command.add("event_time").add(time.as_millis());
+            }
         }
         if let Some(delivery) = record.delivery {
-            command.arg("delivery").arg(delivery.to_string());
+            command.add("delivery").add(delivery.to_string());
         }
-        command.arg("event").arg(json);
-        command
+        command.add("event").add(json);
+    }
+}
+
+/// What takes arguments: a command, or a script's invocation.
+trait Args {
+    fn add(&mut self, arg: impl ToRedisArgs) -> &mut Self;
+}
+
+impl Args for Cmd {
+    fn add(&mut self, arg: impl ToRedisArgs) -> &mut Self {
+        self.arg(arg)
+    }
+}
+
+impl Args for ScriptInvocation<'_> {
+    fn add(&mut self, arg: impl ToRedisArgs) -> &mut Self {
+        self.arg(arg)
+    }
+}
+
+/// The sink's scripts, each hashed once: run by `EVALSHA`, loaded when Redis lacks it.
+struct Scripts {
+    append_once: Script,
+    measure: Script,
+    trim: Script,
+}
+
+impl fmt::Debug for Scripts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Scripts")
     }
 }
 
@@ -543,9 +668,9 @@ impl Sink for RedisStream {
         let wait = self.settings.wait;
         let stream = &self.settings.stream;
         match tokio::time::timeout(wait, self.append(record, json)).await {
-            Ok(Ok(Appended::New { id, backlog })) => {
+            Ok(Ok(Appended::New { id })) => {
                 tracing::debug!(%stream, %id, "event appended");
-                self.appended(backlog);
+                self.appended();
                 Ok(())
             }
             Ok(Ok(Appended::Before { id })) => {
@@ -578,17 +703,20 @@ mod tests {
             high_water: Some(RedisStream::DEFAULT_HIGH_WATER),
             trim_every: None,
             dedup: None,
+            index_fields: false,
         }
     }
 
-    /// The command's arguments, as text.
-    fn words(settings: &Settings, trim: bool) -> Vec<String> {
+    /// The `XADD` of an event, as text.
+    fn xadd(settings: &Settings) -> Vec<String> {
         let body = br#"{"CallbackCommand":"Room.CallbackAfterMemberLeave","RoomId":"r1"}"#;
         let event = Event::decode("Room.CallbackAfterMemberLeave", body).unwrap();
         let context = CallbackContext::new(SdkAppId::new(1), "Room.CallbackAfterMemberLeave");
         let json = serde_json::to_vec(&event).unwrap();
-        settings
-            .command(Record::new(&event, &context), json, trim)
+        let mut command = redis::cmd("XADD");
+        command.arg(&settings.stream).arg("*");
+        settings.fields(Record::new(&event, &context), json, &mut command);
+        command
             .args_iter()
             .map(|arg| match arg {
                 redis::Arg::Simple(bytes) => String::from_utf8_lossy(bytes).into_owned(),
@@ -598,15 +726,9 @@ mod tests {
     }
 
     #[test]
-    fn the_default_append_trims_nothing() {
-        let words = words(&settings(), false);
-        assert_eq!(words[0], "EVAL");
-        assert!(
-            !APPEND.contains("MAXLEN"),
-            "the script never trims by length"
-        );
-        // EVAL script numkeys stream ttl high-water trim fields…
-        assert_eq!(&words[2..7], ["1", "room-callbacks", "", "1000000", ""]);
+    fn an_append_is_a_plain_xadd_that_trims_nothing() {
+        let words = xadd(&settings());
+        assert_eq!(&words[..4], ["XADD", "room-callbacks", "*", "command"]);
         assert!(
             !words.iter().any(|w| w == "MAXLEN" || w == "MINID"),
             "{words:?}"
@@ -614,25 +736,37 @@ mod tests {
     }
 
     #[test]
-    fn without_a_high_water_mark_an_append_is_a_plain_xadd() {
-        let settings = Settings {
-            high_water: None,
-            ..settings()
-        };
-        let words = words(&settings, false);
-        assert_eq!(&words[..3], ["XADD", "room-callbacks", "*"]);
-        assert_eq!(words[3], "command");
+    fn no_script_trims_by_length() {
+        for script in [APPEND_ONCE, MEASURE, TRIM] {
+            assert!(!script.contains("MAXLEN"), "{script}");
+        }
     }
 
     #[test]
-    fn a_trim_due_asks_the_script_to_trim() {
+    fn an_entry_carries_its_command_and_its_event() {
+        let words = xadd(&settings());
+        assert_eq!(
+            &words[3..],
+            [
+                "command",
+                "Room.CallbackAfterMemberLeave",
+                "event",
+                r#"{"CallbackCommand":"Room.CallbackAfterMemberLeave","RoomId":"r1"}"#
+            ]
+        );
+    }
+
+    #[test]
+    fn with_index_fields_an_entry_carries_the_app_the_room_and_the_time() {
         let settings = Settings {
-            high_water: None,
-            trim_every: Some(10),
+            index_fields: true,
             ..settings()
         };
-        let words = words(&settings, true);
-        assert_eq!(words[0], "EVAL");
-        assert_eq!(&words[5..7], ["", "1"], "no high-water mark, trim");
+        let words = xadd(&settings);
+        assert_eq!(
+            &words[5..9],
+            ["sdk_app_id", "1", "room_id", "r1"],
+            "{words:?}"
+        );
     }
 }

@@ -182,18 +182,17 @@ fn text(entry: &Entry, field: &str) -> Option<String> {
         .map(|value| String::from_utf8(value.clone()).unwrap())
 }
 
+/// The room of the entry's event.
+fn room_of(entry: &Entry) -> String {
+    let event = Event::decode(&text(entry, "command").unwrap(), &entry.1["event"]).unwrap();
+    event.room_id().expect("a room").to_string()
+}
+
 /// Entries per room (every test callback names a distinct room).
 fn rooms(entries: &[Entry]) -> HashMap<String, usize> {
     let mut rooms = HashMap::new();
     for entry in entries {
-        let room = text(entry, "room_id").expect("a room_id field");
-        let event = Event::decode(&text(entry, "command").unwrap(), &entry.1["event"]).unwrap();
-        assert_eq!(
-            event.room_id().map(|room| room.to_string()),
-            Some(room.clone()),
-            "the event field holds the same event"
-        );
-        *rooms.entry(room).or_default() += 1;
+        *rooms.entry(room_of(entry)).or_default() += 1;
     }
     rooms
 }
@@ -390,9 +389,9 @@ async fn two_reference_servers_on_one_redis_through_a_restart_append_each_callba
 }
 
 #[tokio::test]
-async fn each_entry_holds_the_event_and_the_fields_consumers_filter_on() {
+async fn with_index_fields_each_entry_holds_the_event_and_the_fields_consumers_filter_on() {
     let Some(redis) = Redis::start() else { return };
-    let service = testing::recording(stream(&redis, "fields").await);
+    let service = testing::recording(stream(&redis, "fields").await.with_index_fields());
     let left = CallbackRequest::member_left();
     let unknown = CallbackRequest::new(
         "Room.CallbackAfterSomethingNew",
@@ -556,7 +555,7 @@ async fn by_default_appends_never_trim_the_stream() {
     append(&stream(&redis, "untrimmed").await, 0..300).await;
     let entries = redis.entries("untrimmed").await;
     assert_eq!(entries.len(), 300, "every entry kept");
-    assert_eq!(text(&entries[0], "room_id").as_deref(), Some("room-0"));
+    assert_eq!(room_of(&entries[0]), "room-0");
 }
 
 #[tokio::test]
@@ -898,7 +897,7 @@ async fn ids_by_room(redis: &Redis, stream: &str) -> HashMap<String, String> {
         .entries(stream)
         .await
         .iter()
-        .map(|entry| (text(entry, "room_id").unwrap(), entry.0.clone()))
+        .map(|entry| (room_of(entry), entry.0.clone()))
         .collect()
 }
 
@@ -961,7 +960,7 @@ async fn the_worker_moves_an_entry_that_failed_max_attempts_times_to_the_dead_le
         .into_iter()
         .find(|(id, _)| *id == rooms["room-2"])
         .expect("the entry stays in the stream");
-    for field in ["command", "sdk_app_id", "room_id", "event_time", "event"] {
+    for field in ["command", "delivery", "event"] {
         assert_eq!(
             letter.1.get(field),
             original.1.get(field),
@@ -1193,4 +1192,17 @@ async fn the_reference_server_refuses_past_its_high_water_mark_and_gauges_the_ba
         text.contains("room_webhook_refusals_total{code=\"50303\"} 3"),
         "{text}"
     );
+}
+
+#[tokio::test]
+async fn by_default_an_entry_holds_its_command_its_delivery_and_its_event() {
+    let Some(redis) = Redis::start() else { return };
+    let service = testing::recording(stream(&redis, "lean").await);
+    testing::send(service, CallbackRequest::member_left())
+        .await
+        .assert_ok();
+    let entries = redis.entries("lean").await;
+    let mut fields: Vec<&str> = entries[0].1.keys().map(String::as_str).collect();
+    fields.sort_unstable();
+    assert_eq!(fields, ["command", "delivery", "event"]);
 }
