@@ -219,7 +219,7 @@ RESULTS="$WORK/results.tsv"
 printf 'load before: %s\n' "$(uptime)"
 printf '%-5s %-21s %12s %10s %10s %10s %10s %12s %8s' \
   round server req/s p50_us p75_us p90_us p99_us cpu_us/req errors
-[ -n "$REDIS_PID" ] && printf ' %12s %9s %9s  %s' redis_us/req cmds/req us/cmd commands
+[ -n "$REDIS_PID" ] && printf ' %12s %9s %9s %7s  %s' redis_us/req cmds/req us/cmd aof_rw commands
 printf '  %s\n' load
 for round in $(seq "$ROUNDS"); do
   for server in $SERVERS; do
@@ -230,10 +230,16 @@ for round in $(seq "$ROUNDS"); do
     out=$(timeout $((SECONDS_PER_RUN + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" \
       -d"${SECONDS_PER_RUN}s" --timeout 2s --latency -s "$WORK/post.lua" "$url")
     after=$(cpu_ticks "$pid")
-    redis_cpu=- redis_cmds=- redis_us=- redis_names=-
+    redis_cpu=- redis_cmds=- redis_us=- redis_names=- rewrites=-
     if [ -n "$REDIS_PID" ]; then
       redis_after=$(cpu_ticks "$REDIS_PID")
       read -r calls usec redis_names < <(redis_commands)
+      # AOF rewrites (a forked child writing the whole dataset) begun during the run (the
+      # count since the reset), "+" when one is still going: the child's CPU is not in
+      # Redis's column, but it takes the cores from the run.
+      rewrites=$(rcli INFO persistence | tr -d '\r' | awk -F: '
+        $1 == "aof_rewrites" { n = $2 } $1 == "aof_rewrite_in_progress" { p = $2 }
+        END { printf "%d%s", n, p == 1 ? "+" : "" }')
     fi
     rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
     requests=$(awk '/requests in/ {print $1}' <<<"$out")
@@ -255,7 +261,7 @@ for round in $(seq "$ROUNDS"); do
     load=$(awk '{print $1}' /proc/loadavg)
     printf '%-5s %-21s %12s %10s %10s %10s %10s %12s %8s' \
       "$round" "$server" "$rps" "$p50" "$p75" "$p90" "$p99" "$cpu" "$errors"
-    [ -n "$REDIS_PID" ] && printf ' %12s %9s %9s  %s' "$redis_cpu" "$redis_cmds" "$redis_us" "$redis_names"
+    [ -n "$REDIS_PID" ] && printf ' %12s %9s %9s %7s  %s' "$redis_cpu" "$redis_cmds" "$redis_us" "$rewrites" "$redis_names"
     printf '  %s\n' "$load"
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
       "$round" "$server" "$rps" "$p50" "$p75" "$p90" "$p99" "$cpu" "$errors" \
@@ -267,7 +273,7 @@ printf 'load after: %s\n' "$(uptime)"
 # --- redis: what the streams hold -------------------------------------------------------
 if [ -n "$REDIS_PID" ]; then
   echo
-  printf 'redis: used_memory %s, aof_current_size %s B, aof_rewrites %s, aof_delayed_fsync %s\n' \
+  printf 'redis: used_memory %s, aof_current_size %s B, aof_rewrites %s (last run only), aof_delayed_fsync %s\n' \
     "$(rcli INFO memory | tr -d '\r' | awk -F: '$1 == "used_memory_human" {print $2}')" \
     "$(rcli INFO persistence | tr -d '\r' | awk -F: '$1 == "aof_current_size" {print $2}')" \
     "$(rcli INFO persistence | tr -d '\r' | awk -F: '$1 == "aof_rewrites" {print $2}')" \

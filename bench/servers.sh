@@ -41,8 +41,11 @@ build_servers() {
 
 # The flags of bench/src/bin/stream_variants.rs for each stream_* server: a copy of
 # sink::RedisStream's append in the reference server, with one piece changed at a time
-# (stream_copy: nothing changed; stream_lean: every piece as axum_xadd has it; stream_ok: a
-# sink that confirms at once, no Redis).
+# (stream_copy: nothing changed; stream_proposed: every field kept, the delivery field the
+# digest only, MAXLEN on one append in 100, no timer of the sink's; stream_recommended: the
+# changes BENCHMARKS.md recommends: command, delivery and event only, MAXLEN on one append in
+# 100, no timer of the sink's; stream_lean: every piece as axum_xadd has it; stream_ok: a sink
+# that confirms at once, no Redis).
 stream_flags() {
   case $1 in
     stream_copy) echo "" ;;
@@ -51,6 +54,12 @@ stream_flags() {
     stream_multiplexed) echo "--connection multiplexed" ;;
     stream_nowait) echo "--wait none" ;;
     stream_fixed_json) echo "--json fixed" ;;
+    stream_digest) echo "--delivery digest" ;;
+    stream_no_delivery) echo "--delivery none" ;;
+    stream_trim_every) echo "--trim-every 100" ;;
+    stream_proposed) echo "--delivery digest --trim-every 100 --wait none" ;;
+    stream_core_fields) echo "--fields core" ;;
+    stream_recommended) echo "--fields core --trim-every 100 --wait none" ;;
     stream_lean) echo "--maxlen none --fields two --connection multiplexed --wait none" ;;
     stream_ok) echo "--sink ok" ;;
     *) return 1 ;;

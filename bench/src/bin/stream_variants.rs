@@ -8,8 +8,10 @@
 //! | --- | --- | --- |
 //! | `--connection manager\|multiplexed` | a `ConnectionManager` (reconnects) | one `MultiplexedConnection`, as `axum_xadd` |
 //! | `--maxlen N\|none` | `MAXLEN ~ 1000000` | no trimming argument, as `axum_xadd` |
-//! | `--fields all\|two` | `command`, `sdk_app_id`, `room_id`, `event_time`, `delivery`, `event` | `event` and `command`, as `axum_xadd` |
+//! | `--fields all\|core\|two` | `command`, `sdk_app_id`, `room_id`, `event_time`, `delivery`, `event` | `core`: `command`, `delivery`, `event` (the app is in `delivery`, the room and the time in `event`); `two`: `event` and `command`, as `axum_xadd` |
 //! | `--wait MS\|none` | `tokio::time::timeout` of 1,000 ms around the append | no timer of the sink's (the layer's deadline still bounds it) |
+//! | `--delivery full\|digest\|none` | `delivery`: the key's text, `SDKAPPID:COMMAND:SHA-256 hex` (105 bytes here) | only the SHA-256 in hex (64 bytes; the app and the command are fields already), written on the stack; or no `delivery` field |
+//! | `--trim-every N` | `MAXLEN ~` on every append | `MAXLEN ~` on one append in N (Redis trims whole nodes of 100 entries anyway) |
 //! | `--json typed\|fixed` | `serde_json::to_vec` of the typed `Event` | a constant JSON (the fixture's bytes): what the serialisation costs |
 //! | `--sink redis\|ok` | the stream | a sink that confirms at once, no Redis: the layer and the server without the append |
 //!
@@ -24,20 +26,26 @@
 //!   127.0.0.1:18088 --maxlen none
 //! ```
 //!
-//! `stream_variants --time-serialise` prints instead what one serialisation of the
-//! member-leave event costs, typed (`Event`, as the sinks do) and as `serde_json::Value`
-//! (as `axum_xadd` does), and exits.
+//! `stream_variants --time-pieces` prints instead what the pieces of one append cost on
+//! this machine, natively (callgrind cannot: it hides the CPU's SHA instructions), for the
+//! member-leave fixture, and exits: the serialisation of the event, typed (`Event`, as the
+//! sinks do) and as `serde_json::Value` (as `axum_xadd` does); the delivery key (SHA-256 of
+//! the body, which the layer computes for every recorded callback) and its text; and the
+//! `XADD` command built and encoded, the reference server's and `axum_xadd`'s.
 
 #[path = "../../../examples/support/mod.rs"]
 mod support;
 
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::routing::get;
 use axum::Router;
 use metrics_exporter_prometheus::PrometheusBuilder;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig, MultiplexedConnection};
+use tencent_room_webhook::dedup::DeliveryKey;
 use tencent_room_webhook::event::LiveEvent;
 use tencent_room_webhook::handler::{LiveHandler, LiveReply};
 use tencent_room_webhook::sink::{Record, RecordError, Sink};
@@ -63,9 +71,33 @@ struct Stream {
     stream: String,
     max_len: Option<usize>,
     all_fields: bool,
+    /// `command`, `delivery` and `event` only (`--fields core`).
+    core_fields: bool,
     wait: Option<Duration>,
     /// A constant JSON instead of serialising the event.
     fixed_json: Option<Vec<u8>>,
+    delivery: Delivery,
+    /// `MAXLEN ~` on one append in this many.
+    trim_every: u64,
+    appended: Arc<AtomicU64>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Delivery {
+    Full,
+    Digest,
+    None,
+}
+
+/// The key's SHA-256 in lower-case hex, on the stack.
+fn digest_hex(key: &DeliveryKey) -> [u8; 64] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0; 64];
+    for (i, byte) in key.digest().iter().enumerate() {
+        out[2 * i] = HEX[usize::from(byte >> 4)];
+        out[2 * i + 1] = HEX[usize::from(byte & 15)];
+    }
+    out
 }
 
 impl Stream {
@@ -74,20 +106,34 @@ impl Stream {
         let mut command = redis::cmd("XADD");
         command.arg(&self.stream);
         if let Some(max_len) = self.max_len {
-            command.arg("MAXLEN").arg("~").arg(max_len);
+            let n = self.appended.fetch_add(1, Ordering::Relaxed);
+            // Not `is_multiple_of`: the crate's MSRV (1.75) predates it.
+            #[allow(clippy::manual_is_multiple_of)]
+            let trim = n % self.trim_every == 0;
+            if trim {
+                command.arg("MAXLEN").arg("~").arg(max_len);
+            }
         }
         command.arg("*");
         command.arg("command").arg(event.command());
-        if self.all_fields {
-            command.arg("sdk_app_id").arg(context.sdk_app_id.get());
-            if let Some(room) = event.room_id() {
-                command.arg("room_id").arg(room.as_str());
+        if self.all_fields || self.core_fields {
+            if !self.core_fields {
+                command.arg("sdk_app_id").arg(context.sdk_app_id.get());
+                if let Some(room) = event.room_id() {
+                    command.arg("room_id").arg(room.as_str());
+                }
+                if let Some(time) = event.event_time() {
+                    command.arg("event_time").arg(time.as_millis());
+                }
             }
-            if let Some(time) = event.event_time() {
-                command.arg("event_time").arg(time.as_millis());
-            }
-            if let Some(delivery) = record.delivery {
-                command.arg("delivery").arg(delivery.to_string());
+            match (self.delivery, record.delivery) {
+                (Delivery::Full, Some(delivery)) => {
+                    command.arg("delivery").arg(delivery.to_string());
+                }
+                (Delivery::Digest, Some(delivery)) => {
+                    command.arg("delivery").arg(&digest_hex(delivery)[..]);
+                }
+                _ => {}
             }
         }
         command.arg("event").arg(json);
@@ -161,9 +207,12 @@ struct Flags {
     manager: bool,
     max_len: Option<usize>,
     all_fields: bool,
+    core_fields: bool,
     wait: Option<Duration>,
     fixed_json: bool,
     redis: bool,
+    delivery: Delivery,
+    trim_every: u64,
 }
 
 fn flags() -> Result<Flags, String> {
@@ -171,9 +220,12 @@ fn flags() -> Result<Flags, String> {
         manager: true,
         max_len: Some(1_000_000),
         all_fields: true,
+        core_fields: false,
         wait: Some(Duration::from_millis(1000)),
         fixed_json: false,
         redis: true,
+        delivery: Delivery::Full,
+        trim_every: 1,
     };
     // The address first (`listen` takes it), then each flag with its value.
     let mut rest = std::env::args().skip(1).skip_while(|arg| !arg.starts_with("--"));
@@ -186,6 +238,10 @@ fn flags() -> Result<Flags, String> {
             ("--maxlen", n) => flags.max_len = Some(n.parse().map_err(|_| "--maxlen N|none")?),
             ("--fields", "all") => flags.all_fields = true,
             ("--fields", "two") => flags.all_fields = false,
+            ("--fields", "core") => {
+                flags.all_fields = false;
+                flags.core_fields = true;
+            }
             ("--wait", "none") => flags.wait = None,
             ("--wait", ms) => {
                 flags.wait = Some(Duration::from_millis(
@@ -196,6 +252,13 @@ fn flags() -> Result<Flags, String> {
             ("--json", "fixed") => flags.fixed_json = true,
             ("--sink", "redis") => flags.redis = true,
             ("--sink", "ok") => flags.redis = false,
+            ("--delivery", "full") => flags.delivery = Delivery::Full,
+            ("--delivery", "digest") => flags.delivery = Delivery::Digest,
+            ("--delivery", "none") => flags.delivery = Delivery::None,
+            ("--trim-every", n) => {
+                flags.trim_every = n.parse().map_err(|_| "--trim-every N")?;
+                flags.trim_every = flags.trim_every.max(1);
+            }
             _ => return Err(format!("unknown flag {flag} {value}")),
         }
     }
@@ -204,8 +267,8 @@ fn flags() -> Result<Flags, String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    if std::env::args().any(|arg| arg == "--time-serialise") {
-        time_serialise();
+    if std::env::args().any(|arg| arg == "--time-pieces") {
+        time_pieces();
         return ExitCode::SUCCESS;
     }
     support::init_logging();
@@ -236,8 +299,12 @@ async fn main() -> ExitCode {
             stream,
             max_len: flags.max_len,
             all_fields: flags.all_fields,
+            core_fields: flags.core_fields,
             wait: flags.wait,
             fixed_json: flags.fixed_json.then(|| compact(FIXTURE)),
+            delivery: flags.delivery,
+            trim_every: flags.trim_every,
+            appended: Arc::new(AtomicU64::new(0)),
         })
     } else {
         builder.record(Confirmed)
@@ -300,10 +367,15 @@ fn compact(json: &[u8]) -> Vec<u8> {
     serde_json::to_vec(&value).expect("a Value serialises")
 }
 
-/// ns per serialisation of the member-leave event, typed and as a `Value`, best of 5.
-fn time_serialise() {
+/// ns per piece of an append, for the member-leave fixture: best of 5 rounds.
+fn time_pieces() {
+    use tencent_room_webhook::SdkAppId;
+
     let event = Event::decode(COMMAND, FIXTURE).expect("the fixture decodes");
     let value: serde_json::Value = serde_json::from_slice(FIXTURE).expect("the fixture is JSON");
+    let app = SdkAppId::new(DEMO_SDK_APP_ID);
+    let key = DeliveryKey::new(app, COMMAND, FIXTURE);
+    let json = serde_json::to_vec(&event).expect("the event serialises");
     let rounds = 200_000;
     let time = |f: &dyn Fn() -> usize| {
         (0..5)
@@ -318,11 +390,63 @@ fn time_serialise() {
             })
             .fold(f64::INFINITY, f64::min)
     };
-    let typed = time(&|| serde_json::to_vec(std::hint::black_box(&event)).unwrap().len());
-    let untyped = time(&|| serde_json::to_vec(std::hint::black_box(&value)).unwrap().len());
-    let typed_len = serde_json::to_vec(&event).unwrap().len();
-    let untyped_len = serde_json::to_vec(&value).unwrap().len();
-    println!("serde_json::to_vec, member-leave fixture, best of 5 x {rounds}:");
-    println!("  typed Event       {typed:8.0} ns  ({typed_len} B)");
-    println!("  serde_json::Value {untyped:8.0} ns  ({untyped_len} B)");
+    let reference = || {
+        let mut command = redis::cmd("XADD");
+        command.arg("load-stream").arg("MAXLEN").arg("~").arg(1_000_000usize).arg("*");
+        command.arg("command").arg(event.command());
+        command.arg("sdk_app_id").arg(app.get());
+        if let Some(room) = event.room_id() {
+            command.arg("room_id").arg(room.as_str());
+        }
+        if let Some(time) = event.event_time() {
+            command.arg("event_time").arg(time.as_millis());
+        }
+        command.arg("delivery").arg(key.to_string());
+        command.arg("event").arg(std::hint::black_box(&json));
+        command.get_packed_command().len()
+    };
+    let axum = || {
+        let mut command = redis::cmd("XADD");
+        command.arg("load-stream").arg("*");
+        command.arg("event").arg(std::hint::black_box(&json));
+        command.arg("command").arg(COMMAND);
+        command.get_packed_command().len()
+    };
+    let proposed = || {
+        let mut command = redis::cmd("XADD");
+        command.arg("load-stream").arg("*");
+        command.arg("command").arg(event.command());
+        command.arg("sdk_app_id").arg(app.get());
+        if let Some(room) = event.room_id() {
+            command.arg("room_id").arg(room.as_str());
+        }
+        if let Some(time) = event.event_time() {
+            command.arg("event_time").arg(time.as_millis());
+        }
+        command.arg("delivery").arg(&digest_hex(&key)[..]);
+        command.arg("event").arg(std::hint::black_box(&json));
+        command.get_packed_command().len()
+    };
+    let pieces: [(&str, &dyn Fn() -> usize); 8] = [
+        ("serde_json::to_vec(&Event), typed", &|| {
+            serde_json::to_vec(std::hint::black_box(&event)).unwrap().len()
+        }),
+        ("serde_json::to_vec(&Value)", &|| {
+            serde_json::to_vec(std::hint::black_box(&value)).unwrap().len()
+        }),
+        ("DeliveryKey::new (SHA-256 of the body)", &|| {
+            let key = DeliveryKey::new(app, COMMAND, std::hint::black_box(FIXTURE));
+            std::hint::black_box(&key);
+            1
+        }),
+        ("DeliveryKey's text (to_string)", &|| key.to_string().len()),
+        ("the digest's hex on the stack", &|| digest_hex(std::hint::black_box(&key)).len()),
+        ("XADD built and encoded: the reference's (MAXLEN ~, 6 fields)", &reference),
+        ("XADD built and encoded: no MAXLEN, delivery the digest's hex", &proposed),
+        ("XADD built and encoded: axum_xadd's (2 fields)", &axum),
+    ];
+    println!("member-leave fixture, ns per call, best of 5 x {rounds}:");
+    for (name, piece) in pieces {
+        println!("  {:>8.0} ns  {name} ({} B)", time(piece), piece());
+    }
 }
