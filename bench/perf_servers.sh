@@ -138,11 +138,11 @@ for server in $SERVERS; do
     echo "$server, $side: µs per callback by binary (all rounds)"
     report dso | awk -v n="$requests" -v hz="$FREQ" '
       $2 ~ /^[0-9]+$/ { $1 = ""; s = $2; $2 = ""; sub(/^ +/, ""); t[$0] += s }
-      END { for (d in t) printf "  %8.2f  %s\n", t[d] / hz * 1e6 / n, d }' | sort -k1,1 -nr | sed 8q
+      END { for (d in t) printf "  %8.2f  %s\n", t[d] / hz * 1e6 / n, d }' | sort -k1,1 -nr | awk "NR <= 8"
     echo "$server, $side: µs per callback by function, the top $TOP"
     report sym | awk -v n="$requests" -v hz="$FREQ" '
       $2 ~ /^[0-9]+$/ { $1 = ""; s = $2; $2 = ""; sub(/^ +/, ""); t[$0] += s }
       END { for (d in t) printf "  %8.2f  %s\n", t[d] / hz * 1e6 / n, substr(d, 1, 140) }' |
-      sort -k1,1 -nr | sed "${TOP}q"
+      sort -k1,1 -nr | awk -v top="$TOP" "NR <= top"
   done
 done
