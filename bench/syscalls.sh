@@ -5,7 +5,10 @@
 #
 #   bash bench/syscalls.sh          # ~30 s; needs strace and wrk (installed when missing)
 #
-# Settings: SYSCALLS_SECONDS (3), SYSCALLS_PORT (18095), CARGO_TARGET_DIR (target).
+# Settings: SYSCALLS_SECONDS (3), SYSCALLS_PORT (18095), SYSCALLS_SERVERS (default
+# "reference reference_warn axum_hand_written noop_axum noop floor bare"; the servers on
+# Redis, e.g. "reference_redis stream_lean axum_xadd", get a redis-server of their own,
+# configured as bench/load.sh's, on LOAD_REDIS_PORT, default 6393), CARGO_TARGET_DIR (target).
 
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,21 +24,38 @@ URL="http://127.0.0.1:$PORT/callback?$QUERY"
 need_tools strace wrk curl
 build_servers
 
+SERVERS=${SYSCALLS_SERVERS:-"reference reference_warn axum_hand_written noop_axum noop floor bare"}
 WORK=$(mktemp -d)
 SERVER=""
 TRACER=""
+REDIS=""
 cleanup() {
-  for pid in $TRACER $SERVER; do kill "$pid" 2>/dev/null || true; done
-  for pid in $TRACER $SERVER; do wait "$pid" 2>/dev/null || true; done
+  for pid in $TRACER $SERVER $REDIS; do kill "$pid" 2>/dev/null || true; done
+  for pid in $TRACER $SERVER $REDIS; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$WORK"
 }
 trap cleanup EXIT INT TERM
+
+for server in $SERVERS; do
+  if needs_redis "$server" && [ -z "$REDIS" ]; then
+    need_tools redis-server redis-cli
+    REDIS_PORT=${LOAD_REDIS_PORT:-6393}
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$WORK" --save "" \
+      --appendonly yes --appendfsync everysec >/dev/null 2>&1 &
+    REDIS=$!
+    for _ in $(seq 100); do
+      timeout 5 redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
+      sleep 0.1
+    done
+    export LOAD_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+  fi
+done
 
 write_post_lua "$WORK/post.lua"
 
 echo "| server | requests | syscalls per request (the largest) |"
 echo "| --- | ---: | --- |"
-for server in reference reference_warn axum_hand_written noop_axum noop floor bare; do
+for server in $SERVERS; do
   addr="127.0.0.1:$PORT"
   start_server "$server" "$EXAMPLES" "$BIN" "$addr"
   SERVER=$!
