@@ -3,7 +3,10 @@
 //! The input is a 24-byte control header followed by an extra query string and the body
 //! (see `Input::parse`). A header of 24 zero bytes means "a well-formed, signed callback
 //! whose query command is the body's own", so the fixtures, prefixed with 24 zero bytes,
-//! are seeds that reach the handler (see `fuzz/seed-corpus.sh`).
+//! are seeds that reach the handler (see `fuzz/seed-corpus.sh`). The three bodies without a
+//! top-level `CallbackCommand` (`Push.OfflinePush`, `Push.AllMemberPush`,
+//! `ContentCallback.ResultNotify`) take their command from the query: their seeds pick it
+//! from `COMMANDS` with bytes 8 and 11 (`QUERY_DECIDED_AT`).
 //!
 //! Invariants checked on every input (see FUZZING.md):
 //! - no panic, and the response future is ready without I/O and without tokio (see
@@ -12,19 +15,28 @@
 //! - on the callback path the status is one of 200, 400, 401, 403, 405, 413, 415 (500 is
 //!   documented for a panicking handler, which this harness does not have, 408 for a body
 //!   not whole in time and 503 for a full buffered limit, which a `Full` body of at most
-//!   8 KiB read alone cannot give, so each is a finding here), every answer is `application/json` with exactly ActionStatus,
-//!   ErrorInfo and ErrorCode, OK only with code 0 and status 200, FAIL with a non-zero
-//!   code, 405 with `Allow: POST`;
+//!   8 KiB read alone cannot give, so each is a finding here), every answer is
+//!   `application/json` with ActionStatus, ErrorInfo and ErrorCode, and besides them only
+//!   the members of a decision its command documents (`ResultItem`, `RspData`, `MsgBody`,
+//!   `CloudCustomData`, `RefusedMembers_Account`, `RefusedSubscribers_Account`: see
+//!   `decision_members`); OK only with status 200, an empty ErrorInfo and code 0 (1 for the
+//!   chatbot's default reply), FAIL with a non-zero code, 405 with `Allow: POST`;
+//! - in handler mode, whose handlers decide nothing, the answer to a 200 is the default
+//!   decision (`default_answer`): OK with nothing more, but one `ResultItem` a requested
+//!   `To_Account` for the two Sns friend callbacks, and `ErrorCode` 1 with `"RspData":""`
+//!   for `Chatbot.OnC2CSignalMessage`; in extension mode, the application's OK;
 //! - the status is the one the oracle computes from the request (see `expected`): the
 //!   protocol's rules applied in the layer's documented order, by this file's own query
 //!   reader and JSON check, not the crate's;
 //! - on 200 the event delivered is `Event::decode(query's command, body)`, of the body's
-//!   command (which decides, whatever the query's), and the context holds the query's
-//!   command, app, `RequestTime`, `ClientIP` and `OptPlatform`;
+//!   command (which decides, whatever the query's; for a body without one, the query's
+//!   when it is one of `QUERY_DECIDES`), and the context holds the query's command, app,
+//!   `RequestTime`, `ClientIP` and `OptPlatform`;
 //! - ErrorInfo never contains the token, the `Sign` value or the body (see `leaks`);
 //! - the handler (or the inner service, in extension mode) saw the event exactly once
 //!   when the status is 200 and never otherwise;
-//! - both modes give the same status and code.
+//! - both modes give the same status, and the same code but for the chatbot's default
+//!   reply (1 in handler mode, the application's OK in extension mode).
 #![no_main]
 
 use std::convert::Infallible;
@@ -40,9 +52,9 @@ use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use http::{HeaderValue, Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full};
 use libfuzzer_sys::fuzz_target;
-use serde_json::Value;
-use tencent_room_webhook::event::LiveEvent;
-use tencent_room_webhook::handler::{LiveHandler, LiveReply};
+use serde_json::{Map, Value};
+use tencent_room_webhook::event::{ChatEvent, LiveEvent};
+use tencent_room_webhook::handler::{ChatHandler, ChatReply, LiveHandler, LiveReply};
 use tencent_room_webhook::verify::sign;
 use tencent_room_webhook::{
     Answer, CallbackContext, Event, HandlerError, HandlerResult, OptPlatform, RoomHandler,
@@ -62,7 +74,12 @@ const HEADER: usize = 24;
 /// The inner service's own status, off the callback path.
 const INNER_STATUS: u16 = 418;
 
-const COMMANDS: [&str; 8] = [
+/// The commands the query may name (byte 8, 2..=9, picks one of eight; byte 11 the group of
+/// eight: see `query_command`). The first eight are the harness's original list, in their
+/// original places (a header with byte 11 at 0 means what it meant before), then the three
+/// query-decided ones at `QUERY_DECIDED_AT`, then the Live family and the other Chat
+/// commands. All known to the crate but `Room.CallbackAfterSomethingNew`.
+const COMMANDS: [&str; 85] = [
     "Room.CallbackAfterCreateRoom",
     "Room.CallbackAfterDestroyRoom",
     "Room.CallbackAfterUpdateRoomInfo",
@@ -71,7 +88,133 @@ const COMMANDS: [&str; 8] = [
     "Mic.CallbackAfterSeatInfoChanged",
     "Room.CallbackAfterSomethingNew",
     "Group.CallbackAfterSendMsg",
+    // 8, 9, 10: byte 11 = 1 and byte 8 = 2, 3, 4 (`fuzz/seed-corpus.sh` relies on it).
+    "Push.OfflinePush",
+    "Push.AllMemberPush",
+    "ContentCallback.ResultNotify",
+    // The alias of the Chinese command list.
+    "Room.CallbackUpdateRoomInfo",
+    // Live.
+    "Live.CallbackAfterCreateRoom",
+    "Live.CallbackAfterDestroyRoom",
+    "Live.CallbackAfterUpdateRoomInfo",
+    "Live.CallbackAfterSetMetadata",
+    "Live.CallbackAfterDelMetadata",
+    "Live.CallbackAfterCreateRoomReachingThreshold",
+    "Live.CallbackAfterMemberStateChanged",
+    "Live.CallbackAfterChangeOwner",
+    "Live.CallbackAfterModifyAdmin",
+    "Live.CallbackAfterCreateBattle",
+    "Live.CallbackAfterStartBattle",
+    "Live.CallbackAfterEndBattle",
+    "Live.CallbackBeforeSendGift",
+    "Group.CallbackBeforeSendMsg",
+    "Follow.CallbackAfterFollowAdd",
+    "Follow.CallbackAfterFollowDelete",
+    // Chat: the 57 others.
+    "Alert.RequestOverLimit",
+    "State.StateChange",
+    "Profile.CallbackPortraitSet",
+    "Sns.CallbackPrevFriendAdd",
+    "Sns.CallbackPrevFriendResponse",
+    "Sns.CallbackFriendAdd",
+    "Sns.CallbackFriendDelete",
+    "Sns.CallbackBlackListAdd",
+    "Sns.CallbackBlackListDelete",
+    "Bot.OnC2CMessage",
+    "Bot.OnGroupMessage",
+    "Chatbot.OnC2CSignalMessage",
+    "Call.CallbackAfterStartCall",
+    "Call.CallbackAfterEndCall",
+    "Call.CallbackAfterMemberChanged",
+    "C2C.CallbackBeforeSendMsg",
+    "C2C.CallbackAfterSendMsg",
+    "C2C.CallbackAfterMsgReport",
+    "C2C.CallbackAfterMsgWithDraw",
+    "C2C.CallbackAfterC2CMsgExtension",
+    "C2C.CallbackAfterMsgReadReceipt",
+    "C2C.CallbackAfterModifyMsg",
+    "C2C.CallbackAfterMsgReadAll",
+    "Group.CallbackBeforeCreateGroup",
+    "Group.CallbackAfterCreateGroup",
+    "Group.CallbackBeforeApplyJoinGroup",
+    "Group.CallbackBeforeInviteJoinGroup",
+    "Group.CallbackAfterNewMemberJoin",
+    "Group.CallbackAfterMemberExit",
+    "Group.CallbackAfterGroupFull",
+    "Group.CallbackAfterGroupDestroyed",
+    "Group.CallbackAfterGroupInfoChanged",
+    "Group.CallbackAfterRecallMsg",
+    "Group.CallbackOnMemberStateChange",
+    "Group.CallbackSendMsgException",
+    "Group.CallbackBeforeCreateTopic",
+    "Group.CallbackAfterCreateTopic",
+    "Group.CallbackAfterTopicDestroyed",
+    "Group.CallbackAfterTopicInfoChanged",
+    "Group.CallbackAfterMemberFieldChanged",
+    "Group.CallbackAfterGroupAttrChanged",
+    "Group.CallbackAfterReadReceipt",
+    "Group.CallbackAfterChangeGroupOwner",
+    "Group.CallbackOnDailyGroupQuotaAlarm",
+    "Group.CallbackAfterGroupMsgExtension",
+    "Group.CallbackAfterModifyMsg",
+    "OfficialAccount.CallbackBeforeCreateOfficialAccount",
+    "OfficialAccount.CallbackAfterCreateOfficialAccount",
+    "OfficialAccount.CallbackAfterOfficialAccountInfoChanged",
+    "OfficialAccount.CallbackAfterOfficialAccountDestroyed",
+    "OfficialAccount.CallbackBeforeAddSubscriber",
+    "OfficialAccount.CallbackAfterAddSubscriber",
+    "OfficialAccount.CallbackAfterOfficialAccountFull",
+    "OfficialAccount.CallbackAfterDeleteSubscriber",
+    "OfficialAccount.CallbackBeforeSendMsg",
+    "OfficialAccount.CallbackAfterSendMsg",
+    "OfficialAccount.CallbackAfterMsgWithDraw",
 ];
+
+/// The one command of `COMMANDS` the crate does not know.
+const UNKNOWN_COMMAND: &str = "Room.CallbackAfterSomethingNew";
+
+/// The commands whose bodies carry no top-level `CallbackCommand` (the crate's documented
+/// rule, `Event::decode`): for a body without one, the query's command decides when it is
+/// exactly one of these; any other body without one is refused 400.
+const QUERY_DECIDES: [&str; 3] = [
+    "Push.OfflinePush",
+    "Push.AllMemberPush",
+    "ContentCallback.ResultNotify",
+];
+
+/// Where `QUERY_DECIDES` are in `COMMANDS`: the seeds of their fixtures pick them so.
+const QUERY_DECIDED_AT: usize = 8;
+
+const _: () = {
+    // `COMMANDS[QUERY_DECIDED_AT..][..3] == QUERY_DECIDES`, checked at compile time.
+    const fn same(a: &str, b: &str) -> bool {
+        let (a, b) = (a.as_bytes(), b.as_bytes());
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut i = 0;
+        while i < a.len() {
+            if a[i] != b[i] {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+    let mut i = 0;
+    while i < QUERY_DECIDES.len() {
+        assert!(same(COMMANDS[QUERY_DECIDED_AT + i], QUERY_DECIDES[i]));
+        i += 1;
+    }
+};
+
+/// The query's command of byte 8's arms 2..=9: `COMMANDS[8 * h[11] + (h[8] % 12 - 2)]`,
+/// modulo the list's length (byte 11 at 0: the first eight, as before).
+fn query_command(arm: u8, group: u8) -> &'static str {
+    let index = usize::from(group) * 8 + usize::from(arm - 2);
+    COMMANDS[index % COMMANDS.len()]
+}
 
 fn clock() -> SystemTime {
     UNIX_EPOCH + Duration::from_secs(NOW)
@@ -128,6 +271,22 @@ impl LiveHandler for Recorder {
     }
 }
 
+// The other Chat families reach the layer's Chat handler: recorded the same way, and
+// `Done`, which decides nothing (the layer answers each command's default decision).
+impl ChatHandler for Recorder {
+    async fn handle(
+        &self,
+        event: ChatEvent,
+        context: &CallbackContext,
+    ) -> Result<ChatReply, HandlerError> {
+        self.0
+            .lock()
+            .unwrap()
+            .push((Event::Chat(event), context.clone()));
+        Ok(ChatReply::Done)
+    }
+}
+
 fn inner_response() -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::from_static(b"inner")));
     *response.status_mut() = StatusCode::from_u16(INNER_STATUS).unwrap();
@@ -137,13 +296,20 @@ fn inner_response() -> Response<Full<Bytes>> {
 struct Harness {
     handler_seen: Seen,
     extension_seen: Seen,
-    handler_layer: RoomWebhookLayer<tencent_room_webhook::ToHandler<Recorder, Recorder>>,
+    handler_layer: RoomWebhookLayer<tencent_room_webhook::ToHandler<Recorder, Recorder, Recorder>>,
     extension_layer: RoomWebhookLayer,
 }
 
 fn harness() -> &'static Harness {
     static HARNESS: OnceLock<Harness> = OnceLock::new();
     HARNESS.get_or_init(|| {
+        for command in COMMANDS {
+            assert_eq!(
+                Event::known_command(command).is_some(),
+                command != UNKNOWN_COMMAND,
+                "{command}: the list's commands are the crate's, but one"
+            );
+        }
         let handler_seen = Seen::default();
         let handler_layer = RoomWebhookLayer::builder()
             .sdk_app_id(APP)
@@ -152,6 +318,7 @@ fn harness() -> &'static Harness {
             .body_limit(LIMIT)
             .handler(Recorder(handler_seen.clone()))
             .live_handler(Recorder(handler_seen.clone()))
+            .chat_handler(Recorder(handler_seen.clone()))
             .build()
             .unwrap();
         let extension_layer = RoomWebhookLayer::builder()
@@ -438,11 +605,8 @@ fn build(input: &Input<'_>) -> Option<Built> {
             None
         }
         1 => Some(false),
-        2..=9 => {
-            params.push(format!(
-                "CallbackCommand={}",
-                COMMANDS[usize::from(h[8] % 12) - 2]
-            ));
+        arm @ 2..=9 => {
+            params.push(format!("CallbackCommand={}", query_command(arm, h[11])));
             Some(true)
         }
         10 => {
@@ -729,17 +893,20 @@ impl<'de> serde::Deserialize<'de> for TopCommands {
     }
 }
 
-/// Whether the body is a callback: a JSON object (UTF-8) with a textual `CallbackCommand`,
-/// given once or repeated with the same value. Its command decides the event, whatever the
-/// query's is.
+/// Whether the body is a callback sent with the query's `command`: a JSON object (UTF-8)
+/// with a textual `CallbackCommand`, given once or repeated with the same value (its
+/// command decides the event, whatever the query's is); or a JSON object with no
+/// `CallbackCommand` at all when the query's command is one of `QUERY_DECIDES` (which
+/// then decides). Any other body without one is refused, as before.
 /// `None` where JSON is valid but past what serde_json reads (nesting deeper than 128, a
 /// number past `f64`, a lone surrogate): RFC 8259 §9 lets a receiver set such limits, so
 /// the layer may take the body or refuse it.
-fn body_is_callback(body: &[u8]) -> Option<bool> {
+fn body_is_callback(body: &[u8], command: &str) -> Option<bool> {
     if std::str::from_utf8(body).is_err() {
         return Some(false);
     }
     match serde_json::from_slice::<TopCommands>(body) {
+        Ok(TopCommands(commands)) if commands.is_empty() => Some(QUERY_DECIDES.contains(&command)),
         Ok(TopCommands(commands)) => {
             let first = commands.first().and_then(Value::as_str);
             Some(first.is_some() && commands.iter().all(|c| c.as_str() == first))
@@ -864,7 +1031,7 @@ fn expected(checks: Checks, params: &Params, body: &[u8]) -> Verdict {
     if let Err(status) = checks.length {
         return Refused(status);
     }
-    let callback = body_is_callback(body);
+    let callback = body_is_callback(body, &command);
     let delivery = Delivery {
         command,
         request_time,
@@ -966,8 +1133,102 @@ fn query_signs(request: &Request<Full<Bytes>>) -> Vec<String> {
         .collect()
 }
 
+/// Which delivery mode answered: the handler mode's answer is the layer's default
+/// decision, the extension mode's the application's OK.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Handler,
+    Extension,
+}
+
+/// The members a decision may add to the answer of `command`, as the crate documents them
+/// (`Answer`, the decision module): none for every other command.
+fn decision_members(command: &str) -> &'static [&'static str] {
+    match command {
+        "Sns.CallbackPrevFriendAdd" | "Sns.CallbackPrevFriendResponse" => &["ResultItem"],
+        "Chatbot.OnC2CSignalMessage" => &["RspData"],
+        "C2C.CallbackBeforeSendMsg"
+        | "OfficialAccount.CallbackBeforeSendMsg"
+        | "Group.CallbackBeforeSendMsg" => &["MsgBody", "CloudCustomData"],
+        "Group.CallbackBeforeInviteJoinGroup" => &["RefusedMembers_Account"],
+        "OfficialAccount.CallbackBeforeAddSubscriber" => &["RefusedSubscribers_Account"],
+        _ => &[],
+    }
+}
+
+/// The users a friend request names, by the harness's own reading of the body: the
+/// `To_Account` of each entry of `list`, in order, entries without one (or `null`) left
+/// out; a missing or `null` list is empty. `None` where the crate's lenient reading may
+/// differ (an entry that is no object, a `To_Account` that is no string, a list that is no
+/// list): the event decides then.
+fn requested_in_body(body: &[u8], list: &str) -> Option<Vec<String>> {
+    let value: Value = serde_json::from_slice(body).ok()?;
+    let items = match value.get(list) {
+        None | Some(Value::Null) => return Some(Vec::new()),
+        Some(Value::Array(items)) => items,
+        Some(_) => return None,
+    };
+    let mut users = Vec::new();
+    for item in items {
+        match item.as_object()?.get("To_Account") {
+            None | Some(Value::Null) => {}
+            Some(Value::String(user)) => users.push(user.clone()),
+            Some(_) => return None,
+        }
+    }
+    Some(users)
+}
+
+/// The answer of a handler that decides nothing (`Done`) to `event`: its `ErrorCode` and
+/// the members the default decision adds. After-callbacks and every other before-callback:
+/// OK, nothing more (allow). The Sns friend callbacks: one `ResultItem` a requested
+/// `To_Account`, in the request's order, allowed. The chatbot's signal: ignored, `ErrorCode`
+/// 1 and `"RspData":""`. An undecodable event reaches the Room handler, and is answered OK.
+fn default_answer(event: &Event, body: &[u8]) -> (i64, Map<String, Value>) {
+    let mut members = Map::new();
+    let requested = |list: &str, users: Vec<Option<&str>>| {
+        let users: Vec<String> = users.into_iter().flatten().map(str::to_owned).collect();
+        if let Some(read) = requested_in_body(body, list) {
+            assert_eq!(
+                read, users,
+                "the users of {list}: the harness's reading and the event's"
+            );
+        }
+        let items = users
+            .into_iter()
+            .map(|user| serde_json::json!({"To_Account": user, "ResultCode": 0, "ResultInfo": ""}))
+            .collect();
+        Value::Array(items)
+    };
+    match event {
+        Event::Chat(ChatEvent::FriendRequest(request)) => {
+            let users = request.friend_item.iter();
+            let users = users.map(|item| item.to_account.as_ref().map(|u| u.as_str()));
+            members.insert(
+                "ResultItem".into(),
+                requested("FriendItem", users.collect()),
+            );
+            (0, members)
+        }
+        Event::Chat(ChatEvent::FriendRequestAnswered(answered)) => {
+            let users = answered.response_friend_item.iter();
+            let users = users.map(|item| item.to_account.as_ref().map(|u| u.as_str()));
+            members.insert(
+                "ResultItem".into(),
+                requested("ResponseFriendItem", users.collect()),
+            );
+            (0, members)
+        }
+        Event::Chat(ChatEvent::SignalMessage(_)) => {
+            members.insert("RspData".into(), Value::from(""));
+            (1, members)
+        }
+        _ => (0, members),
+    }
+}
+
 fn check(
-    mode: &str,
+    mode: Mode,
     response: Response<WebhookBody<Full<Bytes>>>,
     built: &Built,
     input: &Input<'_>,
@@ -983,26 +1244,35 @@ fn check(
     if !built.on_path {
         assert_eq!(
             status, INNER_STATUS,
-            "{mode}: off the path, the inner service answers"
+            "{mode:?}: off the path, the inner service answers"
         );
-        assert_eq!(&bytes[..], b"inner", "{mode}: the inner answer, untouched");
-        assert!(seen.is_empty(), "{mode}: nothing delivered off the path");
+        assert_eq!(
+            &bytes[..],
+            b"inner",
+            "{mode:?}: the inner answer, untouched"
+        );
+        assert!(seen.is_empty(), "{mode:?}: nothing delivered off the path");
         return Checked { status, code: None };
     }
     assert!(
         [200, 400, 401, 403, 405, 413, 415].contains(&status),
-        "{mode}: undocumented status {status}"
+        "{mode:?}: undocumented status {status}"
     );
     assert_eq!(
         parts.headers.get("content-type").map(|v| v.as_bytes()),
         Some(&b"application/json"[..]),
-        "{mode}: every answer is JSON"
+        "{mode:?}: every answer is JSON"
     );
     let value: Value = serde_json::from_slice(&bytes).expect("the answer is JSON");
     let object = value.as_object().expect("the answer is an object");
-    let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
-    keys.sort_unstable();
-    assert_eq!(keys, ["ActionStatus", "ErrorCode", "ErrorInfo"], "{mode}");
+    for key in ["ActionStatus", "ErrorCode", "ErrorInfo"] {
+        assert!(object.contains_key(key), "{mode:?}: the answer has {key}");
+    }
+    // What a decision adds, checked against the delivered event's command below.
+    let mut added: Map<String, Value> = object.clone();
+    for key in ["ActionStatus", "ErrorCode", "ErrorInfo"] {
+        added.remove(key);
+    }
     let action = object["ActionStatus"]
         .as_str()
         .expect("ActionStatus is text");
@@ -1012,77 +1282,133 @@ fn check(
     let info = object["ErrorInfo"].as_str().expect("ErrorInfo is text");
     match action {
         "OK" => {
-            assert_eq!(code, 0, "{mode}: OK has code 0");
-            assert_eq!(status, 200, "{mode}: OK has status 200");
-            assert!(info.is_empty(), "{mode}: OK has no ErrorInfo");
+            assert_eq!(status, 200, "{mode:?}: OK has status 200");
+            assert!(info.is_empty(), "{mode:?}: OK has no ErrorInfo");
+            // Its code, 0 or the chatbot's 1, is checked with the delivery below.
         }
         "FAIL" => {
-            assert_ne!(code, 0, "{mode}: FAIL has a non-zero code");
-            assert_ne!(status, 200, "{mode}: this harness's receivers never fail");
+            assert_ne!(code, 0, "{mode:?}: FAIL has a non-zero code");
+            assert_ne!(status, 200, "{mode:?}: this harness's receivers never fail");
             assert_eq!(
                 i64::from(status) * 100,
                 code,
-                "{mode}: the code of the status"
+                "{mode:?}: the code of the status"
+            );
+            assert!(
+                added.is_empty(),
+                "{mode:?}: a FAIL carries no decision: {added:?}"
             );
         }
-        other => panic!("{mode}: ActionStatus {other:?}"),
+        other => panic!("{mode:?}: ActionStatus {other:?}"),
     }
     if status == 405 {
-        assert_eq!(parts.headers.get("allow").unwrap(), "POST", "{mode}");
+        assert_eq!(parts.headers.get("allow").unwrap(), "POST", "{mode:?}");
     }
     if let Some(what) = leaks(info, input, &built.signs, query_sign) {
-        panic!("{mode}: ErrorInfo {info:?} leaks {what}");
+        panic!("{mode:?}: ErrorInfo {info:?} leaks {what}");
     }
     let delivery = match verdict {
         Verdict::Refused(expected) => {
             assert_eq!(
                 status, *expected,
-                "{mode}: the oracle's status ({verdict:?})"
+                "{mode:?}: the oracle's status ({verdict:?})"
             );
             None
         }
         Verdict::Delivered(delivery) => {
-            assert_eq!(status, 200, "{mode}: the oracle's status ({verdict:?})");
+            assert_eq!(status, 200, "{mode:?}: the oracle's status ({verdict:?})");
             Some(delivery)
         }
         Verdict::DeliveredOr400(delivery) => {
             assert!(
                 status == 200 || status == 400,
-                "{mode}: a body past serde_json's limits gets 200 or 400, not {status}"
+                "{mode:?}: a body past serde_json's limits gets 200 or 400, not {status}"
             );
             (status == 200).then_some(delivery)
         }
     };
+    let mut chatbot_default = false;
     if let Some(delivery) = delivery {
         assert_eq!(
             seen.len(),
             1,
-            "{mode}: a 200 delivers the event exactly once"
+            "{mode:?}: a 200 delivers the event exactly once"
         );
         let (event, context) = &seen[0];
         let reference = Event::decode(&delivery.command, input.body)
             .expect("a delivered body decodes with the public API");
-        assert_eq!(event, &reference, "{mode}: the event is Event::decode's");
-        let sent = body_command(input.body).expect("a delivered body has its command");
-        assert_eq!(
-            event.command(),
-            Event::known_command(&sent).unwrap_or(&sent),
-            "{mode}: the event's command is the body's"
-        );
+        assert_eq!(event, &reference, "{mode:?}: the event is Event::decode's");
+        match body_command(input.body) {
+            Some(sent) => assert_eq!(
+                event.command(),
+                Event::known_command(&sent).unwrap_or(&sent),
+                "{mode:?}: the event's command is the body's"
+            ),
+            None => {
+                assert!(
+                    QUERY_DECIDES.contains(&delivery.command.as_str()),
+                    "{mode:?}: a body without CallbackCommand delivered under the query's {:?}",
+                    delivery.command
+                );
+                assert_eq!(
+                    event.command(),
+                    delivery.command,
+                    "{mode:?}: a body without CallbackCommand is the query's command's"
+                );
+            }
+        }
         assert_eq!(
             context.command, delivery.command,
-            "{mode}: the query's command"
+            "{mode:?}: the query's command"
         );
-        assert_eq!(context.sdk_app_id.get(), APP, "{mode}");
-        assert_eq!(context.request_time, Some(delivery.request_time), "{mode}");
-        assert_eq!(context.client_ip, delivery.client_ip, "{mode}: ClientIP");
-        assert_eq!(context.platform, delivery.platform, "{mode}: OptPlatform");
+        assert_eq!(context.sdk_app_id.get(), APP, "{mode:?}");
+        assert_eq!(
+            context.request_time,
+            Some(delivery.request_time),
+            "{mode:?}"
+        );
+        assert_eq!(context.client_ip, delivery.client_ip, "{mode:?}: ClientIP");
+        assert_eq!(context.platform, delivery.platform, "{mode:?}: OptPlatform");
+
+        // The answer: only the members the command's decision documents, and, of a
+        // handler that decides nothing, exactly the default decision.
+        assert_eq!(
+            action, "OK",
+            "{mode:?}: a delivered callback is answered OK"
+        );
+        let documented = decision_members(event.command());
+        for key in added.keys() {
+            assert!(
+                documented.contains(&key.as_str()),
+                "{mode:?}: {key} in the answer to {}, which documents {documented:?}",
+                event.command()
+            );
+        }
+        let (expected_code, expected_members) = match mode {
+            Mode::Handler => default_answer(event, input.body),
+            Mode::Extension => (0, Map::new()),
+        };
+        assert_eq!(
+            code,
+            expected_code,
+            "{mode:?}: the ErrorCode of the answer to {}",
+            event.command()
+        );
+        assert_eq!(
+            added,
+            expected_members,
+            "{mode:?}: the decision's members in the answer to {}",
+            event.command()
+        );
+        chatbot_default = mode == Mode::Handler && expected_code == 1;
     } else {
-        assert!(seen.is_empty(), "{mode}: a refusal delivers nothing");
+        assert!(seen.is_empty(), "{mode:?}: a refusal delivers nothing");
+        assert_eq!(action, "FAIL", "{mode:?}: a refusal is a FAIL");
     }
     Checked {
         status,
-        code: Some(code),
+        // The chatbot's default reply, 1, is handler mode's own: compared as the OK it is.
+        code: Some(if chatbot_default { 0 } else { code }),
     }
 }
 
@@ -1110,7 +1436,7 @@ fn run(data: &[u8]) {
     let response = block_on(service.call(request)).unwrap_or_else(|never| match never {});
     let seen = std::mem::take(&mut *harness.handler_seen.lock().unwrap());
     let by_handler = check(
-        "handler mode",
+        Mode::Handler,
         response,
         &built,
         &input,
@@ -1141,7 +1467,7 @@ fn run(data: &[u8]) {
         .unwrap_or_else(|never| match never {});
     let seen = std::mem::take(&mut *harness.extension_seen.lock().unwrap());
     let by_extension = check(
-        "extension mode",
+        Mode::Extension,
         response,
         &built,
         &input,
@@ -1150,6 +1476,7 @@ fn run(data: &[u8]) {
         seen,
     );
 
+    // The same status and code, but for the chatbot's default reply (see `check`).
     assert_eq!(by_handler, by_extension, "both modes answer alike");
 }
 
