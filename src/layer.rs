@@ -442,7 +442,11 @@ impl Settings {
             return problem(
                 ConfigErrorKind::OkBeforeRecorded,
                 format!(
-                    "{what} before the handler has done its work, and nothing records the                      event first: Tencent does not resend what it was answered OK, so an event                      the handler then loses is lost. Add a record stage (record(sink)) so that                      the event is recorded before the OK, or call allow_unrecorded_ok() to                      accept the loss"
+                    "{what} before the handler has done its work, and nothing records the \
+                     event first: Tencent does not resend what it was answered OK, so an event \
+                     the handler then loses is lost. Add a record stage (record(sink)) so that \
+                     the event is recorded before the OK, or call allow_unrecorded_ok() to \
+                     accept the loss"
                 ),
             );
         }

@@ -77,7 +77,9 @@
 //! [`ChatHandler`](handler::ChatHandler) with
 //! [`chat_handler`](RoomWebhookBuilder::chat_handler) to receive them and to decide
 //! their before-callbacks (a one-to-one message, a friend request, an invitation, ...);
-//! without one they are answered OK, which allows. A Room-only handler never sees either.
+//! without one they are answered OK, which allows. A Room-only handler sees neither family's
+//! typed events (only bodies that could not be typed, as `Event::Undecodable` or
+//! `Event::Unknown`).
 //!
 //! **Extension mode**: without a handler, the layer puts the [`Event`] and the
 //! [`CallbackContext`] into the request extensions and calls your app, whose route on the

@@ -9,7 +9,7 @@
 //! | `room_webhook_handler_duration_seconds` | histogram | `command` | how long the handler (in extension mode, the application) took |
 //! | `room_webhook_callbacks_in_flight` | gauge | | callbacks being read, handled or answered now |
 //! | `room_webhook_callbacks_queued` | gauge | | answer-first mode: callbacks waiting for a handler |
-//! | `room_webhook_stream_backlog` | gauge | `stream` | `sink::RedisStream` with a high-water mark: the entries of the stream not yet acknowledged by its slowest consumer group (every entry when it has no group), as of the last append |
+//! | `room_webhook_stream_backlog` | gauge | `stream` | `sink::RedisStream` with a high-water mark: the entries of the stream not yet acknowledged by its slowest consumer group (every entry when it has no group), as last measured (at most every 100 ms while callbacks arrive) |
 //!
 //! `command` is one of the commands this crate knows, or `other`: a sender cannot make
 //! labels without bound.

@@ -38,7 +38,7 @@
 //! | handler panicked (in extension mode: the inner service panicked) | 500 | [`ErrorCode::HANDLER_PANICKED`] (50000) |
 //! | extension mode: the inner service answered 404 or 405 on the callback path | 500 | [`ErrorCode::NO_ROUTE`] (50002) |
 //! | extension mode: the `RoomCallback` extractor found no callback (no layer in front, or the route off its path) | 500 | [`ErrorCode::NO_CALLBACK`] (50003) |
-//! | the Live handler answered a decision of another callback's kind | 500 | [`ErrorCode::WRONG_DECISION`] (50004) |
+//! | the Live or Chat handler answered a decision of another callback's kind | 500 | [`ErrorCode::WRONG_DECISION`] (50004) |
 //! | answer-first mode: the queue is full | 503 | [`ErrorCode::QUEUE_FULL`] (50300) |
 //! | answer-first mode: draining for a shutdown | 503 | [`ErrorCode::SHUTTING_DOWN`] (50301) |
 //! | the bodies being read hold the buffered limit already | 503 | [`ErrorCode::BUSY`] (50302) |
@@ -160,7 +160,7 @@ impl ErrorCode {
     /// is being handled and may still fail, so this one is neither handled again nor
     /// answered OK.
     pub const DELIVERY_PENDING: Self = Self(50305);
-    /// The Live handler answered a decision of another callback's kind: a gift's for a
+    /// The Live or Chat handler answered a decision of another callback's kind: a gift's for a
     /// message, or a decision for an after-callback.
     pub const WRONG_DECISION: Self = Self(50004);
     /// The handler did not finish by its deadline and was cancelled.

@@ -8,7 +8,8 @@
 //! one element at least, a refusal of some users that names one user at least. A handler
 //! returns them, and in extension mode the application's route answers with
 //! `Answer::from(decision)` (a friend request's with [`FriendDecision::answer`], which needs
-//! the users requested). Each type's default is Tencent's "allow".
+//! the users requested). Each type's default is Tencent's "allow" (the chatbot's reply's,
+//! "ignore").
 //!
 //! | command | decision |
 //! | --- | --- |

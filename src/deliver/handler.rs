@@ -326,7 +326,7 @@ impl Outcome {
             Self::WrongDecision => {
                 trace.record("wrong_decision");
                 tracing::error!(
-                    "the Live handler answered a decision of another callback's kind (a gift's \
+                    "the Live or Chat handler answered a decision of another callback's kind (a gift's \
                      for a message, or one for an after-callback); answered 500"
                 );
                 Refusal::WrongDecision.into_response()
@@ -343,7 +343,7 @@ impl Outcome {
             }
             Self::Panicked => tracing::error!("room callback handler panicked in the background"),
             Self::WrongDecision => {
-                tracing::error!("the Live handler answered a decision in the background")
+                tracing::error!("the Live or Chat handler answered a decision in the background")
             }
         }
     }

@@ -33,7 +33,7 @@ use crate::deadline::within;
 use crate::dedup::{Admission, Claim, DeliveryKey};
 #[cfg(feature = "chat")]
 use crate::event::ChatEvent;
-use crate::event::{Event, LiveEvent, UserId};
+use crate::event::{Event, LiveEvent, UndecodableEvent, UnknownEvent, UserId};
 use crate::metrics::InFlight;
 use crate::query::CallbackContext;
 use crate::read::read;
@@ -179,8 +179,9 @@ impl Callback {
     }
 
     /// A record the sink did not confirm: the callback is refused (its claim released
-    /// with it), but for a message's before-callback, whose FAIL would let the message
-    /// through undecided: that one goes on to its handler.
+    /// with it), but for a before-callback whose FAIL would let the request through
+    /// undecided (every one but the gift's, which a FAIL blocks): that one goes on to its
+    /// handler.
     fn not_recorded(&self, event: &Event, error: RecordError) -> Option<Response<Full<Bytes>>> {
         if Asks::of(event).proceeds_on_fail() {
             tracing::warn!(%error, "a before-callback was not recorded; deciding it all the same, since a FAIL would let it through");
@@ -235,7 +236,29 @@ pub(crate) enum Asks {
     /// Friend requests, or the answers to them: the users requested, one result each.
     Friends(Vec<UserId>),
     Chatbot,
+    /// A command whose answer decides, in a body this crate could not type (undecodable,
+    /// or a Chat command without the `chat` feature): still never queued, detached or
+    /// de-duplicated; its handler's OK allows it.
+    Undecided,
 }
+
+/// The commands whose answer decides (or carries data), by name: what a body of theirs
+/// asks for even when it could not be typed.
+const DECIDING: [&str; 13] = [
+    "Live.CallbackBeforeSendGift",
+    "Group.CallbackBeforeSendMsg",
+    "C2C.CallbackBeforeSendMsg",
+    "OfficialAccount.CallbackBeforeSendMsg",
+    "Group.CallbackBeforeCreateGroup",
+    "Group.CallbackBeforeApplyJoinGroup",
+    "Group.CallbackBeforeCreateTopic",
+    "Group.CallbackBeforeInviteJoinGroup",
+    "OfficialAccount.CallbackBeforeCreateOfficialAccount",
+    "OfficialAccount.CallbackBeforeAddSubscriber",
+    "Sns.CallbackPrevFriendAdd",
+    "Sns.CallbackPrevFriendResponse",
+    "Chatbot.OnC2CSignalMessage",
+];
 
 impl Asks {
     pub(crate) fn of(event: &Event) -> Self {
@@ -272,6 +295,12 @@ impl Asks {
                 ChatEvent::SignalMessage(_) => Self::Chatbot,
                 _ => Self::Nothing,
             },
+            Event::Undecodable(UndecodableEvent { command, .. })
+            | Event::Unknown(UnknownEvent { command, .. })
+                if DECIDING.contains(&command.as_str()) =>
+            {
+                Self::Undecided
+            }
             _ => Self::Nothing,
         }
     }
@@ -286,6 +315,9 @@ impl Asks {
     /// before-callback that fails), so that deciding it unrecorded is the lesser harm:
     /// every before-callback but the gift's, which a FAIL blocks.
     fn proceeds_on_fail(&self) -> bool {
-        !matches!(self, Self::Nothing | Self::Gift | Self::Chatbot)
+        !matches!(
+            self,
+            Self::Nothing | Self::Gift | Self::Chatbot | Self::Undecided
+        )
     }
 }

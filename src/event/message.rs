@@ -1,6 +1,8 @@
 //! Message bodies: the `MsgBody` of the message callbacks (`C2C.*`, `Group.*`,
 //! `OfficialAccount.*`), Chat's `TIMMessage` elements.
 
+use std::cell::Cell;
+
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
@@ -233,9 +235,44 @@ impl Serialize for MsgElement {
     }
 }
 
+/// Elements typed inside one another at most (a `TIMRelayElem` holds messages, whose
+/// elements may be relays again): deeper ones are kept as sent, in [`MsgElement::Other`].
+/// Typing an element copies it and writes it back, so each level typed holds another copy
+/// of everything below it: a body nested as deep as JSON allows would cost it many times
+/// over.
+const TYPED_DEPTH: usize = 3;
+
+thread_local! {
+    /// How many elements are being typed on this thread, one inside the other.
+    static TYPING: Cell<usize> = const { Cell::new(0) };
+}
+
+/// One more level of typing while it lives.
+struct Typing;
+
+impl Typing {
+    fn enter() -> Option<Self> {
+        TYPING.with(|depth| {
+            (depth.get() < TYPED_DEPTH).then(|| {
+                depth.set(depth.get() + 1);
+                Self
+            })
+        })
+    }
+}
+
+impl Drop for Typing {
+    fn drop(&mut self) {
+        TYPING.with(|depth| depth.set(depth.get() - 1));
+    }
+}
+
 impl<'de> Deserialize<'de> for MsgElement {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;
+        let Some(_typing) = Typing::enter() else {
+            return Ok(Self::Other(value));
+        };
         // A named variant only when it writes back to exactly what arrived: nothing of
         // the element is lost, and none of it changes type.
         let known = MsgElement::deserialize(&value).ok().filter(|known| {

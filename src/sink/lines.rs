@@ -24,12 +24,13 @@ const BATCH: usize = 256;
 ///
 /// # Lines
 ///
-/// `{"delivery":"1400000000:Room.CallbackAfterMemberLeave:9f86…","event":{"CallbackCommand":…}}`:
+/// `{"delivery":"1400000000:Room.CallbackAfterMemberLeave:9f86…","command":"Room.CallbackAfterMemberLeave","event":{"CallbackCommand":…}}`:
 ///
 /// | member | value |
 /// | --- | --- |
 /// | `delivery` | the delivery's key ([`DeliveryKey`](crate::dedup::DeliveryKey) as text: app, command, SHA-256 of the body), the same for each of Tencent's retries; absent when recorded without one |
-/// | `event` | the event as Tencent sent it (Tencent's field names, `CallbackCommand` included): `Event::from_json` reads it back |
+/// | `command` | the event's command |
+/// | `event` | the event as Tencent sent it (Tencent's field names, `CallbackCommand` included, but for the three commands whose bodies have none, `Push.*` and `ContentCallback.ResultNotify`): `Event::decode(command, event)` reads it back |
 ///
 /// A callback can be on two lines: its first delivery was written but answered 503 (the
 /// flush confirmed after the wait), and Tencent retried it. Both lines carry the same
@@ -167,6 +168,7 @@ impl Sink for JsonLines {
         let failed = |error: io::Error| RecordError::Failed(Box::new(error));
         let line = LineOf {
             delivery: record.delivery.map(ToString::to_string),
+            command: record.event.command(),
             event: record.event,
         };
         let mut bytes = serde_json::to_vec(&line).map_err(|e| failed(e.into()))?;
@@ -193,6 +195,7 @@ impl Sink for JsonLines {
 struct LineOf<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     delivery: Option<String>,
+    command: &'a str,
     event: &'a Event,
 }
 

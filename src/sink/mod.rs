@@ -13,10 +13,11 @@
 //! callbacks wait up to the wait and are answered 503, while every other request is served
 //! as usual.
 //!
-//! Before-callbacks are recorded too, an audit of the gifts and messages decided. When
-//! their record fails, a gift is answered 503, which blocks it (the safe side: no gift
-//! goes through unrecorded); a message still goes to its handler, whose decision is
-//! answered, with a warning, since a FAIL would let it through undecided.
+//! Before-callbacks are recorded too, an audit of the gifts, messages and requests decided.
+//! When their record fails, a gift is answered 503, which blocks it (the safe side: no gift
+//! goes through unrecorded); every other before-callback still goes to its handler, whose
+//! decision is answered, with a warning, since a FAIL would let it through undecided (the
+//! chatbot's signal, which decides nothing, is answered 503).
 //!
 //! Recording before answering OK holds in every mode: in answer-first mode and for a
 //! handler detached at its deadline, the record is confirmed before the OK, and only the

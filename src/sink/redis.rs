@@ -163,9 +163,10 @@ const MEASURE_EVERY: Duration = Duration::from_millis(100);
 /// is dropped silently (Tencent does not resend a FAIL either, but the refusal is counted
 /// and logged). The backlog is measured apart from the appends, which stay one `XADD`
 /// each: at most every 100 ms, and at once whenever the sink's own estimate (the last
-/// measure plus its appends since) reaches the mark, so that one sink refuses at the mark
-/// exactly. Several replicas sharing the stream each see the others' appends at their
-/// next measure: together they may pass the mark by what they append in 100 ms.
+/// measure plus its appends since) reaches the mark, so that one sink passes the mark by
+/// at most the callbacks it has in flight. Several replicas sharing the stream each see
+/// the others' appends at their next measure: together they may pass the mark by what they
+/// append in 100 ms.
 ///
 /// Size the mark for the longest time your workers may stay behind: entries per second ×
 /// seconds, each entry the event's JSON (a few hundred bytes to a few kilobytes) plus
@@ -398,8 +399,7 @@ impl RedisStream {
     }
 
     /// Appends whatever the backlog: the stream grows until Redis runs out of memory
-    /// and refuses every write (answered 503 all the same). Appends are a plain `XADD`
-    /// then, unless de-duplication or a trim needs the script.
+    /// and refuses every write (answered 503 all the same). No backlog is measured then.
     pub fn without_high_water(mut self) -> Self {
         self.settings.high_water = None;
         self
@@ -475,14 +475,14 @@ impl RedisStream {
         };
         if matches!(appended, Appended::New { .. }) {
             self.state.backlog.fetch_add(1, Ordering::Relaxed);
-            self.trim_if_due(&mut connection).await;
+            self.trim_if_due();
         }
         Ok(appended)
     }
 
     /// Measures the backlog when the last measure is older than [`MEASURE_EVERY`] (one
     /// append of those arriving together measures) or this sink's estimate reaches the
-    /// mark; the estimate otherwise, `None` when another append is measuring.
+    /// mark; the estimate otherwise, or when the measure failed.
     async fn measure_if_due(
         &self,
         connection: &mut ConnectionManager,
@@ -504,12 +504,20 @@ impl RedisStream {
         if !claimed {
             return Ok(Some(estimate));
         }
-        let backlog: u64 = state
+        let measured: Result<u64, RedisError> = state
             .scripts
             .measure
             .key(&self.settings.stream)
             .invoke_async(connection)
-            .await?;
+            .await;
+        let backlog = match measured {
+            Ok(backlog) => backlog,
+            // The append may still work (an ACL without XINFO, say): the estimate stands.
+            Err(error) => {
+                tracing::debug!(stream = %self.settings.stream, %error, "could not measure the stream's backlog");
+                return Ok(Some(estimate));
+            }
+        };
         state.backlog.store(backlog, Ordering::Relaxed);
         state.measured_at.store(now, Ordering::Relaxed);
         crate::metrics::stream_backlog(&self.settings.stream, backlog);
@@ -539,9 +547,10 @@ impl RedisStream {
         }))
     }
 
-    /// Every so many appends, trims what every group acknowledged. The event is recorded
-    /// already: a failed trim is only logged, and tried again at the next one due.
-    async fn trim_if_due(&self, connection: &mut ConnectionManager) {
+    /// Every so many appends, trims what every group acknowledged, in a task of its own:
+    /// the event is recorded already, and its answer does not wait for the trim (a failed
+    /// trim is only logged, and tried again at the next one due).
+    fn trim_if_due(&self) {
         let Some(every) = self.settings.trim_every else {
             return;
         };
@@ -549,22 +558,24 @@ impl RedisStream {
         if self.state.appends.fetch_add(1, Ordering::Relaxed) % every != 0 {
             return;
         }
-        let trimmed: Result<u64, RedisError> = self
-            .state
-            .scripts
-            .trim
-            .key(&self.settings.stream)
-            .invoke_async(connection)
-            .await;
-        match trimmed {
-            Ok(0) => {}
-            Ok(trimmed) => {
-                tracing::debug!(stream = %self.settings.stream, trimmed, "acknowledged entries trimmed");
+        let (sink, mut connection) = (self.clone(), self.link.connection());
+        tokio::spawn(async move {
+            let stream = &sink.settings.stream;
+            let trimmed: Result<u64, RedisError> = sink
+                .state
+                .scripts
+                .trim
+                .key(stream)
+                .invoke_async(&mut connection)
+                .await;
+            match trimmed {
+                Ok(0) => {}
+                Ok(trimmed) => tracing::debug!(%stream, trimmed, "acknowledged entries trimmed"),
+                Err(error) => {
+                    tracing::warn!(%stream, %error, "could not trim the stream; trying again later")
+                }
             }
-            Err(error) => {
-                tracing::warn!(stream = %self.settings.stream, %error, "could not trim the stream; trying again later");
-            }
-        }
+        });
     }
 
     /// Says the backlog reached the mark: a `warn` at most every 10 seconds.

@@ -359,3 +359,42 @@ async fn a_chat_notification_whose_record_failed_is_answered_503_not_handled() {
         .await
         .assert_fail(503, ErrorCode::NOT_RECORDED);
 }
+
+/// Counts the gifts it is asked about; allows them.
+#[derive(Clone, Default)]
+struct CountsUndecodable(Arc<AtomicUsize>);
+
+impl tencent_room_webhook::RoomHandler for CountsUndecodable {
+    async fn on_undecodable(
+        &self,
+        _: tencent_room_webhook::event::UndecodableEvent,
+        _: &CallbackContext,
+    ) -> HandlerResult {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn an_undecodable_before_callback_is_handled_before_the_answer_in_answer_first_mode() {
+    let handler = CountsUndecodable::default();
+    let layer = RoomWebhookLayer::builder()
+        .sdk_app_id(APP)
+        .record(JsonLines::new(io::sink()))
+        .handler(handler.clone())
+        .answer_first(1, 10)
+        .build()
+        .unwrap();
+    // `RoomId` twice, with different values: no reading makes one event of it.
+    let body =
+        r#"{"CallbackCommand":"C2C.CallbackBeforeSendMsg","From_Account":"a","From_Account":"b"}"#;
+    let request = CallbackRequest::new("C2C.CallbackBeforeSendMsg", body);
+    testing::send(layer.layer(NotFound), request)
+        .await
+        .assert_ok();
+    assert_eq!(
+        handler.0.load(Ordering::SeqCst),
+        1,
+        "handled before the answer, not queued"
+    );
+}

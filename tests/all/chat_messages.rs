@@ -1188,3 +1188,35 @@ fn new_elements_in_a_c2c_body_are_written_back_as_they_arrived() {
     assert!(matches!(sent.msg_body[4], MsgElement::Other(_)));
     assert_eq!(written_back(&event), body);
 }
+
+#[test]
+fn relays_nested_past_three_levels_are_kept_as_sent_and_written_back() {
+    // A relay holding a relay holding ... twenty deep (near what JSON's depth limit lets
+    // through), a text at the bottom.
+    let mut element = serde_json::json!({"MsgType": "TIMTextElem", "MsgContent": {"Text": "deep"}});
+    for _ in 0..20 {
+        element = serde_json::json!({
+            "MsgType": "TIMRelayElem",
+            "MsgContent": {"Title": "t", "MsgNum": 1, "MsgList": [{"MsgBody": [element]}]}
+        });
+    }
+    let body = serde_json::json!({
+        "CallbackCommand": "C2C.CallbackAfterSendMsg",
+        "MsgBody": [element]
+    });
+    let event = Event::decode("C2C.CallbackAfterSendMsg", body.to_string().as_bytes()).unwrap();
+    assert_eq!(serde_json::to_value(&event).unwrap(), body);
+    let Event::Chat(ChatEvent::C2cMessageSent(sent)) = &event else {
+        panic!("{event:?}")
+    };
+    // Three levels typed, the fourth kept as sent.
+    let mut element = &sent.msg_body[0];
+    for level in 0..3 {
+        let MsgElement::Relay { msg_list, .. } = element else {
+            panic!("level {level} typed as a relay: {element:?}")
+        };
+        let inner: &RelayMessage = &msg_list.as_ref().unwrap()[0];
+        element = &inner.msg_body.as_ref().unwrap()[0];
+    }
+    assert!(matches!(element, MsgElement::Other(_)), "{element:?}");
+}

@@ -139,10 +139,14 @@ impl Stream {
         command.arg("event").arg(json);
         let id = match &self.connection {
             Connection::Manager(connection) => {
-                command.query_async::<String>(&mut connection.clone()).await?
+                command
+                    .query_async::<String>(&mut connection.clone())
+                    .await?
             }
             Connection::Multiplexed(connection) => {
-                command.query_async::<String>(&mut connection.clone()).await?
+                command
+                    .query_async::<String>(&mut connection.clone())
+                    .await?
             }
         };
         tracing::debug!(stream = %self.stream, %id, "event appended");
@@ -154,9 +158,7 @@ impl Sink for Stream {
     async fn record(&self, record: Record<'_>) -> Result<(), RecordError> {
         let json = match &self.fixed_json {
             Some(json) => json.clone(),
-            None => {
-                serde_json::to_vec(record.event).map_err(|e| RecordError::Failed(e.into()))?
-            }
+            None => serde_json::to_vec(record.event).map_err(|e| RecordError::Failed(e.into()))?,
         };
         match self.wait {
             None => self
@@ -228,7 +230,9 @@ fn flags() -> Result<Flags, String> {
         trim_every: 1,
     };
     // The address first (`listen` takes it), then each flag with its value.
-    let mut rest = std::env::args().skip(1).skip_while(|arg| !arg.starts_with("--"));
+    let mut rest = std::env::args()
+        .skip(1)
+        .skip_while(|arg| !arg.starts_with("--"));
     while let Some(flag) = rest.next() {
         let value = rest.next().ok_or(format!("{flag} needs a value"))?;
         match (flag.as_str(), value.as_str()) {
@@ -392,7 +396,12 @@ fn time_pieces() {
     };
     let reference = || {
         let mut command = redis::cmd("XADD");
-        command.arg("load-stream").arg("MAXLEN").arg("~").arg(1_000_000usize).arg("*");
+        command
+            .arg("load-stream")
+            .arg("MAXLEN")
+            .arg("~")
+            .arg(1_000_000usize)
+            .arg("*");
         command.arg("command").arg(event.command());
         command.arg("sdk_app_id").arg(app.get());
         if let Some(room) = event.room_id() {
@@ -429,10 +438,14 @@ fn time_pieces() {
     };
     let pieces: [(&str, &dyn Fn() -> usize); 8] = [
         ("serde_json::to_vec(&Event), typed", &|| {
-            serde_json::to_vec(std::hint::black_box(&event)).unwrap().len()
+            serde_json::to_vec(std::hint::black_box(&event))
+                .unwrap()
+                .len()
         }),
         ("serde_json::to_vec(&Value)", &|| {
-            serde_json::to_vec(std::hint::black_box(&value)).unwrap().len()
+            serde_json::to_vec(std::hint::black_box(&value))
+                .unwrap()
+                .len()
         }),
         ("DeliveryKey::new (SHA-256 of the body)", &|| {
             let key = DeliveryKey::new(app, COMMAND, std::hint::black_box(FIXTURE));
@@ -440,9 +453,17 @@ fn time_pieces() {
             1
         }),
         ("DeliveryKey's text (to_string)", &|| key.to_string().len()),
-        ("the digest's hex on the stack", &|| digest_hex(std::hint::black_box(&key)).len()),
-        ("XADD built and encoded: the reference's (MAXLEN ~, 6 fields)", &reference),
-        ("XADD built and encoded: no MAXLEN, delivery the digest's hex", &proposed),
+        ("the digest's hex on the stack", &|| {
+            digest_hex(std::hint::black_box(&key)).len()
+        }),
+        (
+            "XADD built and encoded: the reference's (MAXLEN ~, 6 fields)",
+            &reference,
+        ),
+        (
+            "XADD built and encoded: no MAXLEN, delivery the digest's hex",
+            &proposed,
+        ),
         ("XADD built and encoded: axum_xadd's (2 fields)", &axum),
     ];
     println!("member-leave fixture, ns per call, best of 5 x {rounds}:");
