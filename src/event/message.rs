@@ -270,6 +270,9 @@ impl Drop for Typing {
 impl<'de> Deserialize<'de> for MsgElement {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;
+        if let Some(text) = plain_text(&value) {
+            return Ok(Self::text(text));
+        }
         let Some(_typing) = Typing::enter() else {
             return Ok(Self::Other(value));
         };
@@ -279,6 +282,21 @@ impl<'de> Deserialize<'de> for MsgElement {
             serde_json::to_value(Written(known)).is_ok_and(|written| written == value)
         });
         Ok(known.unwrap_or(Self::Other(value)))
+    }
+}
+
+/// The text of a `TIMTextElem` that holds its `Text` and nothing else, as nearly every
+/// message's element is: read at once, without writing it back to compare (it writes back
+/// as it arrived by construction).
+fn plain_text(value: &Value) -> Option<&str> {
+    let element = value.as_object().filter(|element| element.len() == 2)?;
+    if element.get("MsgType")?.as_str()? != "TIMTextElem" {
+        return None;
+    }
+    let content = element.get("MsgContent")?.as_object()?;
+    match (content.len(), content.get("Text")) {
+        (1, Some(Value::String(text))) => Some(text),
+        _ => None,
     }
 }
 
