@@ -194,8 +194,8 @@ const MEASURE_EVERY: Duration = Duration::from_millis(100);
 /// behind one URL the retry may reach another replica. [`with_dedup`](Self::with_dedup)
 /// makes that one entry per event: a script checks a key of the event and appends the
 /// entry only when the key is absent, then sets it, in one step, so that the key exists if
-/// and only if the entry does. The key is the stream's name, `:dedup:`, then the [`DeliveryKey`] of
-/// the event (`SDKAPPID:COMMAND:SHA-256` of the event's JSON), for example
+/// and only if the entry does. The key is the stream's name, `:dedup:`, then the
+/// delivery's [`DeliveryKey`] (`SDKAPPID:COMMAND:SHA-256` of the body), for example
 /// `room-callbacks:dedup:1400000000:Room.CallbackAfterMemberLeave:9f86d0…`. An event
 /// appended before is answered OK even at the high-water mark: it is recorded.
 ///
@@ -205,9 +205,10 @@ const MEASURE_EVERY: Duration = Duration::from_millis(100);
 /// but the duplicate was answered OK already, and Tencent does not retry it). Here a
 /// duplicate is answered OK only when its entry is in the stream.
 ///
-/// The event's JSON is written by this crate from the decoded event, so replicas running
-/// different versions of the crate (during a rolling upgrade) may write one event
-/// differently and append it twice. On a Redis proxy that shards keys, name the stream
+/// The key is the delivery's (`delivery`, a digest of the body as Tencent sent it), so
+/// replicas running different versions of the crate (during a rolling upgrade) agree on it;
+/// recorded outside the layer, without a delivery key, the digest is of the event's JSON
+/// as this crate writes it. On a Redis proxy that shards keys, name the stream
 /// with a hash tag (`{room}:callbacks`): the keys derived from the name keep it, so that
 /// the script's two keys live together.
 ///
@@ -614,7 +615,11 @@ impl Settings {
     /// The event's de-duplication key and its time to live in milliseconds.
     fn dedup_key(&self, record: Record<'_>, json: &[u8]) -> (String, u64) {
         let (prefix, ttl) = self.dedup.as_ref().expect("de-duplication is on");
-        let key = DeliveryKey::new(record.context.sdk_app_id, record.event.command(), json);
+        // The delivery's own key when the layer gave one (the body as Tencent sent it, as
+        // the entry's `delivery` field), else one of the event as this crate writes it.
+        let key = record.delivery.cloned().unwrap_or_else(|| {
+            DeliveryKey::new(record.context.sdk_app_id, record.event.command(), json)
+        });
         // Redis refuses a zero expiry; a key lasts at least a millisecond.
         let ttl = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
         (format!("{prefix}{key}"), ttl)
