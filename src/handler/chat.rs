@@ -560,44 +560,23 @@ impl ChatHandler for Defaults {
     }
 }
 
-impl From<C2cMessageDecision> for ChatReply {
-    fn from(decision: C2cMessageDecision) -> Self {
-        Self::Message(decision)
-    }
+/// Each decision as the reply that carries it, for `?` and `.into()` in `handle`.
+macro_rules! reply_from {
+    ($($decision:ty => $variant:ident),+ $(,)?) => {$(
+        impl From<$decision> for ChatReply {
+            fn from(decision: $decision) -> Self {
+                Self::$variant(decision)
+            }
+        }
+    )+};
 }
 
-impl From<GroupRequestDecision> for ChatReply {
-    fn from(decision: GroupRequestDecision) -> Self {
-        Self::GroupRequest(decision)
-    }
-}
-
-impl From<InviteDecision> for ChatReply {
-    fn from(decision: InviteDecision) -> Self {
-        Self::Invite(decision)
-    }
-}
-
-impl From<OfficialAccountCreationDecision> for ChatReply {
-    fn from(decision: OfficialAccountCreationDecision) -> Self {
-        Self::OfficialAccountCreation(decision)
-    }
-}
-
-impl From<SubscriberDecision> for ChatReply {
-    fn from(decision: SubscriberDecision) -> Self {
-        Self::Subscribers(decision)
-    }
-}
-
-impl From<FriendDecision> for ChatReply {
-    fn from(decision: FriendDecision) -> Self {
-        Self::Friends(decision)
-    }
-}
-
-impl From<ChatbotReply> for ChatReply {
-    fn from(decision: ChatbotReply) -> Self {
-        Self::Chatbot(decision)
-    }
+reply_from! {
+    C2cMessageDecision => Message,
+    GroupRequestDecision => GroupRequest,
+    InviteDecision => Invite,
+    OfficialAccountCreationDecision => OfficialAccountCreation,
+    SubscriberDecision => Subscribers,
+    FriendDecision => Friends,
+    ChatbotReply => Chatbot,
 }
