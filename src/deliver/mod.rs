@@ -33,7 +33,7 @@ use crate::deadline::within;
 use crate::dedup::{Admission, Claim, DeliveryKey};
 #[cfg(feature = "chat")]
 use crate::event::ChatEvent;
-use crate::event::{Event, LiveEvent, UndecodableEvent, UnknownEvent, UserId};
+use crate::event::{Event, UserId};
 use crate::metrics::InFlight;
 use crate::query::CallbackContext;
 use crate::read::read;
@@ -220,8 +220,6 @@ impl Callback {
 /// before-callback's decision of its kind (and `Chatbot.OnC2CSignalMessage`'s reply,
 /// whose answer carries data).
 #[derive(Debug, Clone)]
-// Without the `chat` feature, only the Live decisions are ever asked for.
-#[cfg_attr(not(feature = "chat"), allow(dead_code))]
 pub(crate) enum Asks {
     Nothing,
     Gift,
@@ -233,8 +231,9 @@ pub(crate) enum Asks {
     Invite,
     OfficialAccountCreation,
     Subscribers,
-    /// Friend requests, or the answers to them: the users requested, one result each.
-    Friends(Vec<UserId>),
+    /// Friend requests, or the answers to them: the users requested, one result each
+    /// (read by the Chat handler's answer alone).
+    Friends(#[cfg_attr(not(feature = "chat"), allow(dead_code))] Vec<UserId>),
     Chatbot,
     /// A command whose answer decides, in a body this crate could not type (undecodable,
     /// or a Chat command without the `chat` feature): still never queued, detached or
@@ -242,67 +241,58 @@ pub(crate) enum Asks {
     Undecided,
 }
 
-/// The commands whose answer decides (or carries data), by name: what a body of theirs
-/// asks for even when it could not be typed.
-const DECIDING: [&str; 13] = [
-    "Live.CallbackBeforeSendGift",
-    "Group.CallbackBeforeSendMsg",
-    "C2C.CallbackBeforeSendMsg",
-    "OfficialAccount.CallbackBeforeSendMsg",
-    "Group.CallbackBeforeCreateGroup",
-    "Group.CallbackBeforeApplyJoinGroup",
-    "Group.CallbackBeforeCreateTopic",
-    "Group.CallbackBeforeInviteJoinGroup",
-    "OfficialAccount.CallbackBeforeCreateOfficialAccount",
-    "OfficialAccount.CallbackBeforeAddSubscriber",
-    "Sns.CallbackPrevFriendAdd",
-    "Sns.CallbackPrevFriendResponse",
-    "Chatbot.OnC2CSignalMessage",
-];
-
 impl Asks {
     pub(crate) fn of(event: &Event) -> Self {
-        #[cfg(feature = "chat")]
-        let requested = |items: &mut dyn Iterator<Item = Option<&UserId>>| {
-            Self::Friends(items.flatten().cloned().collect())
+        let Some(asks) = Self::of_command(event.command()) else {
+            return Self::Nothing;
         };
         match event {
-            Event::Live(LiveEvent::GiftSending(_)) => Self::Gift,
-            Event::Live(LiveEvent::MessageSending(_)) => Self::GroupMessage,
+            Event::Undecodable(_) | Event::Unknown(_) => Self::Undecided,
             #[cfg(feature = "chat")]
-            Event::Chat(event) => match event {
-                ChatEvent::C2cMessageSending(_) | ChatEvent::OfficialAccountMessageSending(_) => {
-                    Self::DirectMessage
-                }
-                ChatEvent::GroupCreating(_)
-                | ChatEvent::JoinApplying(_)
-                | ChatEvent::TopicCreating(_) => Self::GroupRequest,
-                ChatEvent::MembersInviting(_) => Self::Invite,
-                ChatEvent::OfficialAccountCreating(_) => Self::OfficialAccountCreation,
-                ChatEvent::SubscribersAdding(_) => Self::Subscribers,
-                ChatEvent::FriendRequest(request) => requested(
-                    &mut request
-                        .friend_item
-                        .iter()
-                        .map(|item| item.to_account.as_ref()),
-                ),
-                ChatEvent::FriendRequestAnswered(answered) => requested(
-                    &mut answered
-                        .response_friend_item
-                        .iter()
-                        .map(|item| item.to_account.as_ref()),
-                ),
-                ChatEvent::SignalMessage(_) => Self::Chatbot,
-                _ => Self::Nothing,
-            },
-            Event::Undecodable(UndecodableEvent { command, .. })
-            | Event::Unknown(UnknownEvent { command, .. })
-                if DECIDING.contains(&command.as_str()) =>
-            {
-                Self::Undecided
-            }
-            _ => Self::Nothing,
+            Event::Chat(ChatEvent::FriendRequest(request)) => Self::requested(
+                request
+                    .friend_item
+                    .iter()
+                    .map(|item| item.to_account.as_ref()),
+            ),
+            #[cfg(feature = "chat")]
+            Event::Chat(ChatEvent::FriendRequestAnswered(answered)) => Self::requested(
+                answered
+                    .response_friend_item
+                    .iter()
+                    .map(|item| item.to_account.as_ref()),
+            ),
+            _ => asks,
         }
+    }
+
+    /// What the answer to `command` decides, by name, if anything: what a body of its
+    /// asks for even when it could not be typed.
+    fn of_command(command: &str) -> Option<Self> {
+        Some(match command {
+            "Live.CallbackBeforeSendGift" => Self::Gift,
+            "Group.CallbackBeforeSendMsg" => Self::GroupMessage,
+            "C2C.CallbackBeforeSendMsg" | "OfficialAccount.CallbackBeforeSendMsg" => {
+                Self::DirectMessage
+            }
+            "Group.CallbackBeforeCreateGroup"
+            | "Group.CallbackBeforeApplyJoinGroup"
+            | "Group.CallbackBeforeCreateTopic" => Self::GroupRequest,
+            "Group.CallbackBeforeInviteJoinGroup" => Self::Invite,
+            "OfficialAccount.CallbackBeforeCreateOfficialAccount" => Self::OfficialAccountCreation,
+            "OfficialAccount.CallbackBeforeAddSubscriber" => Self::Subscribers,
+            "Sns.CallbackPrevFriendAdd" | "Sns.CallbackPrevFriendResponse" => {
+                Self::Friends(Vec::new())
+            }
+            "Chatbot.OnC2CSignalMessage" => Self::Chatbot,
+            _ => return None,
+        })
+    }
+
+    /// The users a friend request is about, one result each.
+    #[cfg(feature = "chat")]
+    fn requested<'a>(users: impl Iterator<Item = Option<&'a UserId>>) -> Self {
+        Self::Friends(users.flatten().cloned().collect())
     }
 
     /// Whether the answer is a decision (or data): such a callback is never answered

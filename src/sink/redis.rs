@@ -446,12 +446,11 @@ impl RedisStream {
     async fn append(&self, record: Record<'_>, json: Vec<u8>) -> Result<Appended, RedisError> {
         let mut connection = self.link.connection();
         if let Some(high_water) = self.settings.high_water {
-            if let Some(backlog) = self.measure_if_due(&mut connection, high_water).await? {
-                if backlog >= high_water {
-                    return self
-                        .refuse(&mut connection, record, &json, backlog, high_water)
-                        .await;
-                }
+            let backlog = self.measure_if_due(&mut connection, high_water).await;
+            if backlog >= high_water {
+                return self
+                    .refuse(&mut connection, record, &json, backlog, high_water)
+                    .await;
             }
         }
         let appended = match &self.settings.dedup {
@@ -484,11 +483,7 @@ impl RedisStream {
     /// Measures the backlog when the last measure is older than [`MEASURE_EVERY`] (one
     /// append of those arriving together measures) or this sink's estimate reaches the
     /// mark; the estimate otherwise, or when the measure failed.
-    async fn measure_if_due(
-        &self,
-        connection: &mut ConnectionManager,
-        high_water: u64,
-    ) -> Result<Option<u64>, RedisError> {
+    async fn measure_if_due(&self, connection: &mut ConnectionManager, high_water: u64) -> u64 {
         let state = &self.state;
         let now = u64::try_from(state.start.elapsed().as_millis()).unwrap_or(u64::MAX);
         let last = state.measured_at.load(Ordering::Relaxed);
@@ -503,7 +498,7 @@ impl RedisStream {
                     .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
                     .is_ok());
         if !claimed {
-            return Ok(Some(estimate));
+            return estimate;
         }
         let measured: Result<u64, RedisError> = state
             .scripts
@@ -516,13 +511,13 @@ impl RedisStream {
             // The append may still work (an ACL without XINFO, say): the estimate stands.
             Err(error) => {
                 tracing::debug!(stream = %self.settings.stream, %error, "could not measure the stream's backlog");
-                return Ok(Some(estimate));
+                return estimate;
             }
         };
         state.backlog.store(backlog, Ordering::Relaxed);
         state.measured_at.store(now, Ordering::Relaxed);
         crate::metrics::stream_backlog(&self.settings.stream, backlog);
-        Ok(Some(backlog))
+        backlog
     }
 
     /// At the mark: refused, unless de-duplication finds the event appended before (then
