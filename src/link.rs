@@ -1,8 +1,8 @@
-//! [`Link`]: the Redis connection of [`RedisStream`](crate::sink::RedisStream) and
-//! [`RedisStore`](crate::dedup::RedisStore), which notices a dead or hung peer (feature
-//! `redis`).
+//! [`RedisDeployment`] and [`RedisConnection`]: where Redis is (one server, a primary
+//! watched by Sentinel, or a Cluster), and a connection to it that notices a dead or hung
+//! peer and follows a failover (feature `redis`).
 //!
-//! Two ways a connection goes quiet without closing:
+//! Three ways a connection stops serving writes without closing:
 //!
 //! - the peer is gone (its host crashed, a NAT or load balancer forgot the connection):
 //!   TCP keepalive probes an idle connection and `TCP_USER_TIMEOUT` (Linux) bounds how long
@@ -10,16 +10,25 @@
 //!   [`ConnectionManager`] reconnects by itself;
 //! - the peer's TCP answers but nothing above it does (a proxy or a Redis that hangs):
 //!   only a command's own timeout sees it, and the connection manager does not reconnect
-//!   on a timeout, so [`Link::stalled`] replaces the connection in the background.
+//!   on a timeout, so the connection is replaced in the background;
+//! - the primary is no longer the primary (Sentinel promoted a replica): the old address
+//!   refuses connections, answers `READONLY`, or takes writes no replica receives. Through
+//!   Sentinel, each of these asks Sentinel for the primary again and moves there.
+//!
+//! A Cluster connection follows `MOVED`, `ASK` and failovers inside the cluster by itself.
 
+use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig};
+use redis::cluster::ClusterClient;
+use redis::cluster_async::ClusterConnection;
 use redis::io::tcp::socket2::TcpKeepalive;
 use redis::io::tcp::TcpSettings;
-use redis::RedisError;
+use redis::sentinel::{SentinelClient, SentinelNodeConnectionInfo, SentinelServerType};
+use redis::{Cmd, ErrorKind, Pipeline, RedisError, RedisFuture, RedisResult, Value};
 
 /// How long a connection stays idle before TCP probes the peer.
 const KEEPALIVE_IDLE: Duration = Duration::from_secs(5);
@@ -33,12 +42,12 @@ const KEEPALIVE_PROBES: u32 = 3;
 /// the connection (Linux; otherwise retransmissions go on for about fifteen minutes).
 #[cfg(target_os = "linux")]
 const USER_TIMEOUT: Duration = Duration::from_secs(10);
-/// At most one replacement of a connection this often, however many commands time out.
-const RESPITE: Duration = Duration::from_secs(1);
+/// At most one replacement of a connection this often, however many commands fail.
+const RESPITE: Duration = Duration::from_millis(500);
 
 /// The TCP settings of every connection the crate opens: keepalive probes, a bound on
 /// unacknowledged data, and no Nagle delay for commands of a few hundred bytes.
-pub(crate) fn tcp_settings() -> TcpSettings {
+fn tcp_settings() -> TcpSettings {
     let keepalive = TcpKeepalive::new().with_time(KEEPALIVE_IDLE);
     #[cfg(target_os = "linux")]
     let keepalive = keepalive
@@ -52,83 +61,471 @@ pub(crate) fn tcp_settings() -> TcpSettings {
     settings
 }
 
-/// A connection manager that can be replaced when its connection stops answering.
-pub(crate) struct Link {
-    current: RwLock<ConnectionManager>,
-    /// How to open another; `None` for a connection given by the application, which
-    /// knows its own address only.
-    reopen: Option<Reopen>,
+/// Where Redis is: one server (or a proxy in front of several), a primary that Redis
+/// Sentinel watches and replaces when it fails, or a Redis Cluster.
+///
+/// ```no_run
+/// use tencent_room_webhook::sink::{RedisDeployment, RedisStream};
+///
+/// # async fn run() -> Result<(), redis::RedisError> {
+/// // Sentinel finds the primary named `callbacks`, and again after a failover.
+/// let redis = RedisDeployment::sentinel(["10.0.0.1:26379", "10.0.0.2:26379"], "callbacks");
+/// let stream = RedisStream::connect(&redis, "room-callbacks")
+///     .await?
+///     .with_replicas(1);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct RedisDeployment {
+    kind: Kind,
+    connect_timeout: Duration,
+    response_timeout: Option<Duration>,
+}
+
+#[derive(Clone)]
+enum Kind {
+    Server(String),
+    Sentinel {
+        sentinels: Vec<String>,
+        master: String,
+        password: Option<String>,
+    },
+    Cluster {
+        nodes: Vec<String>,
+        password: Option<String>,
+    },
+}
+
+/// What it is and where; never a password.
+impl fmt::Debug for RedisDeployment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            Kind::Server(_) => f.write_str("RedisDeployment::Server"),
+            Kind::Sentinel {
+                sentinels, master, ..
+            } => f
+                .debug_struct("RedisDeployment::Sentinel")
+                .field("sentinels", &sentinels.iter().map(|s| host(s)).collect::<Vec<_>>())
+                .field("master", master)
+                .finish_non_exhaustive(),
+            Kind::Cluster { nodes, .. } => f
+                .debug_struct("RedisDeployment::Cluster")
+                .field("nodes", &nodes.iter().map(|s| host(s)).collect::<Vec<_>>())
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
+/// An address without the credentials a URL may hold.
+fn host(address: &str) -> &str {
+    let address = address.rsplit_once('@').map_or(address, |(_, host)| host);
+    address.trim_start_matches("redis://")
+}
+
+/// `host:port` as a URL; a URL as it is.
+fn url(address: &str) -> String {
+    if address.contains("://") {
+        address.to_owned()
+    } else {
+        format!("redis://{address}")
+    }
+}
+
+impl RedisDeployment {
+    /// One server at `url` (`redis://[[user]:password@]host:port[/db]`), or a proxy.
+    pub fn server(url: impl Into<String>) -> Self {
+        Self::of(Kind::Server(url.into()))
+    }
+
+    /// The primary that Redis Sentinel calls `master`, asked of the first of `sentinels`
+    /// (`host:port`, or a URL carrying the Sentinel's own password) that answers. The
+    /// primary is checked to be one (`ROLE`), and asked for again whenever it refuses a
+    /// connection, answers `READONLY`, stops answering, or its replicas do not receive
+    /// the writes waited for: so a failover is followed within a second or two of
+    /// Sentinel's promotion.
+    pub fn sentinel(
+        sentinels: impl IntoIterator<Item = impl Into<String>>,
+        master: impl Into<String>,
+    ) -> Self {
+        Self::of(Kind::Sentinel {
+            sentinels: sentinels.into_iter().map(Into::into).collect(),
+            master: master.into(),
+            password: None,
+        })
+    }
+
+    /// A Redis Cluster, discovered from any of `nodes` (`host:port` or URLs). Keys are
+    /// sent to the node that holds their slot, `MOVED` and `ASK` are followed, and so is
+    /// a failover inside the cluster. Keys one script touches must share a slot: see
+    /// [`RedisStream`](crate::sink::RedisStream)'s docs on hash tags.
+    pub fn cluster(nodes: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self::of(Kind::Cluster {
+            nodes: nodes.into_iter().map(Into::into).collect(),
+            password: None,
+        })
+    }
+
+    fn of(kind: Kind) -> Self {
+        Self {
+            kind,
+            connect_timeout: Duration::from_millis(300),
+            response_timeout: None,
+        }
+    }
+
+    /// The password of the primary (Sentinel) or of every node (Cluster). A server's
+    /// goes in its URL.
+    pub fn with_password(mut self, secret: impl Into<String>) -> Self {
+        match &mut self.kind {
+            Kind::Server(_) => {}
+            Kind::Sentinel { password, .. } | Kind::Cluster { password, .. } => {
+                *password = Some(secret.into());
+            }
+        }
+        self
+    }
+
+    /// Gives up on a connection attempt after `timeout` instead of 300 ms.
+    pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Fails a command Redis has not answered within `timeout` (none by default: the
+    /// caller bounds its own wait).
+    pub fn with_response_timeout(mut self, timeout: Duration) -> Self {
+        self.response_timeout = Some(timeout);
+        self
+    }
+
+    /// Whether keys land on several nodes, so that one script's keys need a hash tag.
+    pub fn is_cluster(&self) -> bool {
+        matches!(self.kind, Kind::Cluster { .. })
+    }
+
+    /// Connects. Fails when no server, Sentinel or node can be reached, when Sentinel
+    /// knows no such master or its address is not a primary, or when the credentials are
+    /// refused: the error is Redis's own, whose kind tells which.
+    pub async fn connect(&self) -> Result<RedisConnection, RedisError> {
+        let mut config = ConnectionManagerConfig::new()
+            .set_connection_timeout(self.connect_timeout)
+            .set_number_of_retries(1)
+            .set_max_delay(100)
+            .set_tcp_settings(tcp_settings());
+        if let Some(timeout) = self.response_timeout {
+            config = config.set_response_timeout(timeout);
+        }
+        let link = match &self.kind {
+            Kind::Server(url) => {
+                let client = redis::Client::open(url.as_str())?;
+                let manager = client
+                    .get_connection_manager_with_config(config.clone())
+                    .await?;
+                Link::single(manager, Some(Source::Server(client)), config)
+            }
+            Kind::Sentinel {
+                sentinels,
+                master,
+                password,
+            } => {
+                let primary = SentinelNodeConnectionInfo {
+                    tls_mode: None,
+                    redis_connection_info: Some(redis::RedisConnectionInfo {
+                        password: password.clone(),
+                        ..Default::default()
+                    }),
+                };
+                let mut sentinel = SentinelClient::build(
+                    sentinels.iter().map(|s| url(s)).collect(),
+                    master.clone(),
+                    Some(primary),
+                    SentinelServerType::Master,
+                )?;
+                let client = sentinel.async_get_client().await?;
+                let address = client.get_connection_info().addr.to_string();
+                let manager = client.get_connection_manager_with_config(config.clone()).await?;
+                tracing::info!(%master, primary = %address, "connected to the primary Sentinel names");
+                let source = Source::Sentinel {
+                    client: tokio::sync::Mutex::new(sentinel),
+                    master: master.clone(),
+                    primary: RwLock::new(address),
+                };
+                Link::single(manager, Some(source), config)
+            }
+            Kind::Cluster { nodes, password } => {
+                let mut builder = ClusterClient::builder(nodes.iter().map(|n| url(n)))
+                    .connection_timeout(self.connect_timeout)
+                    .retries(2)
+                    .max_retry_wait(200)
+                    .tcp_settings(tcp_settings());
+                if let Some(timeout) = self.response_timeout {
+                    builder = builder.response_timeout(timeout);
+                }
+                if let Some(password) = password {
+                    builder = builder.password(password.clone());
+                }
+                Link::Cluster(builder.build()?.get_async_connection().await?)
+            }
+        };
+        Ok(RedisConnection {
+            link: Arc::new(link),
+        })
+    }
+}
+
+/// A connection to a [`RedisDeployment`], cheap to clone (the clones share it), that
+/// notices a peer gone or hung and follows a failover: a
+/// [`ConnectionLike`](redis::aio::ConnectionLike), so every command of the `redis` crate
+/// runs on it.
+///
+/// A command that fails is failed (it is never sent again by this connection: the caller
+/// knows whether it is safe to), and the failure replaces the connection in the
+/// background when it says the peer is gone, hung, or no longer the primary: at most
+/// twice a second.
+#[derive(Clone)]
+pub struct RedisConnection {
+    link: Arc<Link>,
+}
+
+impl fmt::Debug for RedisConnection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match &*self.link {
+            Link::Single { reopen: None, .. } => "given",
+            Link::Single {
+                reopen: Some(reopen),
+                ..
+            } => match reopen.source {
+                Source::Server(_) => "server",
+                Source::Sentinel { .. } => "sentinel",
+            },
+            Link::Cluster(_) => "cluster",
+        };
+        f.debug_tuple("RedisConnection").field(&kind).finish()
+    }
+}
+
+enum Link {
+    Single {
+        current: RwLock<ConnectionManager>,
+        /// How to open another; `None` for a connection given by the application, which
+        /// knows its own address only.
+        reopen: Option<Reopen>,
+    },
+    Cluster(ClusterConnection),
 }
 
 struct Reopen {
-    client: redis::Client,
+    source: Source,
     config: ConnectionManagerConfig,
     /// A replacement is under way (or was, less than [`RESPITE`] ago).
     busy: AtomicBool,
 }
 
+enum Source {
+    Server(redis::Client),
+    Sentinel {
+        client: tokio::sync::Mutex<SentinelClient>,
+        master: String,
+        /// The primary's address as last found.
+        primary: RwLock<String>,
+    },
+}
+
+/// One of the connections a [`Link`] hands out.
+enum Current {
+    Single(ConnectionManager),
+    Cluster(ClusterConnection),
+}
+
 impl Link {
-    /// Connects to `url` with `config` and the crate's TCP settings.
-    pub(crate) async fn open(
-        url: &str,
+    fn single(
+        manager: ConnectionManager,
+        source: Option<Source>,
         config: ConnectionManagerConfig,
-    ) -> Result<Arc<Self>, RedisError> {
-        let client = redis::Client::open(url)?;
-        let config = config.set_tcp_settings(tcp_settings());
-        let manager = client
-            .get_connection_manager_with_config(config.clone())
-            .await?;
-        Ok(Arc::new(Self {
+    ) -> Self {
+        Self::Single {
             current: RwLock::new(manager),
-            reopen: Some(Reopen {
-                client,
+            reopen: source.map(|source| Reopen {
+                source,
                 config,
                 busy: AtomicBool::new(false),
             }),
-        }))
+        }
+    }
+}
+
+impl RedisConnection {
+    /// The application's own connection, never replaced (it reconnects by itself when
+    /// its connection drops).
+    pub fn from_manager(manager: ConnectionManager) -> Self {
+        Self {
+            link: Arc::new(Link::Single {
+                current: RwLock::new(manager),
+                reopen: None,
+            }),
+        }
     }
 
-    /// The application's own connection, never replaced.
-    pub(crate) fn fixed(manager: ConnectionManager) -> Arc<Self> {
-        Arc::new(Self {
-            current: RwLock::new(manager),
-            reopen: None,
-        })
+    /// Whether keys land on several nodes.
+    pub fn is_cluster(&self) -> bool {
+        matches!(&*self.link, Link::Cluster(_))
     }
 
-    /// The connection to send a command on (a cheap clone).
-    pub(crate) fn connection(&self) -> ConnectionManager {
-        self.current
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+    fn current(&self) -> Current {
+        match &*self.link {
+            Link::Single { current, .. } => Current::Single(
+                current
+                    .read()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .clone(),
+            ),
+            Link::Cluster(cluster) => Current::Cluster(cluster.clone()),
+        }
     }
 
-    /// A command got no answer in time: opens another connection in the background and
-    /// uses it once it answers, at most once per [`RESPITE`]. The commands already sent
-    /// on the old one finish or time out there.
-    pub(crate) fn stalled(self: &Arc<Self>) {
-        let Some(reopen) = &self.reopen else { return };
+    /// A command failed with `error`: replaces the connection when the error says it
+    /// no longer serves (hung; through Sentinel also gone or demoted).
+    pub(crate) fn failed(&self, error: &RedisError) {
+        let gone = error.is_io_error()
+            || error.is_connection_refusal()
+            || error.is_connection_dropped()
+            || matches!(
+                error.kind(),
+                ErrorKind::ReadOnly | ErrorKind::MasterDown | ErrorKind::BusyLoadingError
+            );
+        if error.is_timeout() {
+            self.replace(false);
+        } else if gone {
+            self.replace(true);
+        }
+    }
+
+    /// A command got no answer within its caller's wait: Redis, or a proxy on the way,
+    /// may have stopped answering this connection.
+    pub(crate) fn stalled(&self) {
+        self.replace(false);
+    }
+
+    /// The writes waited for did not reach the replicas: through Sentinel, this primary
+    /// may have been replaced while cut off from the others, so ask again.
+    pub(crate) fn unreplicated(&self) {
+        self.replace(true);
+    }
+
+    /// Opens another connection in the background and uses it once it answers, at most
+    /// once per [`RESPITE`]. `sentinel_only`: only when Sentinel may name another primary
+    /// (a plain server's connection manager reconnects by itself). The commands already
+    /// sent on the old one finish or fail there.
+    fn replace(&self, sentinel_only: bool) {
+        let Link::Single {
+            reopen: Some(reopen),
+            ..
+        } = &*self.link
+        else {
+            return;
+        };
+        if sentinel_only && matches!(reopen.source, Source::Server(_)) {
+            return;
+        }
         if reopen.busy.swap(true, Ordering::AcqRel) {
             return;
         }
-        let link = Arc::clone(self);
+        let link = Arc::clone(&self.link);
         tokio::spawn(async move {
-            let Some(reopen) = &link.reopen else { return };
-            match reopen
-                .client
-                .get_connection_manager_with_config(reopen.config.clone())
-                .await
-            {
+            let Link::Single {
+                current,
+                reopen: Some(reopen),
+            } = &*link
+            else {
+                return;
+            };
+            match reopen.open().await {
                 Ok(manager) => {
-                    *link.current.write().unwrap_or_else(PoisonError::into_inner) = manager;
-                    tracing::info!("replaced a Redis connection that stopped answering");
+                    *current.write().unwrap_or_else(PoisonError::into_inner) = manager;
                 }
-                // Still unreachable: the next command that times out tries again.
+                // Still unreachable: the next command that fails tries again.
                 Err(error) => tracing::warn!(%error, "could not reconnect to Redis"),
             }
             tokio::time::sleep(RESPITE).await;
             reopen.busy.store(false, Ordering::Release);
         });
+    }
+}
+
+impl Reopen {
+    async fn open(&self) -> Result<ConnectionManager, RedisError> {
+        match &self.source {
+            Source::Server(client) => {
+                let manager = client
+                    .get_connection_manager_with_config(self.config.clone())
+                    .await?;
+                tracing::info!("replaced a Redis connection that stopped answering");
+                Ok(manager)
+            }
+            Source::Sentinel {
+                client,
+                master,
+                primary,
+            } => {
+                let found = client.lock().await.async_get_client().await?;
+                let address = found.get_connection_info().addr.to_string();
+                let manager = found
+                    .get_connection_manager_with_config(self.config.clone())
+                    .await?;
+                let before = std::mem::replace(
+                    &mut *primary.write().unwrap_or_else(PoisonError::into_inner),
+                    address.clone(),
+                );
+                if before == address {
+                    tracing::info!(%master, primary = %address, "reconnected to the primary");
+                } else {
+                    tracing::warn!(%master, %before, primary = %address, "Sentinel names another primary: writing there");
+                }
+                Ok(manager)
+            }
+        }
+    }
+}
+
+impl ConnectionLike for RedisConnection {
+    fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
+        Box::pin(async move {
+            let answered = match self.current() {
+                Current::Single(mut c) => c.req_packed_command(cmd).await,
+                Current::Cluster(mut c) => c.req_packed_command(cmd).await,
+            };
+            self.check(answered)
+        })
+    }
+
+    fn req_packed_commands<'a>(
+        &'a mut self,
+        cmd: &'a Pipeline,
+        offset: usize,
+        count: usize,
+    ) -> RedisFuture<'a, Vec<Value>> {
+        Box::pin(async move {
+            let answered = match self.current() {
+                Current::Single(mut c) => c.req_packed_commands(cmd, offset, count).await,
+                Current::Cluster(mut c) => c.req_packed_commands(cmd, offset, count).await,
+            };
+            self.check(answered)
+        })
+    }
+
+    fn get_db(&self) -> i64 {
+        match self.current() {
+            Current::Single(c) => c.get_db(),
+            Current::Cluster(c) => c.get_db(),
+        }
+    }
+}
+
+impl RedisConnection {
+    fn check<T>(&self, answered: RedisResult<T>) -> RedisResult<T> {
+        if let Err(error) = &answered {
+            self.failed(error);
+        }
+        answered
     }
 }

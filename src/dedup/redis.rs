@@ -1,14 +1,12 @@
 //! [`RedisStore`]: claims shared by every replica, in Redis (feature `redis`).
 
 use std::future::Future;
-use std::sync::Arc;
 use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use redis::RedisError;
+use redis::aio::ConnectionManager;
 
 use super::{ClaimToken, Claimed, DeliveryKey, DeliveryStore, StoreError};
-use crate::link::Link;
+use crate::link::{RedisConnection, RedisDeployment};
 
 /// Claims in Redis, shared by every replica. A key is `PREFIX` followed by the
 /// [`DeliveryKey`] text; its value is `pending:TOKEN` while a delivery holds it and `done`
@@ -31,9 +29,12 @@ use crate::link::Link;
 /// let store = RedisStore::open("redis://127.0.0.1:6379", "room-webhook:").await?;
 /// # Ok(()) }
 /// ```
+///
+/// A failover that loses a `done` key lets a retry of its delivery through again: handled
+/// twice, never lost (the record of an event is the sink's, which waits for replicas).
 #[derive(Clone)]
 pub struct RedisStore {
-    link: Arc<Link>,
+    link: RedisConnection,
     prefix: String,
 }
 
@@ -51,22 +52,32 @@ impl RedisStore {
     /// it), its keys starting with `prefix`.
     pub fn new(connection: ConnectionManager, prefix: impl Into<String>) -> Self {
         Self {
-            link: Link::fixed(connection),
+            link: RedisConnection::from_manager(connection),
             prefix: prefix.into(),
         }
     }
 
-    /// Connects to the Redis at `url` with timeouts fit for Tencent's deadline: 300 ms to
-    /// connect, 300 ms for an answer (after which the connection is replaced in the
-    /// background, in case Redis or a proxy stopped answering on it), one retry, and TCP
-    /// keepalive, so that a peer that is gone is noticed.
+    /// Connects to the Redis at `url`: [`connect`](Self::connect) to
+    /// [`RedisDeployment::server`].
     pub async fn open(url: &str, prefix: impl Into<String>) -> Result<Self, StoreError> {
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Duration::from_millis(300))
-            .set_response_timeout(Duration::from_millis(300))
-            .set_number_of_retries(1)
-            .set_max_delay(100);
-        let link = Link::open(url, config).await.map_err(StoreError::new)?;
+        Self::connect(&RedisDeployment::server(url), prefix).await
+    }
+
+    /// Connects to `redis` (one server, a primary found through Sentinel, or a Cluster)
+    /// with timeouts fit for Tencent's deadline: 300 ms to connect, 300 ms for an answer
+    /// (after which the connection is replaced in the background, in case Redis or a
+    /// proxy stopped answering on it), one retry, and TCP keepalive, so that a peer that
+    /// is gone is noticed.
+    pub async fn connect(
+        redis: &RedisDeployment,
+        prefix: impl Into<String>,
+    ) -> Result<Self, StoreError> {
+        let link = redis
+            .clone()
+            .with_response_timeout(Duration::from_millis(300))
+            .connect()
+            .await
+            .map_err(StoreError::new)?;
         Ok(Self {
             link,
             prefix: prefix.into(),
@@ -76,14 +87,6 @@ impl RedisStore {
     fn key(&self, key: &DeliveryKey) -> String {
         format!("{}{key}", self.prefix)
     }
-}
-
-/// A failed command's error for the layer; a timeout also replaces the connection.
-fn failed(link: &Arc<Link>, error: RedisError) -> StoreError {
-    if error.is_timeout() {
-        link.stalled();
-    }
-    StoreError::new(error)
 }
 
 /// `new`, `pending` or `done`: claims the key for `ARGV[1]` for `ARGV[2]` ms when absent.
@@ -119,7 +122,7 @@ impl DeliveryStore for RedisStore {
         token: &ClaimToken,
         ttl: Duration,
     ) -> impl Future<Output = Result<Claimed, StoreError>> + Send {
-        let (link, mut connection) = (Arc::clone(&self.link), self.link.connection());
+        let mut connection = self.link.clone();
         let (key, value) = (self.key(key), pending(token));
         async move {
             // EVAL, as the stream's script: Redis compiles a script once and keeps it.
@@ -131,7 +134,7 @@ impl DeliveryStore for RedisStore {
                 .arg(millis(ttl))
                 .query_async(&mut connection)
                 .await
-                .map_err(|error| failed(&link, error))?;
+                .map_err(StoreError::new)?;
             match found.as_str() {
                 "new" => Ok(Claimed::New),
                 "done" => Ok(Claimed::Done),
@@ -146,7 +149,7 @@ impl DeliveryStore for RedisStore {
         _: &ClaimToken,
         ttl: Duration,
     ) -> impl Future<Output = Result<(), StoreError>> + Send {
-        let (link, mut connection) = (Arc::clone(&self.link), self.link.connection());
+        let mut connection = self.link.clone();
         let key = self.key(key);
         async move {
             redis::cmd("SET")
@@ -156,7 +159,7 @@ impl DeliveryStore for RedisStore {
                 .arg(millis(ttl))
                 .query_async::<()>(&mut connection)
                 .await
-                .map_err(|error| failed(&link, error))
+                .map_err(StoreError::new)
         }
     }
 
@@ -165,7 +168,7 @@ impl DeliveryStore for RedisStore {
         key: &DeliveryKey,
         token: &ClaimToken,
     ) -> impl Future<Output = Result<(), StoreError>> + Send {
-        let (link, mut connection) = (Arc::clone(&self.link), self.link.connection());
+        let mut connection = self.link.clone();
         let (key, value) = (self.key(key), pending(token));
         async move {
             redis::cmd("EVAL")
@@ -175,7 +178,7 @@ impl DeliveryStore for RedisStore {
                 .arg(value)
                 .query_async::<i64>(&mut connection)
                 .await
-                .map_err(|error| failed(&link, error))?;
+                .map_err(StoreError::new)?;
             Ok(())
         }
     }

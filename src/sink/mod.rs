@@ -53,7 +53,9 @@ mod redis;
 
 pub use self::lines::{JsonLines, DEFAULT_QUEUE};
 #[cfg(feature = "redis")]
-pub use self::redis::{BacklogFull, RedisStream};
+pub use self::redis::{BacklogFull, NotReplicated, RedisStream};
+#[cfg(feature = "redis")]
+pub use crate::link::{RedisConnection, RedisDeployment};
 
 use std::fmt;
 use std::future::Future;

@@ -1,0 +1,205 @@
+//! The group commit of [`RedisStream`](super::RedisStream): the appends waiting when the
+//! connection is free go out as one pipeline, followed, when replicas are waited for, by
+//! one `WAIT` that covers them all.
+//!
+//! `WAIT` covers every write sent before it on its connection. A pipeline is written on
+//! one connection in one piece, so the `WAIT` at its end covers the appends in it
+//! whatever reconnects happen between two pipelines; concurrent callbacks share its round
+//! trip and its wait for the replicas rather than paying each their own.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use redis::aio::ConnectionLike;
+use redis::{Cmd, ErrorKind, RedisError, Value};
+use tokio::sync::{mpsc, oneshot, Semaphore};
+
+use crate::link::RedisConnection;
+
+/// Appends in one pipeline at most.
+const MAX_BATCH: usize = 512;
+/// Pipelines sent and not yet answered at most: while they are out, appends gather for
+/// the next.
+const IN_FLIGHT: usize = 4;
+/// Appends waiting for a pipeline at most; past it, callers wait for room (within their
+/// own wait).
+const QUEUE: usize = 4096;
+
+/// One append waiting for its pipeline.
+pub(super) struct Pending {
+    /// The append: `XADD`, or `EVALSHA` of one of the sink's scripts.
+    pub(super) command: Cmd,
+    /// The script `command` runs by its SHA-1, to send whole when Redis does not know it.
+    pub(super) script: Option<&'static str>,
+    pub(super) queued: Instant,
+    pub(super) reply: oneshot::Sender<Result<Value, Unconfirmed>>,
+}
+
+/// Why an append was not confirmed.
+#[derive(Debug)]
+pub(super) enum Unconfirmed {
+    /// Redis failed it, or the connection failed.
+    Failed(RedisError),
+    /// Appended, but fewer replicas than waited for acknowledged it within the wait.
+    NotReplicated { acknowledged: u64 },
+}
+
+/// Where appends are sent to be committed; the task committing them ends when every
+/// sender is dropped.
+#[derive(Debug, Clone)]
+pub(super) struct Committer {
+    queue: mpsc::Sender<Pending>,
+}
+
+impl Committer {
+    /// Starts committing on `connection`, waiting for `replicas` replicas (none: no
+    /// `WAIT`) at most `wait` after an append was queued.
+    pub(super) fn start(connection: RedisConnection, replicas: u32, wait: Duration) -> Self {
+        let (queue, waiting) = mpsc::channel(QUEUE);
+        tokio::spawn(gather(connection, replicas, wait, waiting));
+        Self { queue }
+    }
+
+    /// Commits `command` and answers its reply once committed.
+    pub(super) async fn commit(
+        &self,
+        command: Cmd,
+        script: Option<&'static str>,
+    ) -> Result<Value, Unconfirmed> {
+        let (reply, replied) = oneshot::channel();
+        let pending = Pending {
+            command,
+            script,
+            queued: Instant::now(),
+            reply,
+        };
+        let stopped = || {
+            Unconfirmed::Failed(RedisError::from((
+                ErrorKind::IoError,
+                "the stream's commit task has stopped",
+            )))
+        };
+        self.queue.send(pending).await.map_err(|_| stopped())?;
+        replied.await.map_err(|_| stopped())?
+    }
+}
+
+/// Takes what is queued when a pipeline may go out, and sends it.
+async fn gather(
+    connection: RedisConnection,
+    replicas: u32,
+    wait: Duration,
+    mut waiting: mpsc::Receiver<Pending>,
+) {
+    let in_flight = Arc::new(Semaphore::new(IN_FLIGHT));
+    while let Some(first) = waiting.recv().await {
+        let Ok(permit) = Arc::clone(&in_flight).acquire_owned().await else {
+            return;
+        };
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match waiting.try_recv() {
+                Ok(pending) => batch.push(pending),
+                Err(_) => break,
+            }
+        }
+        // A caller that stopped waiting was answered 503: its event is not appended.
+        batch.retain(|pending| !pending.reply.is_closed());
+        if batch.is_empty() {
+            continue;
+        }
+        let connection = connection.clone();
+        tokio::spawn(async move {
+            commit(connection, batch, replicas, wait).await;
+            drop(permit);
+        });
+    }
+}
+
+/// Sends `batch` as one pipeline (and `WAIT`), and answers each append. An append Redis
+/// did not know the script of is sent again with the script whole.
+async fn commit(
+    mut connection: RedisConnection,
+    mut batch: Vec<Pending>,
+    replicas: u32,
+    wait: Duration,
+) {
+    for whole in [false, true] {
+        let mut pipe = redis::pipe();
+        for pending in &batch {
+            match (pending.script, whole) {
+                (Some(script), true) => pipe.add_command(eval(&pending.command, script)),
+                _ => pipe.add_command(pending.command.clone()),
+            };
+        }
+        if replicas > 0 {
+            // Redis waits for ever on 0: at least a millisecond.
+            let left = wait.saturating_sub(batch[0].queued.elapsed());
+            let millis = u64::try_from(left.as_millis()).unwrap_or(u64::MAX).max(1);
+            pipe.cmd("WAIT").arg(replicas).arg(millis);
+        }
+        let mut replies = match connection.req_packed_commands(&pipe, 0, pipe.len()).await {
+            Ok(replies) if replies.len() == pipe.len() => replies,
+            Ok(_) => {
+                let error = RedisError::from((ErrorKind::ResponseError, "a pipeline's replies were missing"));
+                return fail(batch, &error);
+            }
+            Err(error) => return fail(batch, &error),
+        };
+        let acknowledged = match replicas {
+            0 => None,
+            _ => replies.pop().map(|wait| match wait {
+                Value::Int(n) => u64::try_from(n).unwrap_or(0),
+                _ => 0,
+            }),
+        };
+        if acknowledged.is_some_and(|n| n < u64::from(replicas)) {
+            connection.unreplicated();
+        }
+        let mut unknown = Vec::new();
+        for (pending, reply) in batch.into_iter().zip(replies) {
+            let answer = match reply {
+                Value::ServerError(error) => {
+                    let error = RedisError::from(error);
+                    if error.kind() == ErrorKind::NoScriptError && !whole {
+                        unknown.push(pending);
+                        continue;
+                    }
+                    connection.failed(&error);
+                    Err(Unconfirmed::Failed(error))
+                }
+                reply => match acknowledged {
+                    Some(n) if n < u64::from(replicas) => {
+                        Err(Unconfirmed::NotReplicated { acknowledged: n })
+                    }
+                    _ => Ok(reply),
+                },
+            };
+            // The caller may have given up meanwhile; its answer is 503 already.
+            let _ = pending.reply.send(answer);
+        }
+        if unknown.is_empty() {
+            return;
+        }
+        batch = unknown;
+    }
+}
+
+/// `EVALSHA sha numkeys ...` as `EVAL script numkeys ...`.
+fn eval(command: &Cmd, script: &str) -> Cmd {
+    let mut eval = redis::cmd("EVAL");
+    eval.arg(script);
+    for arg in command.args_iter().skip(2) {
+        if let redis::Arg::Simple(bytes) = arg {
+            eval.arg(bytes);
+        }
+    }
+    eval
+}
+
+fn fail(batch: Vec<Pending>, error: &RedisError) {
+    for pending in batch {
+        let copy = RedisError::from((error.kind(), "the pipeline failed", error.to_string()));
+        let _ = pending.reply.send(Err(Unconfirmed::Failed(copy)));
+    }
+}
