@@ -59,11 +59,19 @@
 //!
 //! # Connection
 //!
-//! TCP keepalive probes an idle connection, and sent data unacknowledged for 10 s closes
-//! it (Linux), so that a peer that is gone is noticed. Every command has a response
-//! timeout longer than a blocking read's wait: a read on a connection that stopped
-//! answering (Redis hung, a proxy or NAT that forgot it) times out instead of hanging,
-//! and the worker opens a new connection. Redis errors are waited out, a second apart.
+//! The worker connects as the reference server does (the crate's `RedisConnection`): one
+//! server, a primary found through Sentinel (found again when Sentinel promotes a
+//! replica), or a Cluster. TCP keepalive probes an idle connection, and sent data
+//! unacknowledged for 10 s closes it (Linux), so that a peer that is gone is noticed.
+//! Every command has a response timeout longer than a blocking read's wait: a read on a
+//! connection that stopped answering (Redis hung, a proxy or NAT that forgot it) times
+//! out instead of hanging, and the connection is replaced. Redis errors are waited out, a
+//! second apart.
+//!
+//! On a Cluster, a delivery's mark and the dead-letter stream must share the stream's
+//! slot (the acknowledgement and the dead letter are each one step): the marks are
+//! `{STREAM}:GROUP:done:…` and the dead-letter stream `{STREAM}:dead` by default, in the
+//! stream's slot; a dead-letter stream of your own needs the same hash tag.
 //!
 //! # Configuration
 //!
@@ -72,6 +80,10 @@
 //! | variable | default | meaning |
 //! | --- | --- | --- |
 //! | `ROOM_WEBHOOK_REDIS_URL` | `redis://127.0.0.1:6379` | the Redis (`redis://[:password@]host:port[/db]`), never printed |
+//! | `ROOM_WEBHOOK_REDIS_SENTINELS` | unset | instead of the URL: Sentinels (`host:port,host:port`) that name the primary |
+//! | `ROOM_WEBHOOK_REDIS_MASTER` | unset | with Sentinels: the primary's name (`sentinel monitor NAME …`) |
+//! | `ROOM_WEBHOOK_REDIS_CLUSTER` | unset | instead of the URL: nodes of a Redis Cluster (`host:port,host:port`) |
+//! | `ROOM_WEBHOOK_REDIS_PASSWORD` | unset | the password of the Sentinel's primary or of the Cluster's nodes, never printed |
 //! | `ROOM_WEBHOOK_STREAM` | `room-callbacks` | the stream the webhook appends to |
 //! | `ROOM_WEBHOOK_GROUP` | `room-workers` | the consumer group the workers share |
 //! | `ROOM_WEBHOOK_GROUP_START` | `0` | where a new group starts: `0` the whole stream, `$` only new entries |
@@ -117,10 +129,8 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use redis::io::tcp::socket2::TcpKeepalive;
-use redis::io::tcp::TcpSettings;
 use redis::{RedisError, Value};
+use tencent_room_webhook::sink::{RedisConnection, RedisDeployment};
 use tencent_room_webhook::Event;
 use tokio::sync::watch;
 
@@ -146,7 +156,10 @@ type Entry = (String, HashMap<String, Vec<u8>>);
 
 /// Configuration from the environment. Not `Debug`: the URL may hold a password.
 struct Settings {
-    url: String,
+    redis: RedisDeployment,
+    /// What the keys derived from the stream's name start with: the name, in braces on a
+    /// Cluster (unless it has a hash tag), so that they share its slot.
+    tag: String,
     stream: String,
     group: String,
     group_start: String,
@@ -202,9 +215,7 @@ async fn main() -> ExitCode {
 }
 
 struct Worker {
-    client: redis::Client,
-    config: ConnectionManagerConfig,
-    redis: ConnectionManager,
+    redis: RedisConnection,
     settings: Settings,
     stopping: watch::Receiver<bool>,
 }
@@ -238,38 +249,20 @@ enum Mark {
     Taken(String),
 }
 
-/// The TCP settings of the worker's connection: keepalive probes, and a bound on data
-/// the peer's TCP leaves unacknowledged (Linux), so that a peer that is gone is noticed.
-fn tcp_settings() -> TcpSettings {
-    let keepalive = TcpKeepalive::new().with_time(Duration::from_secs(5));
-    #[cfg(target_os = "linux")]
-    let keepalive = keepalive
-        .with_interval(Duration::from_secs(2))
-        .with_retries(3);
-    let settings = TcpSettings::default()
-        .set_nodelay(true)
-        .set_keepalive(keepalive);
-    #[cfg(target_os = "linux")]
-    let settings = settings.set_user_timeout(Duration::from_secs(10));
-    settings
-}
-
 impl Worker {
     async fn connect(
         settings: Settings,
         stopping: watch::Receiver<bool>,
     ) -> Result<Self, RedisError> {
-        let client = redis::Client::open(settings.url.as_str())?;
-        // A lost connection is retried with backoff for a few seconds, and again at the
-        // next command; one that stops answering times out and is replaced (`pause`).
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Duration::from_secs(2))
-            .set_response_timeout(RESPONSE_TIMEOUT)
-            .set_number_of_retries(4)
-            .set_max_delay(1000)
-            .set_tcp_settings(tcp_settings());
-        let redis = client
-            .get_connection_manager_with_config(config.clone())
+        // A lost connection is retried at the next command; one that stops answering
+        // times out and is replaced, and through Sentinel one whose primary was replaced
+        // follows the new primary.
+        let redis = settings
+            .redis
+            .clone()
+            .with_connect_timeout(Duration::from_secs(2))
+            .with_response_timeout(RESPONSE_TIMEOUT)
+            .connect()
             .await?;
         tracing::info!(
             stream = %settings.stream,
@@ -280,8 +273,6 @@ impl Worker {
             "consuming"
         );
         Ok(Self {
-            client,
-            config,
             redis,
             settings,
             stopping,
@@ -320,25 +311,10 @@ impl Worker {
         Ok(())
     }
 
-    /// After a Redis error: says so, replaces a connection that stopped answering, and
-    /// waits a moment (less when stopping).
+    /// After a Redis error: says so, and waits a moment (less when stopping). The
+    /// connection replaced itself if it stopped answering or its primary is gone.
     async fn pause(&mut self, error: &RedisError) {
         tracing::warn!(%error, "Redis failed; trying again in a second");
-        if error.is_timeout() {
-            // The connection manager reconnects when a connection drops, not when it
-            // stops answering: a new one, in case this one is half-open.
-            match self
-                .client
-                .get_connection_manager_with_config(self.config.clone())
-                .await
-            {
-                Ok(redis) => {
-                    self.redis = redis;
-                    tracing::info!("replaced a Redis connection that stopped answering");
-                }
-                Err(error) => tracing::warn!(%error, "could not reconnect to Redis"),
-            }
-        }
         if error.code() == Some("NOGROUP") {
             // Redis lost the group (a restart without persistence): make it again.
             let _ = self.ensure_group().await;
@@ -567,7 +543,7 @@ impl Worker {
         let delivery = String::from_utf8_lossy(delivery);
         format!(
             "{}:{}:done:{delivery}",
-            self.settings.stream, self.settings.group
+            self.settings.tag, self.settings.group
         )
     }
 
@@ -760,9 +736,17 @@ impl Settings {
             );
         }
         let stream = text("ROOM_WEBHOOK_STREAM", "room-callbacks")?;
+        let redis = support::redis_from_env()?
+            .unwrap_or_else(|| RedisDeployment::server("redis://127.0.0.1:6379"));
+        let tag = if redis.is_cluster() && !stream.contains('{') {
+            format!("{{{stream}}}")
+        } else {
+            stream.clone()
+        };
         Ok(Self {
-            url: text("ROOM_WEBHOOK_REDIS_URL", "redis://127.0.0.1:6379")?,
-            dead_stream: text("ROOM_WEBHOOK_DEAD_STREAM", &format!("{stream}:dead"))?,
+            redis,
+            dead_stream: text("ROOM_WEBHOOK_DEAD_STREAM", &format!("{tag}:dead"))?,
+            tag,
             stream,
             group: text("ROOM_WEBHOOK_GROUP", "room-workers")?,
             group_start,

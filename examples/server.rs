@@ -5,10 +5,12 @@
 //! Every callback that passes the layer's checks is written to standard output as one
 //! line of JSON (Tencent's field names, `CallbackCommand` included), unknown and
 //! undecodable events too, so `cargo run --example server | jq` shows them live; or, with
-//! `ROOM_WEBHOOK_REDIS_URL`, appended to a Redis stream that workers read
-//! (`examples/consume.rs`). Either way a callback is answered OK only once its event is
-//! recorded (flushed, or acknowledged by Redis), and 503 FAIL when the output fails or
-//! stalls past the wait. Every before-callback is allowed (a friend request user by user,
+//! `ROOM_WEBHOOK_FILE`, appended to a file and synced to disk; or, with Redis
+//! (`ROOM_WEBHOOK_REDIS_URL`, `_SENTINELS` or `_CLUSTER`), appended to a Redis stream that
+//! workers read (`examples/consume.rs`). Either way a callback is answered OK only once
+//! its event is recorded (flushed to the pipe, synced to disk, or acknowledged by Redis
+//! and by the replicas waited for), and 503 FAIL when the output fails or stalls past the
+//! wait. Every before-callback is allowed (a friend request user by user,
 //! as the page's `ResultItem` answer shows) and the chatbot's signal ignored:
 //! `examples/live.rs` and `examples/moderation.rs` decide. Logs go to standard error.
 //! `GET /healthz` is answered by the axum app behind the layer, which shows that requests
@@ -31,7 +33,13 @@
 //! | `ROOM_WEBHOOK_SDKAPPID` | `1400000000` (a demo value) | your SDKAppID; several may be comma-separated |
 //! | `ROOM_WEBHOOK_PATH` | `/callback` | path of the callback URL set in the console |
 //! | `ROOM_WEBHOOK_TOKEN` | unset | the console's authentication token; turns the `Sign` check on |
+//! | `ROOM_WEBHOOK_FILE` | unset | record events to this file instead of standard output, one line each, synced to disk (`fdatasync`) before each OK |
 //! | `ROOM_WEBHOOK_REDIS_URL` | unset | record events to a Redis stream instead of standard output (`redis://[:password@]host:port`) |
+//! | `ROOM_WEBHOOK_REDIS_SENTINELS` | unset | instead of the URL: Redis Sentinels (`host:port,host:port`) that name the primary, followed after a failover |
+//! | `ROOM_WEBHOOK_REDIS_MASTER` | unset | with Sentinels: the primary's name (`sentinel monitor NAME …`) |
+//! | `ROOM_WEBHOOK_REDIS_CLUSTER` | unset | instead of the URL: nodes of a Redis Cluster (`host:port,host:port`) |
+//! | `ROOM_WEBHOOK_REDIS_PASSWORD` | unset | the password of the Sentinel's primary or of the Cluster's nodes (a server's is in its URL) |
+//! | `ROOM_WEBHOOK_REDIS_REPLICAS` | `0` | with Redis: answer OK only once this many replicas hold the entry (`WAIT`, shared by the callbacks arriving together); 0 once the primary does, and a `warn` at start when it has replicas |
 //! | `ROOM_WEBHOOK_STREAM` | `room-callbacks` | the Redis stream |
 //! | `ROOM_WEBHOOK_DEDUP_SECS` | unset | with Redis: append each event once for this long, however many replicas receive it |
 //! | `ROOM_WEBHOOK_HIGH_WATER` | `1000000` | with Redis: answer 503 while the stream's slowest consumer group has this many entries unacknowledged; 0 never refuses |

@@ -24,7 +24,9 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tencent_room_webhook::event::{ChatEvent, LiveEvent};
 use tencent_room_webhook::handler::{ChatHandler, ChatReply, LiveHandler, LiveReply};
-use tencent_room_webhook::sink::{self, JsonLines, Record, RecordError, RedisStream, Sink};
+use tencent_room_webhook::sink::{
+    self, JsonLines, Record, RecordError, RedisDeployment, RedisStream, Sink,
+};
 use tencent_room_webhook::{
     CallbackContext, Event, HandlerError, HandlerResult, RoomHandler, RoomWebhookBuilder,
     RoomWebhookLayer, SdkAppId,
@@ -180,11 +182,13 @@ where
     ExitCode::SUCCESS
 }
 
-/// Where the examples record events: one JSON line per event on standard output, or a
-/// Redis stream when `ROOM_WEBHOOK_REDIS_URL` is set. It is the layer's record stage
+/// Where the examples record events: one JSON line per event on standard output, on a
+/// file synced to disk when `ROOM_WEBHOOK_FILE` is set, or a Redis stream when Redis is
+/// (`ROOM_WEBHOOK_REDIS_URL`, `_SENTINELS` or `_CLUSTER`). It is the layer's record stage
 /// ([`start`] gives it to the builder): a callback reaches a handler, and is answered OK,
-/// only once its event is recorded (flushed, or acknowledged by Redis), and is answered
-/// 503 FAIL when the output fails or stalls past the wait.
+/// only once its event is recorded (flushed, synced, or acknowledged by Redis and the
+/// replicas waited for), and is answered 503 FAIL when the output fails or stalls past
+/// the wait.
 ///
 /// It is also the handler of the handler-mode examples that decide nothing, for every
 /// family (Room, Live, Chat): it logs each event and answers OK (allow; the chatbot's
@@ -203,16 +207,22 @@ enum Output {
 impl Recorder {
     /// The sink the settings name; for Redis, connected.
     async fn open(settings: &Settings) -> Result<Self, String> {
-        let sink = match &settings.redis_url {
-            None => Output::Lines(JsonLines::stdout().with_wait(settings.record_wait)),
-            Some(url) => {
-                let stream = RedisStream::open(url, settings.stream.as_str())
-                    .await
-                    // The URL may hold a password: not repeated in the message.
+        let sink = match (&settings.redis, &settings.file) {
+            (None, None) => Output::Lines(JsonLines::stdout().with_wait(settings.record_wait)),
+            (None, Some(path)) => Output::Lines(
+                JsonLines::append(path)
                     .map_err(|error| {
-                        format!("could not connect to ROOM_WEBHOOK_REDIS_URL: {error}")
+                        format!("could not open ROOM_WEBHOOK_FILE={}: {error}", path.display())
                     })?
-                    .with_wait(settings.record_wait);
+                    .with_wait(settings.record_wait),
+            ),
+            (Some(redis), _) => {
+                let stream = RedisStream::connect(redis, settings.stream.as_str())
+                    .await
+                    // An address may hold a password: not repeated in the message.
+                    .map_err(|error| format!("could not connect to Redis: {error}"))?
+                    .with_wait(settings.record_wait)
+                    .with_replicas(settings.replicas);
                 let stream = match settings.high_water {
                     None => stream,
                     Some(0) => stream.without_high_water(),
@@ -222,14 +232,73 @@ impl Recorder {
                     Some(appends) => stream.with_trim(appends),
                     None => stream,
                 };
-                match settings.dedup {
-                    Some(ttl) => Output::Redis(stream.with_dedup(ttl)),
-                    None => Output::Redis(stream),
+                let stream = match settings.dedup {
+                    Some(ttl) => stream.with_dedup(ttl),
+                    None => stream,
+                };
+                // At start: a warn line now when replicas are not waited for.
+                if let Err(error) = stream.check_replicas().await {
+                    tracing::warn!(%error, "could not ask the primary for its replicas");
                 }
+                Output::Redis(stream)
             }
         };
         Ok(Self { sink })
     }
+}
+
+/// Where Redis is, from the environment: `ROOM_WEBHOOK_REDIS_URL` (one server),
+/// `ROOM_WEBHOOK_REDIS_SENTINELS` with `ROOM_WEBHOOK_REDIS_MASTER` (a primary found
+/// through Sentinel), or `ROOM_WEBHOOK_REDIS_CLUSTER` (a Cluster), at most one of them;
+/// `ROOM_WEBHOOK_REDIS_PASSWORD` for the Sentinel's primary or the Cluster's nodes.
+/// `None` when none is set.
+pub fn redis_from_env() -> Result<Option<RedisDeployment>, String> {
+    let list = |text: String| -> Vec<String> {
+        text.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let url = env("ROOM_WEBHOOK_REDIS_URL")?;
+    let sentinels = env("ROOM_WEBHOOK_REDIS_SENTINELS")?.map(list);
+    let master = env("ROOM_WEBHOOK_REDIS_MASTER")?;
+    let cluster = env("ROOM_WEBHOOK_REDIS_CLUSTER")?.map(list);
+    let password = env("ROOM_WEBHOOK_REDIS_PASSWORD")?;
+    let named = [url.is_some(), sentinels.is_some(), cluster.is_some()];
+    if named.iter().filter(|set| **set).count() > 1 {
+        return Err("set one of ROOM_WEBHOOK_REDIS_URL, ROOM_WEBHOOK_REDIS_SENTINELS and \
+                    ROOM_WEBHOOK_REDIS_CLUSTER: they name three ways to reach Redis"
+            .to_owned());
+    }
+    if master.is_some() && sentinels.is_none() {
+        return Err("ROOM_WEBHOOK_REDIS_MASTER names the primary Sentinel watches: set \
+                    ROOM_WEBHOOK_REDIS_SENTINELS=host:port,host:port too"
+            .to_owned());
+    }
+    let deployment = match (url, sentinels, cluster) {
+        (Some(url), _, _) => RedisDeployment::server(url),
+        (_, Some(sentinels), _) => {
+            let Some(master) = master else {
+                return Err("ROOM_WEBHOOK_REDIS_SENTINELS needs ROOM_WEBHOOK_REDIS_MASTER, the \
+                            name Sentinel knows the primary by (sentinel monitor NAME ...)"
+                    .to_owned());
+            };
+            if sentinels.is_empty() {
+                return Err("ROOM_WEBHOOK_REDIS_SENTINELS lists no host:port".to_owned());
+            }
+            RedisDeployment::sentinel(sentinels, master)
+        }
+        (_, _, Some(nodes)) if nodes.is_empty() => {
+            return Err("ROOM_WEBHOOK_REDIS_CLUSTER lists no host:port".to_owned())
+        }
+        (_, _, Some(nodes)) => RedisDeployment::cluster(nodes),
+        (None, None, None) => return Ok(None),
+    };
+    Ok(Some(match password {
+        Some(password) => deployment.with_password(password),
+        None => deployment,
+    }))
 }
 
 impl Sink for Recorder {
@@ -333,7 +402,11 @@ struct Settings {
     sdk_app_id_is_demo: bool,
     path: String,
     token: Option<String>,
-    redis_url: Option<String>,
+    redis: Option<RedisDeployment>,
+    /// With Redis: replicas that acknowledge each entry before its OK.
+    replicas: u32,
+    /// Lines on this file, synced, instead of standard output.
+    file: Option<std::path::PathBuf>,
     stream: String,
     dedup: Option<Duration>,
     /// With Redis: the high-water mark, 0 for none; `None` for the sink's default.
@@ -365,18 +438,24 @@ impl Settings {
                     .to_owned(),
             );
         }
-        let redis_url = env("ROOM_WEBHOOK_REDIS_URL")?.filter(|url| !url.is_empty());
+        let redis = redis_from_env()?;
+        let file = env("ROOM_WEBHOOK_FILE")?.map(std::path::PathBuf::from);
+        if file.is_some() && redis.is_some() {
+            return Err("ROOM_WEBHOOK_FILE and Redis both name where events are recorded: \
+                        set one of them"
+                .to_owned());
+        }
         let stream = env("ROOM_WEBHOOK_STREAM")?.unwrap_or_else(|| DEFAULT_STREAM.to_owned());
         let dedup = match env("ROOM_WEBHOOK_DEDUP_SECS")? {
             None => None,
             Some(text) => match text.parse() {
-                Ok(seconds) if seconds > 0 && redis_url.is_some() => {
+                Ok(seconds) if seconds > 0 && redis.is_some() => {
                     Some(Duration::from_secs(seconds))
                 }
                 Ok(seconds) if seconds > 0 => {
                     return Err(
                         "ROOM_WEBHOOK_DEDUP_SECS de-duplicates the Redis stream: set \
-                                ROOM_WEBHOOK_REDIS_URL too, or unset it"
+                                ROOM_WEBHOOK_REDIS_URL (or _SENTINELS, _CLUSTER) too, or unset it"
                             .to_owned(),
                     )
                 }
@@ -392,9 +471,10 @@ impl Settings {
             let Some(text) = env(name)? else {
                 return Ok(None);
             };
-            if redis_url.is_none() {
+            if redis.is_none() {
                 return Err(format!(
-                    "{name} is for the Redis stream: set ROOM_WEBHOOK_REDIS_URL too, or unset it"
+                    "{name} is for the Redis stream: set ROOM_WEBHOOK_REDIS_URL (or _SENTINELS, \
+                     _CLUSTER) too, or unset it"
                 ));
             }
             match text.parse() {
@@ -415,6 +495,14 @@ impl Settings {
             }
             every => every,
         };
+        let replicas = match redis_number(
+            "ROOM_WEBHOOK_REDIS_REPLICAS",
+            "a number of replicas (0 confirms an entry once the primary holds it)",
+        )? {
+            None => 0,
+            Some(n) => u32::try_from(n)
+                .map_err(|_| format!("ROOM_WEBHOOK_REDIS_REPLICAS={n} is more replicas than Redis has"))?,
+        };
         let record_wait = match env("ROOM_WEBHOOK_RECORD_WAIT_MS")? {
             None => sink::DEFAULT_WAIT,
             Some(text) => match text.parse() {
@@ -434,7 +522,9 @@ impl Settings {
             sdk_app_id_is_demo,
             path,
             token,
-            redis_url,
+            redis,
+            replicas,
+            file,
             stream,
             dedup,
             high_water,
@@ -456,16 +546,25 @@ impl Settings {
             let sdk_app_ids: Vec<u64> = self.sdk_app_ids.iter().map(|id| id.get()).collect();
             tracing::info!(?sdk_app_ids, "accepting callbacks");
         }
-        match &self.redis_url {
+        match (&self.redis, &self.file) {
             // Not the URL: it may hold a password.
-            Some(_) => tracing::info!(
+            (Some(redis), _) => tracing::info!(
+                ?redis,
                 stream = %self.stream,
+                replicas = self.replicas,
                 dedup_secs = self.dedup.map(|ttl| ttl.as_secs()),
                 high_water = self.high_water.unwrap_or(RedisStream::DEFAULT_HIGH_WATER),
                 trim_every = self.trim_every,
                 "recording events to a Redis stream"
             ),
-            None => tracing::info!("recording events to standard output, one JSON line each"),
+            (None, Some(file)) => tracing::info!(
+                file = %file.display(),
+                "recording events to a file, one JSON line each, synced to disk before each OK"
+            ),
+            (None, None) => tracing::info!(
+                "recording events to standard output, one JSON line each (a pipe: what \
+                 survives a crash of the machine is the reader's to keep)"
+            ),
         }
         if self.token.is_some() {
             tracing::info!("callback authentication is on: Sign and RequestTime are checked");

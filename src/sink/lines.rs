@@ -1,7 +1,7 @@
 //! [`JsonLines`]: one JSON line per event, written and flushed by a thread of its own.
 
 use std::fmt;
-use std::fs::OpenOptions;
+use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::sync::Arc;
@@ -49,9 +49,16 @@ const BATCH: usize = 256;
 /// [`ErrorCode::RECORD_TIMEOUT`](crate::ErrorCode::RECORD_TIMEOUT), and a line whose
 /// callback was answered so before the writer reached it is not written.
 ///
-/// Flushed means handed to the operating system, not `fsync`ed: a file survives the
-/// process, not a crash of the machine. A line that failed halfway is ended with a
-/// newline before the next batch, so that a reader never sees two events on one line.
+/// What an OK survives depends on the output:
+///
+/// | output | what an OK'd line survives |
+/// | --- | --- |
+/// | a file opened with [`append`](Self::append) | a crash of the process or of the machine, a power loss: each batch is written, flushed and synced to disk (`fdatasync`) before any of its lines is confirmed, as a **group commit** (the lines waiting when the writer is free share one sync) |
+/// | [`with_sync`](Self::with_sync) | whatever its `sync` makes durable |
+/// | [`new`](Self::new), [`stdout`](Self::stdout): a pipe, a terminal | a crash of this process, once the reader took the line: a pipe has no disk, so what the reader does with it (and whether it survives a crash of the machine) is the reader's |
+///
+/// A line that failed halfway is ended with a newline before the next batch, so that a
+/// reader never sees two events on one line.
 ///
 /// Needs a tokio runtime for the wait; the thread itself needs none.
 ///
@@ -109,12 +116,38 @@ impl JsonLines {
     ///
     /// When the operating system cannot start the writer thread.
     pub fn with_queue<W: Write + Send + 'static>(writer: W, lines: usize) -> Self {
-        Self::start(writer, lines, false)
+        Self::start(writer, lines, false, |_: &mut W| Ok(()))
     }
 
-    /// Lines appended to the file at `path`, created if missing. A file whose last line a
-    /// crash left without its newline gets one first, so that its first event never
-    /// joins that line.
+    /// Lines on `writer`, each batch made durable by `sync` after its flush and before
+    /// any of its lines is confirmed (a failed sync answers the batch 503, like a failed
+    /// write): for an output of your own that is not a file, or a sync you want to see.
+    ///
+    /// ```
+    /// use tencent_room_webhook::sink::JsonLines;
+    ///
+    /// # fn main() -> std::io::Result<()> {
+    /// let file = std::fs::File::create(std::env::temp_dir().join("callbacks.jsonl"))?;
+    /// let lines = JsonLines::with_sync(file, |file| file.sync_all());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// When the operating system cannot start the writer thread.
+    pub fn with_sync<W, S>(writer: W, sync: S) -> Self
+    where
+        W: Write + Send + 'static,
+        S: FnMut(&mut W) -> io::Result<()> + Send + 'static,
+    {
+        Self::start(writer, DEFAULT_QUEUE, false, sync)
+    }
+
+    /// Lines appended to the file at `path`, created if missing, each confirmed once it
+    /// is on disk: every batch is synced (`fdatasync`) before its lines are answered OK,
+    /// and a file created here has its directory synced too, so that the file itself
+    /// survives a power loss. A file whose last line a crash left without its newline
+    /// gets one first, so that its first event never joins that line.
     ///
     /// # Errors
     ///
@@ -124,11 +157,16 @@ impl JsonLines {
     ///
     /// When the operating system cannot start the writer thread.
     pub fn append(path: impl AsRef<Path>) -> io::Result<Self> {
+        let path = path.as_ref();
+        let existed = path.exists();
         let mut file = OpenOptions::new()
             .create(true)
             .append(true)
             .read(true)
             .open(path)?;
+        if !existed {
+            sync_directory(path)?;
+        }
         let torn = match file.seek(SeekFrom::End(-1)) {
             Ok(_) => {
                 let mut last = [0];
@@ -138,15 +176,22 @@ impl JsonLines {
             // An empty file: nothing to end.
             Err(_) => false,
         };
-        Ok(Self::start(file, DEFAULT_QUEUE, torn))
+        Ok(Self::start(file, DEFAULT_QUEUE, torn, |file: &mut File| {
+            file.sync_data()
+        }))
     }
 
-    /// The writer thread, told whether the output ends with a line left unfinished.
-    fn start<W: Write + Send + 'static>(writer: W, lines: usize, torn: bool) -> Self {
+    /// The writer thread, told whether the output ends with a line left unfinished, and
+    /// how to make a flushed batch durable.
+    fn start<W, S>(writer: W, lines: usize, torn: bool, sync: S) -> Self
+    where
+        W: Write + Send + 'static,
+        S: FnMut(&mut W) -> io::Result<()> + Send + 'static,
+    {
         let (queue, waiting) = mpsc::channel(lines.max(1));
         std::thread::Builder::new()
             .name("room-webhook-lines".into())
-            .spawn(move || write_lines(writer, waiting, torn))
+            .spawn(move || write_lines(writer, waiting, torn, sync))
             .expect("could not start the JsonLines writer thread");
         Self {
             queue,
@@ -206,9 +251,30 @@ fn stopped() -> io::Error {
     )
 }
 
-/// The writer thread: takes what is queued, writes it in one go, flushes, and tells each
-/// line's caller. Ends when every `JsonLines` is dropped.
-fn write_lines<W: Write>(mut writer: W, mut waiting: mpsc::Receiver<Line>, torn: bool) {
+/// Syncs the directory holding `path`, so that a file just created there survives a
+/// power loss (its data is synced by each batch).
+fn sync_directory(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        let directory = match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        File::open(directory)?.sync_all()?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// The writer thread: takes what is queued, writes it in one go, flushes, syncs, and tells
+/// each line's caller. Ends when every `JsonLines` is dropped.
+fn write_lines<W: Write>(
+    mut writer: W,
+    mut waiting: mpsc::Receiver<Line>,
+    torn: bool,
+    mut sync: impl FnMut(&mut W) -> io::Result<()>,
+) {
     let mut batch: Vec<Line> = Vec::with_capacity(BATCH);
     let mut bytes = Vec::new();
     let mut torn = torn;
@@ -232,8 +298,10 @@ fn write_lines<W: Write>(mut writer: W, mut waiting: mpsc::Receiver<Line>, torn:
         for line in &batch {
             bytes.extend_from_slice(&line.bytes);
         }
-        let outcome = writer.write_all(&bytes).and_then(|()| writer.flush());
-        torn = outcome.is_err();
+        let written = writer.write_all(&bytes).and_then(|()| writer.flush());
+        // Only a write that failed can leave half a line; a failed sync leaves whole ones.
+        torn = written.is_err();
+        let outcome = written.and_then(|()| sync(&mut writer));
         let outcome = outcome.map_err(Arc::new);
         for line in batch.drain(..) {
             // The caller may have given up meanwhile; its answer is FAIL already.
