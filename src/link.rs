@@ -105,7 +105,10 @@ impl fmt::Debug for RedisDeployment {
                 sentinels, master, ..
             } => f
                 .debug_struct("RedisDeployment::Sentinel")
-                .field("sentinels", &sentinels.iter().map(|s| host(s)).collect::<Vec<_>>())
+                .field(
+                    "sentinels",
+                    &sentinels.iter().map(|s| host(s)).collect::<Vec<_>>(),
+                )
                 .field("master", master)
                 .finish_non_exhaustive(),
             Kind::Cluster { nodes, .. } => f
@@ -243,7 +246,9 @@ impl RedisDeployment {
                 )?;
                 let client = sentinel.async_get_client().await?;
                 let address = client.get_connection_info().addr.to_string();
-                let manager = client.get_connection_manager_with_config(config.clone()).await?;
+                let manager = client
+                    .get_connection_manager_with_config(config.clone())
+                    .await?;
                 tracing::info!(%master, primary = %address, "connected to the primary Sentinel names");
                 let source = Source::Sentinel {
                     client: tokio::sync::Mutex::new(sentinel),

@@ -212,7 +212,10 @@ impl Recorder {
             (None, Some(path)) => Output::Lines(
                 JsonLines::append(path)
                     .map_err(|error| {
-                        format!("could not open ROOM_WEBHOOK_FILE={}: {error}", path.display())
+                        format!(
+                            "could not open ROOM_WEBHOOK_FILE={}: {error}",
+                            path.display()
+                        )
                     })?
                     .with_wait(settings.record_wait),
             ),
@@ -267,22 +270,28 @@ pub fn redis_from_env() -> Result<Option<RedisDeployment>, String> {
     let password = env("ROOM_WEBHOOK_REDIS_PASSWORD")?;
     let named = [url.is_some(), sentinels.is_some(), cluster.is_some()];
     if named.iter().filter(|set| **set).count() > 1 {
-        return Err("set one of ROOM_WEBHOOK_REDIS_URL, ROOM_WEBHOOK_REDIS_SENTINELS and \
+        return Err(
+            "set one of ROOM_WEBHOOK_REDIS_URL, ROOM_WEBHOOK_REDIS_SENTINELS and \
                     ROOM_WEBHOOK_REDIS_CLUSTER: they name three ways to reach Redis"
-            .to_owned());
+                .to_owned(),
+        );
     }
     if master.is_some() && sentinels.is_none() {
-        return Err("ROOM_WEBHOOK_REDIS_MASTER names the primary Sentinel watches: set \
+        return Err(
+            "ROOM_WEBHOOK_REDIS_MASTER names the primary Sentinel watches: set \
                     ROOM_WEBHOOK_REDIS_SENTINELS=host:port,host:port too"
-            .to_owned());
+                .to_owned(),
+        );
     }
     let deployment = match (url, sentinels, cluster) {
         (Some(url), _, _) => RedisDeployment::server(url),
         (_, Some(sentinels), _) => {
             let Some(master) = master else {
-                return Err("ROOM_WEBHOOK_REDIS_SENTINELS needs ROOM_WEBHOOK_REDIS_MASTER, the \
+                return Err(
+                    "ROOM_WEBHOOK_REDIS_SENTINELS needs ROOM_WEBHOOK_REDIS_MASTER, the \
                             name Sentinel knows the primary by (sentinel monitor NAME ...)"
-                    .to_owned());
+                        .to_owned(),
+                );
             };
             if sentinels.is_empty() {
                 return Err("ROOM_WEBHOOK_REDIS_SENTINELS lists no host:port".to_owned());
@@ -441,17 +450,17 @@ impl Settings {
         let redis = redis_from_env()?;
         let file = env("ROOM_WEBHOOK_FILE")?.map(std::path::PathBuf::from);
         if file.is_some() && redis.is_some() {
-            return Err("ROOM_WEBHOOK_FILE and Redis both name where events are recorded: \
+            return Err(
+                "ROOM_WEBHOOK_FILE and Redis both name where events are recorded: \
                         set one of them"
-                .to_owned());
+                    .to_owned(),
+            );
         }
         let stream = env("ROOM_WEBHOOK_STREAM")?.unwrap_or_else(|| DEFAULT_STREAM.to_owned());
         let dedup = match env("ROOM_WEBHOOK_DEDUP_SECS")? {
             None => None,
             Some(text) => match text.parse() {
-                Ok(seconds) if seconds > 0 && redis.is_some() => {
-                    Some(Duration::from_secs(seconds))
-                }
+                Ok(seconds) if seconds > 0 && redis.is_some() => Some(Duration::from_secs(seconds)),
                 Ok(seconds) if seconds > 0 => {
                     return Err(
                         "ROOM_WEBHOOK_DEDUP_SECS de-duplicates the Redis stream: set \
@@ -500,8 +509,9 @@ impl Settings {
             "a number of replicas (0 confirms an entry once the primary holds it)",
         )? {
             None => 0,
-            Some(n) => u32::try_from(n)
-                .map_err(|_| format!("ROOM_WEBHOOK_REDIS_REPLICAS={n} is more replicas than Redis has"))?,
+            Some(n) => u32::try_from(n).map_err(|_| {
+                format!("ROOM_WEBHOOK_REDIS_REPLICAS={n} is more replicas than Redis has")
+            })?,
         };
         let record_wait = match env("ROOM_WEBHOOK_RECORD_WAIT_MS")? {
             None => sink::DEFAULT_WAIT,

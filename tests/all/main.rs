@@ -20,6 +20,7 @@ mod decisions;
 mod events;
 mod examples;
 mod extract;
+mod failover;
 mod handler_error;
 mod hostile;
 mod limits;

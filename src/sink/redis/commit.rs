@@ -133,16 +133,31 @@ async fn commit(
             };
         }
         if replicas > 0 {
-            // Redis waits for ever on 0: at least a millisecond.
-            let left = wait.saturating_sub(batch[0].queued.elapsed());
+            // Four fifths of what is left of the oldest append's wait, so that its caller
+            // hears how many replicas acknowledged rather than only that time ran out;
+            // Redis waits for ever on 0, so at least a millisecond.
+            let left = wait.saturating_sub(batch[0].queued.elapsed()) * 4 / 5;
             let millis = u64::try_from(left.as_millis()).unwrap_or(u64::MAX).max(1);
             pipe.cmd("WAIT").arg(replicas).arg(millis);
         }
         let mut replies = match connection.req_packed_commands(&pipe, 0, pipe.len()).await {
             Ok(replies) if replies.len() == pipe.len() => replies,
             Ok(_) => {
-                let error = RedisError::from((ErrorKind::ResponseError, "a pipeline's replies were missing"));
+                let error = RedisError::from((
+                    ErrorKind::ResponseError,
+                    "a pipeline's replies were missing",
+                ));
                 return fail(batch, &error);
+            }
+            // A Cluster fails the whole pipeline on one error. When every append is a
+            // script (each safe to run again: appended once by its key), Redis lacking
+            // one is cause to send them all again whole.
+            Err(error)
+                if error.kind() == ErrorKind::NoScriptError
+                    && !whole
+                    && batch.iter().all(|pending| pending.script.is_some()) =>
+            {
+                continue;
             }
             Err(error) => return fail(batch, &error),
         };

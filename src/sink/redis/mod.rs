@@ -648,7 +648,9 @@ impl RedisStream {
                 let (key, ttl) = self.settings.dedup_key(record, &json);
                 let script = &self.state.scripts.append_once;
                 let mut eval = redis::cmd("EVALSHA");
-                eval.arg(script.get_hash()).arg(2).arg(&self.settings.stream);
+                eval.arg(script.get_hash())
+                    .arg(2)
+                    .arg(&self.settings.stream);
                 eval.arg(key).arg(ttl);
                 self.settings.fields(record, json, &mut eval);
                 let reply = self.committer().commit(eval, Some(APPEND_ONCE)).await?;
@@ -727,7 +729,9 @@ impl RedisStream {
         if self.settings.dedup.is_some() {
             let (key, _) = self.settings.dedup_key(record, json);
             let mut eval = redis::cmd("EVALSHA");
-            eval.arg(self.state.scripts.found.get_hash()).arg(1).arg(key);
+            eval.arg(self.state.scripts.found.get_hash())
+                .arg(1)
+                .arg(key);
             let reply = self.committer().commit(eval, Some(FOUND)).await?;
             let id: Option<String> =
                 redis::from_redis_value(&reply).map_err(Unconfirmed::Failed)?;
