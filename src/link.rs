@@ -313,8 +313,8 @@ enum Link {
     Single {
         current: RwLock<ConnectionManager>,
         /// How to open another; `None` for a connection given by the application, which
-        /// knows its own address only.
-        reopen: Option<Reopen>,
+        /// knows its own address only. Boxed: the sentinel client is large.
+        reopen: Option<Box<Reopen>>,
     },
     Cluster(ClusterConnection),
 }
@@ -350,10 +350,12 @@ impl Link {
     ) -> Self {
         Self::Single {
             current: RwLock::new(manager),
-            reopen: source.map(|source| Reopen {
-                source,
-                config,
-                busy: AtomicBool::new(false),
+            reopen: source.map(|source| {
+                Box::new(Reopen {
+                    source,
+                    config,
+                    busy: AtomicBool::new(false),
+                })
             }),
         }
     }

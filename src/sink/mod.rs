@@ -6,7 +6,8 @@
 //! [`record`](crate::RoomWebhookBuilder::record): every event it accepts, of every family
 //! (Room, Live, unknown commands and undecodable bodies alike), is recorded first, in both
 //! modes, and the callback reaches the handler or the application only once the sink
-//! confirmed it (written and flushed, or acknowledged by the broker). Otherwise the
+//! confirmed it (written and flushed, synced to disk for a file, or acknowledged by the
+//! broker and the replicas waited for). Otherwise the
 //! callback is answered 503, [`ErrorCode::NOT_RECORDED`] when the output failed and
 //! [`ErrorCode::RECORD_TIMEOUT`] when it did not confirm within the sink's wait, and no
 //! handler runs. A sink never blocks the runtime's worker threads: when its output stalls,
@@ -23,13 +24,15 @@
 //! handler detached at its deadline, the record is confirmed before the OK, and only the
 //! handler's own work comes after it.
 //!
-//! - [`JsonLines`]: one JSON line per event on a writer (standard output, a file, a
-//!   pipe), written by a thread of its own.
+//! - [`JsonLines`]: one JSON line per event on a writer (standard output, a file synced
+//!   to disk before each OK, a pipe), written by a thread of its own.
 //! - `RedisStream` (feature `redis`): each event appended to a Redis stream, for several
 //!   replicas and several workers (`examples/consume.rs` is such a worker), once per
 //!   event with its de-duplication on; never trimmed past what every consumer group
 //!   acknowledged, and refused (503) past a high-water mark of unacknowledged entries
-//!   (`BacklogFull`).
+//!   (`BacklogFull`); confirmed once Redis replicas hold it too when asked
+//!   (`with_replicas`), on one server, through Sentinel or on a Cluster
+//!   (`RedisDeployment`).
 //!
 //! ```no_run
 //! use tencent_room_webhook::sink::JsonLines;

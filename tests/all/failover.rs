@@ -707,6 +707,8 @@ impl Disk {
             return Err(io::Error::other("the disk failed"));
         }
         self.syncs.fetch_add(1, Ordering::SeqCst);
+        // A disk takes its time: lines queue behind a sync meanwhile.
+        std::thread::sleep(Duration::from_millis(5));
         let written = self.written.lock().unwrap().clone();
         *self.durable.lock().unwrap() = written;
         Ok(())
@@ -740,7 +742,7 @@ async fn every_ok_of_a_synced_file_follows_a_sync_of_its_line_shared_by_concurre
         sender.await.unwrap();
     }
     let syncs = disk.syncs.load(Ordering::SeqCst);
-    assert!(syncs >= 1 && syncs <= 200, "{syncs} syncs");
+    assert!(syncs < 100, "{syncs} syncs for 200 lines: not shared");
     assert_eq!(disk.durable().lines().count(), 200);
 }
 
