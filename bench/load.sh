@@ -5,7 +5,8 @@
 # 127.0.0.1 only. Prints one line per run, a summary table with requests per second,
 # latency percentiles, server CPU per request and the ratios to bare hyper, the
 # targets (reference / axum_hand_written >= 1.0, noop / floor >= 0.95, and the same-promise
-# ones: reference / axum_flushed >= 1.0, reference_redis / axum_xadd >= 1.0), and each
+# ones: reference / axum_flushed >= 1.0, reference_redis / axum_xadd >= 1.0,
+# reference_replica / axum_xadd_wait >= 1.0, reference_file / axum_fsync >= 1.0), and each
 # server's peak resident memory (VmHWM). With a server on Redis, each run also gives
 # Redis's own CPU per request, the commands Redis ran per request and their time inside
 # Redis (INFO commandstats, reset before each run), and after the runs each stream's
@@ -25,6 +26,12 @@
 #
 #   LOAD_SERVERS="reference axum_flushed reference_redis axum_xadd" LOAD_ROUNDS=5 \
 #     LOAD_SECONDS=10 bash bench/load.sh      # ~4 minutes
+#
+# The same promise when a machine fails (BENCHMARKS.md, "OK means recorded when a machine
+# fails"): a Redis replica waited for, a file synced.
+#
+#   LOAD_SERVERS="reference_replica axum_xadd_wait reference_redis axum_xadd reference_file \
+#     axum_fsync" LOAD_ROUNDS=5 LOAD_SECONDS=10 bash bench/load.sh
 #
 # The servers:
 #   reference  examples/server.rs: axum, the layer, the Recorder handler writing one JSON
@@ -47,6 +54,15 @@
 #              standard output's lock) before OK (so reference/axum_flushed is the crate
 #              against what a careful user writes instead). axum_flushed_direct: the
 #              same with the write on the runtime's worker thread (--direct).
+#   reference_replica  reference_redis with ROOM_WEBHOOK_REDIS_REPLICAS=1: OK once a
+#              replica holds the entry (the group commit's WAIT); the script starts a
+#              replica of its redis-server (LOAD_REDIS_PORT + 1), with the same settings.
+#   reference_file  the reference server with ROOM_WEBHOOK_FILE: lines appended to a file
+#              in the run's temporary directory, synced (fdatasync) before each OK.
+#   axum_xadd_wait  axum_xadd with ROOM_WEBHOOK_REDIS_REPLICAS=1: XADD, then WAIT 1 on the
+#              same connection, before OK.
+#   axum_fsync  axum_flushed --file: the line appended to a file and synced
+#              (File::sync_data) under a Mutex, in spawn_blocking, before OK.
 #   axum_xadd  bench/src/bin/axum_xadd.rs: the same route, XADD stream * event JSON
 #              command CMD on one multiplexed redis connection, awaited before OK (so
 #              reference_redis/axum_xadd is the crate against what a user writes for
@@ -151,7 +167,23 @@ if [ -n "$REDIS_PID" ]; then
   fi
   say "redis-server $(redis-server --version | awk '{print $3}'): appendonly $aof, appendfsync $fsync"
   export LOAD_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+  # A replica, for the servers that wait for one: the same settings, on the next port.
+  for server in $SERVERS; do
+    needs_replica "$server" || continue
+    REPLICA_PORT=$((REDIS_PORT + 1))
+    mkdir -p "$WORK/replica"
+    redis-server --port "$REPLICA_PORT" --bind 127.0.0.1 --dir "$WORK/replica" --save "" \
+      --appendonly yes --appendfsync everysec --replicaof 127.0.0.1 "$REDIS_PORT" >/dev/null 2>&1 &
+    PIDS+=("$!")
+    for _ in $(seq 100); do
+      timeout 5 redis-cli -p "$REPLICA_PORT" INFO replication 2>/dev/null | grep -q 'master_link_status:up' && break
+      sleep 0.1
+    done
+    say "replica on $REPLICA_PORT: $(timeout 5 redis-cli -p "$REPLICA_PORT" INFO replication | tr -d '\r' | grep master_link_status)"
+    break
+  done
 fi
+export LOAD_FILE_DIR=$WORK
 
 # --- servers ---------------------------------------------------------------------------
 declare -A PORT PID
@@ -343,6 +375,7 @@ awk -F'\t' -v servers="$SERVERS" '
       "reference axum_flushed 1.00 reference_redis axum_xadd 1.00 " \
       "reference_before axum_hand_written 1.00 noop_before floor 0.95 " \
       "reference_before axum_flushed 1.00 reference_redis_before axum_xadd 1.00 " \
+      "reference_replica axum_xadd_wait 1.00 reference_file axum_fsync 1.00 " \
       "reference axum_flushed_direct - axum_flushed axum_flushed_direct - " \
       "reference_redis axum_hand_written - reference_redis reference -"
     for (i = 1; i <= n; i++) if (s[i] ~ /^stream_/)

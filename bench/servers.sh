@@ -69,15 +69,24 @@ stream_flags() {
 # Whether server kind $1 appends to Redis (the load run then starts its redis-server).
 needs_redis() {
   case ${1%_before} in
-    reference_redis | axum_xadd) return 0 ;;
+    reference_redis | axum_xadd | reference_replica | axum_xadd_wait) return 0 ;;
     stream_ok) return 1 ;;
     stream_*) return 0 ;;
     *) return 1 ;;
   esac
 }
 
-# Starts server kind $1 (reference, reference_warn, reference_redis, axum_hand_written,
-# axum_flushed, axum_flushed_direct, axum_xadd, stream_* (stream_flags above), noop_axum,
+# Whether server kind $1 waits for a Redis replica (the load run then starts one).
+needs_replica() {
+  case ${1%_before} in
+    reference_replica | axum_xadd_wait) return 0 ;;
+    *) return 1 ;;
+  esac
+}
+
+# Starts server kind $1 (reference, reference_warn, reference_redis, reference_replica,
+# reference_file, axum_hand_written, axum_flushed, axum_flushed_direct, axum_fsync,
+# axum_xadd, axum_xadd_wait, stream_* (stream_flags above), noop_axum,
 # noop, floor, bare), the reference server from directory $2 and the others from $3,
 # listening on $4, its standard error to $5 (default /dev/null), in the background: its
 # pid is then in $!. The event lines and logs of the reference and hand-written servers go
@@ -98,6 +107,19 @@ start_server() {
       ROOM_WEBHOOK_REDIS_URL=$LOAD_REDIS_URL ROOM_WEBHOOK_STREAM=load-$kind-$addr \
         ROOM_WEBHOOK_HIGH_WATER=1000000000 \
         ROOM_WEBHOOK_ADDR=$addr "$examples/server" >/dev/null 2>"$err" & ;;
+    reference_replica)
+      ROOM_WEBHOOK_REDIS_URL=$LOAD_REDIS_URL ROOM_WEBHOOK_STREAM=load-$kind-$addr \
+        ROOM_WEBHOOK_HIGH_WATER=1000000000 ROOM_WEBHOOK_REDIS_REPLICAS=1 \
+        ROOM_WEBHOOK_ADDR=$addr "$examples/server" >/dev/null 2>"$err" & ;;
+    reference_file)
+      # The file on the machine's disk ($LOAD_FILE_DIR), synced before each OK.
+      ROOM_WEBHOOK_FILE=${LOAD_FILE_DIR:?}/$kind-$addr.jsonl \
+        ROOM_WEBHOOK_ADDR=$addr "$examples/server" >/dev/null 2>"$err" & ;;
+    axum_fsync)
+      "$bin/axum_flushed" "$addr" --file "${LOAD_FILE_DIR:?}/$kind-$addr.jsonl" >/dev/null 2>"$err" & ;;
+    axum_xadd_wait)
+      ROOM_WEBHOOK_REDIS_URL=$LOAD_REDIS_URL ROOM_WEBHOOK_STREAM=load-$kind-$addr \
+        ROOM_WEBHOOK_REDIS_REPLICAS=1 "$bin/axum_xadd" "$addr" >/dev/null 2>"$err" & ;;
     axum_hand_written) "$bin/axum_hand_written" "$addr" >/dev/null 2>/dev/null & ;;
     axum_flushed) "$bin/axum_flushed" "$addr" >/dev/null 2>"$err" & ;;
     axum_flushed_direct) "$bin/axum_flushed" "$addr" --direct >/dev/null 2>"$err" & ;;

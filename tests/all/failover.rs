@@ -17,10 +17,19 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use std::net::SocketAddr;
+
 use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
 use tencent_room_webhook::dedup::{ClaimToken, Claimed, DeliveryKey, DeliveryStore, RedisStore};
+use tencent_room_webhook::handler::Defaults;
 use tencent_room_webhook::sink::{JsonLines, RedisConnection, RedisDeployment, RedisStream};
+use tencent_room_webhook::testing::NotFound;
 use tencent_room_webhook::testing::{self, CallbackRequest};
+use tencent_room_webhook::{Answer, RoomWebhook, ToHandler};
 use tencent_room_webhook::{ErrorCode, Event, SdkAppId};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::watch;
@@ -253,26 +262,58 @@ impl Outcomes {
     }
 }
 
-/// Distinct member-leave callbacks from `senders` concurrent senders through a layer
-/// recording to `sink`, until told to stop.
+/// Where callbacks are sent: a layer in this process, or a server over loopback.
+#[derive(Clone)]
+enum Target {
+    Layer(RoomWebhook<NotFound, ToHandler<Defaults>>),
+    Server(SocketAddr, Client<HttpConnector, Full<Bytes>>),
+}
+
+impl Target {
+    fn layer(sink: RedisStream) -> Self {
+        Self::Layer(testing::recording(sink))
+    }
+
+    fn server(address: SocketAddr) -> Self {
+        Self::Server(address, Client::builder(TokioExecutor::new()).build_http())
+    }
+
+    /// Member-leave callback `i`, and its answer.
+    async fn send(&self, i: usize) -> Answer {
+        let request = CallbackRequest::member_left().body(member_left(i));
+        match self {
+            Self::Layer(service) => testing::send(service.clone(), request).await.answer,
+            Self::Server(address, client) => {
+                let (mut parts, body) = request.build().into_parts();
+                parts.uri = format!("http://{address}{}", parts.uri).parse().unwrap();
+                let response = client
+                    .request(http::Request::from_parts(parts, body))
+                    .await
+                    .unwrap_or_else(|e| panic!("callback {i} got no answer: {e}"));
+                let bytes = response.into_body().collect().await.unwrap().to_bytes();
+                serde_json::from_slice(&bytes).expect("a Tencent answer")
+            }
+        }
+    }
+}
+
+/// Distinct member-leave callbacks from `senders` concurrent senders to `target`, until
+/// told to stop.
 fn send_until_stopped(
-    sink: RedisStream,
+    target: Target,
     senders: usize,
 ) -> (Arc<Outcomes>, Vec<tokio::task::JoinHandle<()>>) {
     let outcomes = Arc::new(Outcomes::default());
-    let service = testing::recording(sink);
     let tasks = (0..senders)
         .map(|_| {
-            let (service, outcomes) = (service.clone(), outcomes.clone());
+            let (target, outcomes) = (target.clone(), outcomes.clone());
             tokio::spawn(async move {
                 while !outcomes.stop.load(Ordering::SeqCst) {
                     let i = outcomes.next.fetch_add(1, Ordering::SeqCst);
-                    let request = CallbackRequest::member_left().body(member_left(i));
-                    let answered =
-                        tokio::time::timeout(PATIENCE, testing::send(service.clone(), request))
-                            .await
-                            .expect("answered, not hung");
-                    if answered.answer.is_ok() {
+                    let answer = tokio::time::timeout(PATIENCE, target.send(i))
+                        .await
+                        .expect("answered, not hung");
+                    if answer.is_ok() {
                         outcomes
                             .answered_ok
                             .lock()
@@ -281,7 +322,7 @@ fn send_until_stopped(
                         outcomes.ok_at.lock().unwrap().push(Instant::now());
                         outcomes.ok.fetch_add(1, Ordering::SeqCst);
                     } else {
-                        let code = answered.answer.error_code();
+                        let code = answer.error_code();
                         assert!(
                             code == ErrorCode::NOT_RECORDED || code == ErrorCode::RECORD_TIMEOUT,
                             "callback {i} answered {code}"
@@ -346,7 +387,7 @@ async fn fail_over_a_slow_replica(
     during_pause: impl Fn(&Outcomes) -> usize,
     wanted: usize,
 ) -> (Arc<Outcomes>, HashSet<String>) {
-    let (outcomes, tasks) = send_until_stopped(sink, 16);
+    let (outcomes, tasks) = send_until_stopped(Target::layer(sink), 16);
     wait_for("callbacks answered OK", || async { outcomes.ok() >= 200 }).await;
     link.proxy.pause();
     let before = during_pause(&outcomes);
@@ -476,7 +517,7 @@ async fn a_primary_with_replicas_not_waited_for_is_named_at_start() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn through_sentinel_a_failover_is_followed_and_loses_nothing_answered_ok() {
+async fn the_reference_server_through_sentinel_follows_a_failover_and_loses_nothing_answered_ok() {
     let Some(mut primary) = Node::start(&[]) else {
         return;
     };
@@ -496,13 +537,20 @@ async fn through_sentinel_a_failover_is_followed_and_loses_nothing_answered_ok()
         replicas.len() == 2
     })
     .await;
-    let redis = RedisDeployment::sentinel([sentinel.address()], "callbacks");
-    let sink = RedisStream::connect(&redis, "failover")
-        .await
-        .unwrap()
-        .with_wait(Duration::from_millis(500))
-        .with_replicas(1);
-    let (outcomes, tasks) = send_until_stopped(sink, 8);
+    // The reference server, configured as the README says.
+    let sentinels = sentinel.address();
+    let server = common::start_example(
+        "server",
+        &[
+            ("ROOM_WEBHOOK_REDIS_SENTINELS", sentinels.as_str()),
+            ("ROOM_WEBHOOK_REDIS_MASTER", "callbacks"),
+            ("ROOM_WEBHOOK_REDIS_REPLICAS", "1"),
+            ("ROOM_WEBHOOK_STREAM", "failover"),
+            ("ROOM_WEBHOOK_RECORD_WAIT_MS", "500"),
+        ],
+    )
+    .await;
+    let (outcomes, tasks) = send_until_stopped(Target::server(server.address), 8);
     wait_for("callbacks answered OK", || async { outcomes.ok() >= 200 }).await;
     let killed = Instant::now();
     primary.kill();
@@ -784,5 +832,28 @@ async fn append_creates_the_file_and_holds_every_line_answered_ok() {
     for i in 0..20 {
         assert!(file.contains(&format!("\"room-{i}\"")));
     }
+    let _ = std::fs::remove_file(&path);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reference_server_on_a_file_holds_every_callback_answered_ok() {
+    let path =
+        std::env::temp_dir().join(format!("room-webhook-server-{}.jsonl", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let file = path.to_str().unwrap();
+    let server = common::start_example("server", &[("ROOM_WEBHOOK_FILE", file)]).await;
+    let (outcomes, tasks) = send_until_stopped(Target::server(server.address), 8);
+    wait_for("callbacks answered OK", || async { outcomes.ok() >= 200 }).await;
+    stop(&outcomes, tasks).await;
+    let lines = std::fs::read_to_string(&path).unwrap();
+    let held: HashSet<String> = lines
+        .lines()
+        .map(|line| {
+            let line: serde_json::Value = serde_json::from_str(line).unwrap();
+            line["event"]["RoomId"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    let answered_ok = outcomes.answered_ok.lock().unwrap().clone();
+    assert!(answered_ok.is_subset(&held), "answered OK, not in the file");
     let _ = std::fs::remove_file(&path);
 }

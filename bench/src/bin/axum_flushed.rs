@@ -24,12 +24,20 @@
 //! less careful route, which keeps the confirmation but not the isolation; `bench/load.sh`
 //! runs it as `axum_flushed_direct`, for comparison.
 //!
+//! **`--file PATH`: the same promise as the reference server's `ROOM_WEBHOOK_FILE`**
+//! (`bench/load.sh`, `axum_fsync`): the line appended to the file at `PATH` and synced to
+//! disk (`File::sync_data`, `fdatasync`) before the answer, under a `Mutex<File>`, in
+//! `spawn_blocking`: what a user writes for an OK that survives a power loss. One sync per
+//! callback: sharing one among concurrent callbacks (a group commit) is the work this
+//! crate's writer thread does, and what a user writes first does not.
+//!
 //! Everything around the route is the reference server's (`examples/support/mod.rs`): its
 //! serve loop and its logging, as `axum_hand_written` has them.
 //!
 //! ```text
 //! cargo run --release -p tencent-room-webhook-bench --bin axum_flushed -- 127.0.0.1:18086
 //! cargo run --release -p tencent-room-webhook-bench --bin axum_flushed -- 127.0.0.1:18086 --direct
+//! cargo run --release -p tencent-room-webhook-bench --bin axum_flushed -- 127.0.0.1:18086 --file /tmp/callbacks.jsonl
 //! ```
 //!
 //! It listens on the loopback address given (default `127.0.0.1:18086`), refuses any
@@ -38,9 +46,10 @@
 #[path = "../../../examples/support/mod.rs"]
 mod support;
 
+use std::fs::File;
 use std::io::{self, Write};
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -63,12 +72,35 @@ struct App {
     sdk_app_id: u64,
     /// Write on the worker thread rather than in `spawn_blocking` (`--direct`).
     direct: bool,
+    /// Append to this file and sync it rather than write to standard output (`--file`).
+    file: Option<Arc<Mutex<File>>>,
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     support::init_logging();
-    let direct = std::env::args().skip(1).any(|arg| arg == "--direct");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let direct = args.iter().any(|arg| arg == "--direct");
+    let file = match args.iter().position(|arg| arg == "--file") {
+        None => None,
+        Some(at) => {
+            let Some(path) = args.get(at + 1) else {
+                eprintln!("--file needs a path");
+                return ExitCode::from(2);
+            };
+            match std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+            {
+                Ok(file) => Some(Arc::new(Mutex::new(file))),
+                Err(error) => {
+                    eprintln!("could not open {path}: {error}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
+    };
     let listener = match listen("axum_flushed", "127.0.0.1:18086").await {
         Ok(listener) => listener,
         Err(exit) => return exit,
@@ -76,6 +108,7 @@ async fn main() -> ExitCode {
     let app = Arc::new(App {
         sdk_app_id: DEMO_SDK_APP_ID,
         direct,
+        file,
     });
     let routes = Router::new()
         .route("/callback", post(callback))
@@ -110,7 +143,11 @@ async fn callback(
         Err(error) => Err(io::Error::from(error)),
         Ok(mut line) => {
             line.push(b'\n');
-            if app.direct {
+            if let Some(file) = app.file.clone() {
+                tokio::task::spawn_blocking(move || sync_line(&file, &line))
+                    .await
+                    .unwrap_or_else(|panicked| Err(io::Error::other(panicked)))
+            } else if app.direct {
                 write_line(&line)
             } else {
                 tokio::task::spawn_blocking(move || write_line(&line))
@@ -136,4 +173,14 @@ fn write_line(line: &[u8]) -> io::Result<()> {
     let mut out = io::stdout().lock();
     out.write_all(line)?;
     out.flush()
+}
+
+/// Appends `line` to `file` and syncs it, under the file's lock: `Ok` only once this line
+/// is on disk.
+fn sync_line(file: &Mutex<File>, line: &[u8]) -> io::Result<()> {
+    let mut file = file
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    file.write_all(line)?;
+    file.sync_data()
 }

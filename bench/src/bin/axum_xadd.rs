@@ -12,6 +12,13 @@
 //!   failed (the reference server's `NOT_RECORDED`);
 //! - `Json(json!({"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}))` as the answer.
 //!
+//! With `ROOM_WEBHOOK_REDIS_REPLICAS=N` (`bench/load.sh`, `axum_xadd_wait`), the same
+//! promise as the reference server's: after the `XADD`, `WAIT N 800` on the same
+//! connection (`WAIT` covers the writes sent before it on its connection), and OK only
+//! when it answers at least N replicas; 503 FAIL otherwise. One `WAIT` per callback, as a
+//! user writes it first: sharing one among concurrent callbacks is this crate's group
+//! commit.
+//!
 //! No trimming, no other fields, no reconnection, no wait of its own: what a user writes
 //! first. (The reference server trims with `MAXLEN ~`, adds `sdk_app_id`, `room_id`,
 //! `event_time` and `delivery`, reconnects through a `ConnectionManager` and bounds each
@@ -58,6 +65,8 @@ struct App {
     sdk_app_id: u64,
     redis: MultiplexedConnection,
     stream: String,
+    /// Replicas waited for after each append (`WAIT`); 0 for none.
+    replicas: u64,
 }
 
 #[tokio::main]
@@ -66,6 +75,10 @@ async fn main() -> ExitCode {
     let url = std::env::var("ROOM_WEBHOOK_REDIS_URL")
         .unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned());
     let stream = std::env::var("ROOM_WEBHOOK_STREAM").unwrap_or_else(|_| "room-callbacks".into());
+    let replicas = std::env::var("ROOM_WEBHOOK_REDIS_REPLICAS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
     let connected = match redis::Client::open(url) {
         Ok(client) => client.get_multiplexed_async_connection().await,
         Err(error) => Err(error),
@@ -86,6 +99,7 @@ async fn main() -> ExitCode {
         sdk_app_id: DEMO_SDK_APP_ID,
         redis,
         stream,
+        replicas,
     });
     let routes = Router::new()
         .route("/callback", post(callback))
@@ -119,15 +133,34 @@ async fn callback(
     let appended = match serde_json::to_vec(&event) {
         Err(error) => Err(redis::RedisError::from(std::io::Error::from(error))),
         Ok(json) => {
-            redis::cmd("XADD")
+            let mut redis = app.redis.clone();
+            let appended = redis::cmd("XADD")
                 .arg(&app.stream)
                 .arg("*")
                 .arg("event")
                 .arg(json)
                 .arg("command")
                 .arg(&query.command)
-                .query_async::<String>(&mut app.redis.clone())
-                .await
+                .query_async::<String>(&mut redis)
+                .await;
+            match appended {
+                Ok(id) if app.replicas > 0 => {
+                    let waited = redis::cmd("WAIT")
+                        .arg(app.replicas)
+                        .arg(800)
+                        .query_async::<u64>(&mut redis)
+                        .await;
+                    match waited {
+                        Ok(n) if n >= app.replicas => Ok(id),
+                        Ok(_) => Err(redis::RedisError::from((
+                            redis::ErrorKind::IoError,
+                            "not replicated in time",
+                        ))),
+                        Err(error) => Err(error),
+                    }
+                }
+                appended => appended,
+            }
         }
     };
     match appended {
