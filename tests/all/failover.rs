@@ -487,6 +487,23 @@ async fn logged(during: impl std::future::Future<Output = ()>) -> String {
     String::from_utf8(text).unwrap()
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clone_told_to_wait_for_replicas_waits_though_the_original_appended_first() {
+    let Some(primary) = Node::start(&[]) else {
+        return;
+    };
+    let plain = RedisStream::open(&primary.url(), "cloned").await.unwrap();
+    let request = CallbackRequest::member_left().body(member_left(1));
+    testing::send(testing::recording(plain.clone()), request)
+        .await
+        .assert_ok();
+    let waiting = plain.with_wait(Duration::from_millis(200)).with_replicas(1);
+    let request = CallbackRequest::member_left().body(member_left(2));
+    testing::send(testing::recording(waiting), request)
+        .await
+        .assert_fail(503, ErrorCode::NOT_RECORDED);
+}
+
 #[tokio::test]
 async fn a_primary_with_replicas_not_waited_for_is_named_at_start() {
     let Some(primary) = Node::start(&[]) else {

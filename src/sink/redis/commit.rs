@@ -7,12 +7,15 @@
 //! whatever reconnects happen between two pipelines; concurrent callbacks share its round
 //! trip and its wait for the replicas rather than paying each their own.
 
-use std::sync::Arc;
+use std::future::poll_fn;
+use std::task::Poll;
 use std::time::{Duration, Instant};
+
+use futures_util::stream::{FuturesUnordered, StreamExt};
 
 use redis::aio::ConnectionLike;
 use redis::{Cmd, ErrorKind, RedisError, Value};
-use tokio::sync::{mpsc, oneshot, Semaphore};
+use tokio::sync::{mpsc, oneshot};
 
 use crate::link::RedisConnection;
 
@@ -20,7 +23,7 @@ use crate::link::RedisConnection;
 const MAX_BATCH: usize = 512;
 /// Pipelines sent and not yet answered at most: while they are out, appends gather for
 /// the next.
-const IN_FLIGHT: usize = 4;
+const IN_FLIGHT: usize = 2;
 /// Appends waiting for a pipeline at most; past it, callers wait for room (within their
 /// own wait).
 const QUEUE: usize = 4096;
@@ -84,18 +87,25 @@ impl Committer {
     }
 }
 
-/// Takes what is queued when a pipeline may go out, and sends it.
+/// Takes what is queued when a pipeline may go out, and sends it; the pipelines in flight
+/// are polled here, in this one task.
 async fn gather(
     connection: RedisConnection,
     replicas: u32,
     wait: Duration,
     mut waiting: mpsc::Receiver<Pending>,
 ) {
-    let in_flight = Arc::new(Semaphore::new(IN_FLIGHT));
-    while let Some(first) = waiting.recv().await {
-        let Ok(permit) = Arc::clone(&in_flight).acquire_owned().await else {
-            return;
-        };
+    let mut in_flight = FuturesUnordered::new();
+    loop {
+        let first = poll_fn(|cx| {
+            while let Poll::Ready(Some(())) = in_flight.poll_next_unpin(cx) {}
+            if in_flight.len() >= IN_FLIGHT {
+                return Poll::Pending;
+            }
+            waiting.poll_recv(cx)
+        })
+        .await;
+        let Some(first) = first else { break };
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match waiting.try_recv() {
@@ -105,15 +115,11 @@ async fn gather(
         }
         // A caller that stopped waiting was answered 503: its event is not appended.
         batch.retain(|pending| !pending.reply.is_closed());
-        if batch.is_empty() {
-            continue;
+        if !batch.is_empty() {
+            in_flight.push(commit(connection.clone(), batch, replicas, wait));
         }
-        let connection = connection.clone();
-        tokio::spawn(async move {
-            commit(connection, batch, replicas, wait).await;
-            drop(permit);
-        });
     }
+    while in_flight.next().await.is_some() {}
 }
 
 /// Sends `batch` as one pipeline (and `WAIT`), and answers each append. An append Redis

@@ -288,6 +288,9 @@ pub struct RedisStream {
     /// connection, which is this one alone's.
     commits: RedisConnection,
     settings: Settings,
+    /// Started by the first append, once the settings are final; a clone given other
+    /// settings (`with_replicas`, `with_wait`) starts its own.
+    committer: Arc<OnceLock<Committer>>,
     state: Arc<State>,
 }
 
@@ -323,8 +326,6 @@ struct State {
     replica_warning: Throttle,
     /// The replicas were checked, by [`RedisStream::check_replicas`] or the first append.
     checked: AtomicBool,
-    /// Started by the first append, once the settings are final.
-    committer: OnceLock<Committer>,
     scripts: Scripts,
 }
 
@@ -442,6 +443,7 @@ impl RedisStream {
         Self {
             link,
             commits,
+            committer: Arc::default(),
             settings: Settings {
                 stream,
                 wait: DEFAULT_WAIT,
@@ -460,7 +462,6 @@ impl RedisStream {
                 full_warning: Throttle::default(),
                 replica_warning: Throttle::default(),
                 checked: AtomicBool::new(false),
-                committer: OnceLock::new(),
                 scripts: Scripts {
                     append_once: Script::new(APPEND_ONCE),
                     found: Script::new(FOUND),
@@ -509,6 +510,7 @@ impl RedisStream {
     /// replicas, wait for one).
     pub fn with_replicas(mut self, replicas: u32) -> Self {
         self.settings.replicas = replicas;
+        self.committer = Arc::default();
         self
     }
 
@@ -540,6 +542,7 @@ impl RedisStream {
     /// under Tencent's two seconds.
     pub fn with_wait(mut self, wait: Duration) -> Self {
         self.settings.wait = wait;
+        self.committer = Arc::default();
         self
     }
 
@@ -622,7 +625,7 @@ impl RedisStream {
 
     /// The group commit, started by the first append.
     fn committer(&self) -> &Committer {
-        self.state.committer.get_or_init(|| {
+        self.committer.get_or_init(|| {
             if !self.state.checked.swap(true, Ordering::Relaxed) {
                 let sink = self.clone();
                 tokio::spawn(async move {
