@@ -118,8 +118,12 @@ pub struct CallbackContext {
     /// `SdkAppid`: the app the callback belongs to (one of the configured SDKAppIDs).
     #[serde(rename = "SdkAppid")]
     pub sdk_app_id: SdkAppId,
-    /// `CallbackCommand` of the query (the body's is checked to be the same). Borrowed
-    /// for the commands this crate knows, so that it costs no allocation.
+    /// `CallbackCommand` of the query, an alias read as the command it stands for
+    /// (`Room.CallbackUpdateRoomInfo` is `Room.CallbackAfterUpdateRoomInfo`), so that a
+    /// handler, the metrics and the delivery's key see one name per command. The body's
+    /// own command decides the event ([`Event::command`](crate::Event::command)); a query
+    /// that names another is logged as drift, not refused. Borrowed for the commands this
+    /// crate knows, so that it costs no allocation.
     #[serde(rename = "CallbackCommand")]
     pub command: Cow<'static, str>,
     /// `ClientIP`: the client's IP address, when sent and readable as one.

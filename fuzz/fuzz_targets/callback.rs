@@ -30,7 +30,8 @@
 //!   reader and JSON check, not the crate's;
 //! - on 200 the event delivered is `Event::decode(query's command, body)`, of the body's
 //!   command (which decides, whatever the query's; for a body without one, the query's
-//!   when it is one of `QUERY_DECIDES`), and the context holds the query's command, app,
+//!   when it is one of `QUERY_DECIDES`), and the context holds the query's command (an
+//!   alias read as the command it stands for), app,
 //!   `RequestTime`, `ClientIP` and `OptPlatform`;
 //! - ErrorInfo never contains the token, the `Sign` value or the body (see `leaks`);
 //! - the handler (or the inner service, in extension mode) saw the event exactly once
@@ -1357,8 +1358,10 @@ fn check(
                 );
             }
         }
+        // The query's command, an alias read as the command it stands for.
         assert_eq!(
-            context.command, delivery.command,
+            context.command,
+            Event::known_command(&delivery.command).unwrap_or(&delivery.command),
             "{mode:?}: the query's command"
         );
         assert_eq!(context.sdk_app_id.get(), APP, "{mode:?}");

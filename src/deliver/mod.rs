@@ -209,7 +209,8 @@ impl Callback {
         if let Some(room) = event.room_id().filter(|_| !self.trace.span.is_disabled()) {
             self.trace.span.record("room_id", room.as_str());
         }
-        // The body's command decided the event; the context keeps the query's.
+        // The body's command decided the event; the context keeps the query's (an alias
+        // read as its command): a difference is drift.
         let drift = &self.shared.drift;
         drift.note_commands(&self.context.command, event.command());
         drift.note(event);

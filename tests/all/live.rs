@@ -820,13 +820,15 @@ async fn the_chinese_spelling_of_the_room_update_is_the_room_update() {
     testing::send(testing::service(recorder.clone()), request)
         .await
         .assert_ok();
-    let [(event, _)] = &recorder.take()[..] else {
+    let [(event, context)] = &recorder.take()[..] else {
         panic!()
     };
     let Event::RoomInfoUpdated(updated) = event else {
         panic!("{event:?}")
     };
     assert_eq!(updated.room_id().unwrap(), "r1");
+    // The handler sees one name per command, whichever spelling the query used.
+    assert_eq!(context.command, "Room.CallbackAfterUpdateRoomInfo");
 }
 
 #[tokio::test]
