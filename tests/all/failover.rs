@@ -620,8 +620,9 @@ async fn the_reference_server_through_sentinel_follows_a_failover_and_loses_noth
     );
 }
 
-/// Three primaries in a cluster, or `None` when they cannot be started.
-async fn cluster() -> Option<[Node; 3]> {
+/// Three primaries in a cluster, each with `replicas` replicas, or `None` when they
+/// cannot be started.
+async fn cluster(replicas: usize) -> Option<Vec<Node>> {
     let args = [
         "--cluster-enabled",
         "yes",
@@ -630,16 +631,15 @@ async fn cluster() -> Option<[Node; 3]> {
         "--cluster-node-timeout",
         "2000",
     ];
-    let nodes = [
-        Node::start(&args)?,
-        Node::start(&args)?,
-        Node::start(&args)?,
-    ];
+    let mut nodes = Vec::new();
+    for _ in 0..3 * (1 + replicas) {
+        nodes.push(Node::start(&args)?);
+    }
     let created = Command::new("redis-cli")
         .arg("--cluster")
         .arg("create")
         .args(nodes.iter().map(Node::address))
-        .args(["--cluster-replicas", "0", "--cluster-yes"])
+        .args(["--cluster-replicas", &replicas.to_string(), "--cluster-yes"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status();
@@ -661,12 +661,47 @@ async fn cluster() -> Option<[Node; 3]> {
         })
         .await;
     }
+    for node in &nodes {
+        if node.info("replication").await.contains("role:slave") {
+            node.replicating().await;
+        }
+    }
     Some(nodes)
+}
+
+/// The port of the replica of the primary that holds `key`'s slot.
+async fn replica_of_the_slot_of(nodes: &[Node], key: &str) -> u16 {
+    let slot: u16 = nodes[0]
+        .query(redis::cmd("CLUSTER").arg("KEYSLOT").arg(key))
+        .await;
+    let table: String = nodes[0].query(&redis::cmd("CLUSTER").arg("NODES")).await;
+    let holds = |ranges: &[&str]| {
+        ranges.iter().any(|range| {
+            let (low, high) = range.split_once('-').unwrap_or((range, range));
+            (low.parse().unwrap_or(u16::MAX)..=high.parse().unwrap_or(0)).contains(&slot)
+        })
+    };
+    let lines: Vec<Vec<&str>> = table
+        .lines()
+        .map(|line| line.split_whitespace().collect())
+        .collect();
+    let primary = lines
+        .iter()
+        .find(|fields| fields[2].contains("master") && holds(&fields[8..]))
+        .expect("a primary holds the slot")[0];
+    let replica = lines
+        .iter()
+        .find(|fields| fields[3] == primary)
+        .expect("the primary has a replica");
+    let address = replica[1].split('@').next().unwrap();
+    address.rsplit_once(':').unwrap().1.parse().unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_a_cluster_the_stream_its_de_duplication_the_store_and_the_worker_work() {
-    let Some(nodes) = cluster().await else { return };
+    let Some(nodes) = cluster(0).await else {
+        return;
+    };
     let addresses: Vec<String> = nodes.iter().map(Node::address).collect();
     let redis = RedisDeployment::cluster(addresses.clone());
     let sink = RedisStream::connect(&redis, "cluster-callbacks")
@@ -744,6 +779,50 @@ async fn on_a_cluster_the_stream_its_de_duplication_the_store_and_the_worker_wor
     // Acknowledged as processed (the last one may still be on its way).
     assert!(pending <= 1, "{pending} entries pending");
     let _ = worker.kill().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_cluster_a_failover_of_the_streams_primary_is_followed_waiting_for_its_replica() {
+    let Some(nodes) = cluster(1).await else {
+        return;
+    };
+    let redis = RedisDeployment::cluster(nodes.iter().map(Node::address));
+    let sink = RedisStream::connect(&redis, "{cluster}:callbacks")
+        .await
+        .unwrap()
+        .with_wait(Duration::from_secs(1))
+        .with_replicas(1);
+    let (outcomes, tasks) = send_until_stopped(Target::layer(sink), 4);
+    wait_for("callbacks answered OK", || async { outcomes.ok() >= 100 }).await;
+    // The replica of the stream's primary takes over at once, without waiting for the primary
+    // (what it has not received was never answered OK); the old primary becomes its replica.
+    let port = replica_of_the_slot_of(&nodes, "{cluster}:callbacks").await;
+    let replica = nodes.iter().find(|node| node.port == port).unwrap();
+    let _: () = replica
+        .query(redis::cmd("CLUSTER").arg("FAILOVER").arg("FORCE"))
+        .await;
+    wait_for("the replica to take over", || async {
+        replica.info("replication").await.contains("role:master")
+    })
+    .await;
+    let ok_at_failover = outcomes.ok();
+    wait_for("OK answers from the new primary", || async {
+        outcomes.ok() >= ok_at_failover + 100
+    })
+    .await;
+    stop(&outcomes, tasks).await;
+    let mut connection = redis.connect().await.unwrap();
+    let entries: Vec<(String, std::collections::HashMap<String, Vec<u8>>)> = redis::cmd("XRANGE")
+        .arg("{cluster}:callbacks")
+        .arg("-")
+        .arg("+")
+        .query_async(&mut connection)
+        .await
+        .unwrap();
+    let held: HashSet<String> = entries.iter().map(room_of).collect();
+    let answered_ok = outcomes.answered_ok.lock().unwrap().clone();
+    let lost: Vec<_> = answered_ok.difference(&held).collect();
+    assert!(lost.is_empty(), "answered OK, not in the stream: {lost:?}");
 }
 
 /// A writer whose bytes become durable only when synced; each sync can be made to fail.
