@@ -674,7 +674,7 @@ async fn replica_of_the_slot_of(nodes: &[Node], key: &str) -> u16 {
     let slot: u16 = nodes[0]
         .query(redis::cmd("CLUSTER").arg("KEYSLOT").arg(key))
         .await;
-    let table: String = nodes[0].query(&redis::cmd("CLUSTER").arg("NODES")).await;
+    let table: String = nodes[0].query(redis::cmd("CLUSTER").arg("NODES")).await;
     let holds = |ranges: &[&str]| {
         ranges.iter().any(|range| {
             let (low, high) = range.split_once('-').unwrap_or((range, range));
