@@ -13,7 +13,8 @@
 # Hidden lines (`# ...`) are shown; `# #[cfg(feature = "...")]` lines, which only gate a doc
 # test on this crate's own features, are dropped: the user crate has the features it uses.
 #
-# The user has axum, tokio, tower and tower-http, and the crate with the features `axum`,
+# The user has axum, serde_json (events are written back with it), tokio, tower and
+# tower-http, and the crate with the features `axum`,
 # `redis` and `chat` (with `testing` for tests). Versions come from this repository's
 # Cargo.lock, so that nothing new needs fetching. CARGO_TARGET_DIR is shared when set.
 set -euo pipefail
@@ -35,6 +36,7 @@ publish = false
 [dependencies]
 tencent-room-webhook = { path = "$repo", features = ["axum", "redis", "chat"] }
 axum = "0.8"
+serde_json = "1"
 tokio = { version = "1", features = ["macros", "rt-multi-thread", "net", "time"] }
 tower = { version = "0.5", features = ["util"] }
 tower-http = { version = "0.6", features = ["trace", "timeout"] }
@@ -73,7 +75,8 @@ blocks() {
 }
 
 blocks "$repo/README.md" readme
-for source in "$repo"/src/*.rs "$repo"/src/*/*.rs; do
+# Every source file, at any depth (a module may be a folder of its own).
+find "$repo/src" -name '*.rs' | sort | while read -r source; do
   name="${source#"$repo"/src/}"
   name="${name%.rs}"
   blocks "$source" "${name//\//_}"

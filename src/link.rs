@@ -67,7 +67,7 @@ fn tcp_settings() -> TcpSettings {
 /// ```no_run
 /// use tencent_room_webhook::sink::{RedisDeployment, RedisStream};
 ///
-/// # async fn run() -> Result<(), redis::RedisError> {
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// // Sentinel finds the primary named `callbacks`, and again after a failover.
 /// let redis = RedisDeployment::sentinel(["10.0.0.1:26379", "10.0.0.2:26379"], "callbacks");
 /// let stream = RedisStream::connect(&redis, "room-callbacks")
