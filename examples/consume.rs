@@ -83,7 +83,7 @@
 //! | `ROOM_WEBHOOK_REDIS_SENTINELS` | unset | instead of the URL: Sentinels (`host:port,host:port`) that name the primary |
 //! | `ROOM_WEBHOOK_REDIS_MASTER` | unset | with Sentinels: the primary's name (`sentinel monitor NAME …`) |
 //! | `ROOM_WEBHOOK_REDIS_CLUSTER` | unset | instead of the URL: nodes of a Redis Cluster (`host:port,host:port`) |
-//! | `ROOM_WEBHOOK_REDIS_PASSWORD` | unset | the password of the Sentinel's primary or of the Cluster's nodes, never printed |
+//! | `ROOM_WEBHOOK_REDIS_PASSWORD` | unset | the password of the server (instead of the URL's), the Sentinel's primary or the Cluster's nodes, never printed |
 //! | `ROOM_WEBHOOK_STREAM` | `room-callbacks` | the stream the webhook appends to |
 //! | `ROOM_WEBHOOK_GROUP` | `room-workers` | the consumer group the workers share |
 //! | `ROOM_WEBHOOK_GROUP_START` | `0` | where a new group starts: `0` the whole stream, `$` only new entries |
@@ -738,7 +738,12 @@ impl Settings {
         let stream = text("ROOM_WEBHOOK_STREAM", "room-callbacks")?;
         let redis = support::redis_from_env()?
             .unwrap_or_else(|| RedisDeployment::server("redis://127.0.0.1:6379"));
-        let tag = if redis.is_cluster() && !stream.contains('{') {
+        // A hash tag is `{…}` with something inside, as the sink reads it.
+        let tagged = stream
+            .split_once('{')
+            .and_then(|(_, after)| after.find('}'))
+            .is_some_and(|end| end > 0);
+        let tag = if redis.is_cluster() && !tagged {
             format!("{{{stream}}}")
         } else {
             stream.clone()

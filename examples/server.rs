@@ -38,7 +38,7 @@
 //! | `ROOM_WEBHOOK_REDIS_SENTINELS` | unset | instead of the URL: Redis Sentinels (`host:port,host:port`) that name the primary, followed after a failover |
 //! | `ROOM_WEBHOOK_REDIS_MASTER` | unset | with Sentinels: the primary's name (`sentinel monitor NAME …`) |
 //! | `ROOM_WEBHOOK_REDIS_CLUSTER` | unset | instead of the URL: nodes of a Redis Cluster (`host:port,host:port`) |
-//! | `ROOM_WEBHOOK_REDIS_PASSWORD` | unset | the password of the Sentinel's primary or of the Cluster's nodes (a server's is in its URL) |
+//! | `ROOM_WEBHOOK_REDIS_PASSWORD` | unset | the password of the server (instead of the URL's), the Sentinel's primary or the Cluster's nodes; kept out of the URL and of every log line |
 //! | `ROOM_WEBHOOK_REDIS_REPLICAS` | `0` | with Redis: answer OK only once this many replicas hold the entry (`WAIT`, shared by the callbacks arriving together); 0 once the primary does, and a `warn` at start when it has replicas |
 //! | `ROOM_WEBHOOK_STREAM` | `room-callbacks` | the Redis stream |
 //! | `ROOM_WEBHOOK_DEDUP_SECS` | unset | with Redis: append each event once for this long, however many replicas receive it |

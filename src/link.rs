@@ -28,7 +28,9 @@ use redis::cluster_async::ClusterConnection;
 use redis::io::tcp::socket2::TcpKeepalive;
 use redis::io::tcp::TcpSettings;
 use redis::sentinel::{SentinelClient, SentinelNodeConnectionInfo, SentinelServerType};
-use redis::{Cmd, ErrorKind, Pipeline, RedisError, RedisFuture, RedisResult, Value};
+use redis::{
+    Cmd, ErrorKind, IntoConnectionInfo, Pipeline, RedisError, RedisFuture, RedisResult, Value,
+};
 
 /// How long a connection stays idle before TCP probes the peer.
 const KEEPALIVE_IDLE: Duration = Duration::from_secs(5);
@@ -44,6 +46,9 @@ const KEEPALIVE_PROBES: u32 = 3;
 const USER_TIMEOUT: Duration = Duration::from_secs(10);
 /// At most one replacement of a connection this often, however many commands fail.
 const RESPITE: Duration = Duration::from_millis(500);
+/// How long asking Sentinel for the primary may take: its client sets no timeout of its
+/// own, and a Sentinel on a machine that went down with the primary would hang it.
+const LOOKUP: Duration = Duration::from_secs(2);
 
 /// The TCP settings of every connection the crate opens: keepalive probes, a bound on
 /// unacknowledged data, and no Nagle delay for commands of a few hundred bytes.
@@ -84,7 +89,10 @@ pub struct RedisDeployment {
 
 #[derive(Clone)]
 enum Kind {
-    Server(String),
+    Server {
+        url: String,
+        password: Option<String>,
+    },
     Sentinel {
         sentinels: Vec<String>,
         master: String,
@@ -100,7 +108,7 @@ enum Kind {
 impl fmt::Debug for RedisDeployment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
-            Kind::Server(_) => f.write_str("RedisDeployment::Server"),
+            Kind::Server { .. } => f.write_str("RedisDeployment::Server"),
             Kind::Sentinel {
                 sentinels, master, ..
             } => f
@@ -137,7 +145,10 @@ fn url(address: &str) -> String {
 impl RedisDeployment {
     /// One server at `url` (`redis://[[user]:password@]host:port[/db]`), or a proxy.
     pub fn server(url: impl Into<String>) -> Self {
-        Self::of(Kind::Server(url.into()))
+        Self::of(Kind::Server {
+            url: url.into(),
+            password: None,
+        })
     }
 
     /// The primary that Redis Sentinel calls `master`, asked of the first of `sentinels`
@@ -176,14 +187,13 @@ impl RedisDeployment {
         }
     }
 
-    /// The password of the primary (Sentinel) or of every node (Cluster). A server's
-    /// goes in its URL.
+    /// The password of the server (instead of the one its URL may hold), of the primary
+    /// (Sentinel), or of every node (Cluster).
     pub fn with_password(mut self, secret: impl Into<String>) -> Self {
         match &mut self.kind {
-            Kind::Server(_) => {}
-            Kind::Sentinel { password, .. } | Kind::Cluster { password, .. } => {
-                *password = Some(secret.into());
-            }
+            Kind::Server { password, .. }
+            | Kind::Sentinel { password, .. }
+            | Kind::Cluster { password, .. } => *password = Some(secret.into()),
         }
         self
     }
@@ -219,8 +229,12 @@ impl RedisDeployment {
             config = config.set_response_timeout(timeout);
         }
         let link = match &self.kind {
-            Kind::Server(url) => {
-                let client = redis::Client::open(url.as_str())?;
+            Kind::Server { url, password } => {
+                let mut info = url.as_str().into_connection_info()?;
+                if password.is_some() {
+                    info.redis.password.clone_from(password);
+                }
+                let client = redis::Client::open(info)?;
                 let manager = client
                     .get_connection_manager_with_config(config.clone())
                     .await?;
@@ -231,28 +245,21 @@ impl RedisDeployment {
                 master,
                 password,
             } => {
-                let primary = SentinelNodeConnectionInfo {
-                    tls_mode: None,
-                    redis_connection_info: Some(redis::RedisConnectionInfo {
-                        password: password.clone(),
-                        ..Default::default()
-                    }),
+                let sentinel = Sentinel {
+                    sentinels: sentinels.iter().map(|s| url(s)).collect(),
+                    master: master.clone(),
+                    password: password.clone(),
                 };
-                let mut sentinel = SentinelClient::build(
-                    sentinels.iter().map(|s| url(s)).collect(),
-                    master.clone(),
-                    Some(primary),
-                    SentinelServerType::Master,
-                )?;
-                let client = sentinel.async_get_client().await?;
-                let address = client.get_connection_info().addr.to_string();
-                let manager = client
+                let mut client = sentinel.client()?;
+                let primary = sentinel.primary(&mut client).await?;
+                let address = primary.get_connection_info().addr.to_string();
+                let manager = primary
                     .get_connection_manager_with_config(config.clone())
                     .await?;
                 tracing::info!(%master, primary = %address, "connected to the primary Sentinel names");
                 let source = Source::Sentinel {
-                    client: tokio::sync::Mutex::new(sentinel),
-                    master: master.clone(),
+                    client: Box::new(tokio::sync::Mutex::new(client)),
+                    sentinel,
                     primary: RwLock::new(address),
                 };
                 Link::single(manager, Some(source), config)
@@ -283,10 +290,11 @@ impl RedisDeployment {
 /// [`ConnectionLike`](redis::aio::ConnectionLike), so every command of the `redis` crate
 /// runs on it.
 ///
-/// A command that fails is failed (it is never sent again by this connection: the caller
-/// knows whether it is safe to), and the failure replaces the connection in the
-/// background when it says the peer is gone, hung, or no longer the primary: at most
-/// twice a second.
+/// A command that fails is failed (on one server or through Sentinel it is never sent
+/// again by this connection: the caller knows whether it is safe to; a Cluster's client
+/// sends it again after a redirection or a lost connection), and the failure replaces the
+/// connection in the background when it says the peer is gone, hung, or no longer the
+/// primary: at most twice a second.
 #[derive(Clone)]
 pub struct RedisConnection {
     link: Arc<Link>,
@@ -313,7 +321,7 @@ enum Link {
     Single {
         current: RwLock<ConnectionManager>,
         /// How to open another; `None` for a connection given by the application, which
-        /// knows its own address only. Boxed: the sentinel client is large.
+        /// knows its own address only.
         reopen: Option<Box<Reopen>>,
     },
     Cluster(ClusterConnection),
@@ -329,11 +337,49 @@ struct Reopen {
 enum Source {
     Server(redis::Client),
     Sentinel {
-        client: tokio::sync::Mutex<SentinelClient>,
-        master: String,
+        /// Boxed: the client is large.
+        client: Box<tokio::sync::Mutex<SentinelClient>>,
+        sentinel: Sentinel,
         /// The primary's address as last found.
         primary: RwLock<String>,
     },
+}
+
+/// What a Sentinel client is made of: made anew when a lookup hangs, since the client
+/// keeps its connections to the Sentinels.
+struct Sentinel {
+    sentinels: Vec<String>,
+    master: String,
+    password: Option<String>,
+}
+
+impl Sentinel {
+    fn client(&self) -> Result<SentinelClient, RedisError> {
+        let primary = SentinelNodeConnectionInfo {
+            tls_mode: None,
+            redis_connection_info: Some(redis::RedisConnectionInfo {
+                password: self.password.clone(),
+                ..Default::default()
+            }),
+        };
+        SentinelClient::build(
+            self.sentinels.clone(),
+            self.master.clone(),
+            Some(primary),
+            SentinelServerType::Master,
+        )
+    }
+
+    /// The primary `client` names (checked with `ROLE`), within [`LOOKUP`].
+    async fn primary(&self, client: &mut SentinelClient) -> Result<redis::Client, RedisError> {
+        match tokio::time::timeout(LOOKUP, client.async_get_client()).await {
+            Ok(found) => found,
+            Err(_elapsed) => Err(RedisError::from((
+                ErrorKind::IoError,
+                "no Sentinel named the primary in time",
+            ))),
+        }
+    }
 }
 
 /// One of the connections a [`Link`] hands out.
@@ -471,10 +517,20 @@ impl Reopen {
             }
             Source::Sentinel {
                 client,
-                master,
+                sentinel,
                 primary,
             } => {
-                let found = client.lock().await.async_get_client().await?;
+                let master = &sentinel.master;
+                let mut client = client.lock().await;
+                let found = match sentinel.primary(&mut client).await {
+                    Ok(found) => found,
+                    Err(error) => {
+                        // Its connections to the Sentinels may be the ones that hang.
+                        *client = sentinel.client()?;
+                        return Err(error);
+                    }
+                };
+                drop(client);
                 let address = found.get_connection_info().addr.to_string();
                 let manager = found
                     .get_connection_manager_with_config(self.config.clone())

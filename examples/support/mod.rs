@@ -253,7 +253,8 @@ impl Recorder {
 /// Where Redis is, from the environment: `ROOM_WEBHOOK_REDIS_URL` (one server),
 /// `ROOM_WEBHOOK_REDIS_SENTINELS` with `ROOM_WEBHOOK_REDIS_MASTER` (a primary found
 /// through Sentinel), or `ROOM_WEBHOOK_REDIS_CLUSTER` (a Cluster), at most one of them;
-/// `ROOM_WEBHOOK_REDIS_PASSWORD` for the Sentinel's primary or the Cluster's nodes.
+/// `ROOM_WEBHOOK_REDIS_PASSWORD` for the server, the Sentinel's primary or the Cluster's
+/// nodes.
 /// `None` when none is set.
 pub fn redis_from_env() -> Result<Option<RedisDeployment>, String> {
     let list = |text: String| -> Vec<String> {

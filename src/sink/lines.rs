@@ -55,6 +55,7 @@ const BATCH: usize = 256;
 /// | --- | --- |
 /// | a file opened with [`append`](Self::append) | a crash of the process or of the machine, a power loss: each batch is written, flushed and synced to disk (`fdatasync`) before any of its lines is confirmed, as a **group commit** (the lines waiting when the writer is free share one sync) |
 /// | [`with_sync`](Self::with_sync) | whatever its `sync` makes durable |
+/// | a `File` given to [`new`](Self::new) or [`with_queue`](Self::with_queue) | a crash of the process; not of the machine: it is flushed, never synced |
 /// | [`new`](Self::new), [`stdout`](Self::stdout): a pipe, a terminal | a crash of this process, once the reader took the line: a pipe has no disk, so what the reader does with it (and whether it survives a crash of the machine) is the reader's |
 ///
 /// A line that failed halfway is ended with a newline before the next batch, so that a
@@ -145,8 +146,8 @@ impl JsonLines {
 
     /// Lines appended to the file at `path`, created if missing, each confirmed once it
     /// is on disk: every batch is synced (`fdatasync`) before its lines are answered OK,
-    /// and a file created here has its directory synced too, so that the file itself
-    /// survives a power loss. A file whose last line a crash left without its newline
+    /// and the file's directory is synced when it is opened, so that a file created here
+    /// survives a power loss too. A file whose last line a crash left without its newline
     /// gets one first, so that its first event never joins that line.
     ///
     /// # Errors
@@ -158,15 +159,13 @@ impl JsonLines {
     /// When the operating system cannot start the writer thread.
     pub fn append(path: impl AsRef<Path>) -> io::Result<Self> {
         let path = path.as_ref();
-        let existed = path.exists();
         let mut file = OpenOptions::new()
             .create(true)
             .append(true)
             .read(true)
             .open(path)?;
-        if !existed {
-            sync_directory(path)?;
-        }
+        // Whether or not this call created it: once, and cheap.
+        sync_directory(path)?;
         let torn = match file.seek(SeekFrom::End(-1)) {
             Ok(_) => {
                 let mut last = [0];

@@ -34,7 +34,7 @@ use tencent_room_webhook::{ErrorCode, Event, SdkAppId};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::watch;
 
-use common::example_binary;
+use common::{example_binary, StallingProxy};
 
 /// Waits that only a broken build or a hung process reaches.
 const PATIENCE: Duration = Duration::from_secs(60);
@@ -504,6 +504,76 @@ async fn a_clone_told_to_wait_for_replicas_waits_though_the_original_appended_fi
         .assert_fail(503, ErrorCode::NOT_RECORDED);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn waiting_for_replicas_a_connection_that_stops_answering_is_refused_then_replaced() {
+    let Some(primary) = Node::start(&[]) else { return };
+    let Some(replica) = Node::start(&["--replicaof", "127.0.0.1", &primary.port.to_string()])
+    else {
+        return;
+    };
+    replica.replicating().await;
+    let proxy = StallingProxy::start(([127, 0, 0, 1], primary.port).into()).await;
+    let sink = RedisStream::open(&proxy.url(), "stalled")
+        .await
+        .unwrap()
+        .with_wait(Duration::from_millis(500))
+        .with_replicas(1);
+    let target = Target::layer(sink);
+    assert!(target.send(0).await.is_ok());
+    proxy.stall();
+    // The pipeline sent on the stalled connection is given up at the deadline, not held
+    // for ever with the appends queued behind it.
+    assert_eq!(target.send(1).await.error_code(), ErrorCode::RECORD_TIMEOUT);
+    let mut i = 2;
+    let deadline = Instant::now() + PATIENCE;
+    while !target.send(i).await.is_ok() {
+        assert!(Instant::now() < deadline, "never recorded again");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        i += 1;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sentinel_that_stops_answering_is_asked_again_on_a_new_connection() {
+    let Some(mut primary) = Node::start(&[]) else { return };
+    let replica_of = ["--replicaof", "127.0.0.1", &primary.port.to_string()];
+    let (Some(first), Some(second)) = (Node::start(&replica_of), Node::start(&replica_of)) else {
+        return;
+    };
+    first.replicating().await;
+    second.replicating().await;
+    let Some(sentinel) = Node::sentinel("callbacks", primary.port) else { return };
+    wait_for("Sentinel to know both replicas", || async {
+        let replicas: Vec<redis::Value> = sentinel
+            .query(redis::cmd("SENTINEL").arg("REPLICAS").arg("callbacks"))
+            .await;
+        replicas.len() == 2
+    })
+    .await;
+    // The sink asks Sentinel through a proxy whose open connections then hang.
+    let proxy = StallingProxy::start(([127, 0, 0, 1], sentinel.port).into()).await;
+    let redis = RedisDeployment::sentinel([proxy.address.to_string()], "callbacks");
+    let sink = RedisStream::connect(&redis, "failover")
+        .await
+        .unwrap()
+        .with_wait(Duration::from_millis(500))
+        .with_replicas(1);
+    let target = Target::layer(sink);
+    assert!(target.send(0).await.is_ok());
+    proxy.stall();
+    let killed = Instant::now();
+    primary.kill();
+    let mut i = 1;
+    while !target.send(i).await.is_ok() {
+        assert!(
+            killed.elapsed() < Duration::from_secs(30),
+            "the sink never found the new primary"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        i += 1;
+    }
+}
+
 #[tokio::test]
 async fn a_primary_with_replicas_not_waited_for_is_named_at_start() {
     let Some(primary) = Node::start(&[]) else {
@@ -669,8 +739,20 @@ async fn cluster(replicas: usize) -> Option<Vec<Node>> {
     Some(nodes)
 }
 
-/// The port of the replica of the primary that holds `key`'s slot.
+/// The port of the replica of the primary that holds `key`'s slot, once the cluster's
+/// table shows one.
 async fn replica_of_the_slot_of(nodes: &[Node], key: &str) -> u16 {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        if let Some(port) = find_replica_of_the_slot_of(nodes, key).await {
+            return port;
+        }
+        assert!(Instant::now() < deadline, "no replica of {key}'s primary");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn find_replica_of_the_slot_of(nodes: &[Node], key: &str) -> Option<u16> {
     let slot: u16 = nodes[0]
         .query(redis::cmd("CLUSTER").arg("KEYSLOT").arg(key))
         .await;
@@ -687,14 +769,10 @@ async fn replica_of_the_slot_of(nodes: &[Node], key: &str) -> u16 {
         .collect();
     let primary = lines
         .iter()
-        .find(|fields| fields[2].contains("master") && holds(&fields[8..]))
-        .expect("a primary holds the slot")[0];
-    let replica = lines
-        .iter()
-        .find(|fields| fields[3] == primary)
-        .expect("the primary has a replica");
-    let address = replica[1].split('@').next().unwrap();
-    address.rsplit_once(':').unwrap().1.parse().unwrap()
+        .find(|fields| fields[2].contains("master") && holds(&fields[8..]))?[0];
+    let replica = lines.iter().find(|fields| fields[3] == primary)?;
+    let address = replica[1].split('@').next()?;
+    address.rsplit_once(':')?.1.parse().ok()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -22,7 +22,8 @@ use crate::link::RedisConnection;
 /// Appends in one pipeline at most.
 const MAX_BATCH: usize = 512;
 /// Pipelines sent and not yet answered at most: while they are out, appends gather for
-/// the next.
+/// the next. One when replicas are waited for: Redis runs nothing else of a connection
+/// blocked in `WAIT`, so a second pipeline would only wait behind the first's.
 const IN_FLIGHT: usize = 2;
 /// Appends waiting for a pipeline at most; past it, callers wait for room (within their
 /// own wait).
@@ -34,7 +35,8 @@ pub(super) struct Pending {
     pub(super) command: Cmd,
     /// The script `command` runs by its SHA-1, to send whole when Redis does not know it.
     pub(super) script: Option<&'static str>,
-    pub(super) queued: Instant,
+    /// When its caller stops waiting: the pipeline's answer and its `WAIT` end before.
+    pub(super) deadline: Instant,
     pub(super) reply: oneshot::Sender<Result<Value, Unconfirmed>>,
 }
 
@@ -45,6 +47,8 @@ pub(super) enum Unconfirmed {
     Failed(RedisError),
     /// Appended, but fewer replicas than waited for acknowledged it within the wait.
     NotReplicated { acknowledged: u64 },
+    /// Redis did not answer the pipeline by the deadline (the connection is replaced).
+    TimedOut,
 }
 
 /// Where appends are sent to be committed; the task committing them ends when every
@@ -56,24 +60,25 @@ pub(super) struct Committer {
 
 impl Committer {
     /// Starts committing on `connection`, waiting for `replicas` replicas (none: no
-    /// `WAIT`) at most `wait` after an append was queued.
-    pub(super) fn start(connection: RedisConnection, replicas: u32, wait: Duration) -> Self {
+    /// `WAIT`).
+    pub(super) fn start(connection: RedisConnection, replicas: u32) -> Self {
         let (queue, waiting) = mpsc::channel(QUEUE);
-        tokio::spawn(gather(connection, replicas, wait, waiting));
+        tokio::spawn(gather(connection, replicas, waiting));
         Self { queue }
     }
 
-    /// Commits `command` and answers its reply once committed.
+    /// Commits `command` and answers its reply once committed, by `deadline`.
     pub(super) async fn commit(
         &self,
         command: Cmd,
         script: Option<&'static str>,
+        deadline: Instant,
     ) -> Result<Value, Unconfirmed> {
         let (reply, replied) = oneshot::channel();
         let pending = Pending {
             command,
             script,
-            queued: Instant::now(),
+            deadline,
             reply,
         };
         let stopped = || {
@@ -89,17 +94,13 @@ impl Committer {
 
 /// Takes what is queued when a pipeline may go out, and sends it; the pipelines in flight
 /// are polled here, in this one task.
-async fn gather(
-    connection: RedisConnection,
-    replicas: u32,
-    wait: Duration,
-    mut waiting: mpsc::Receiver<Pending>,
-) {
+async fn gather(connection: RedisConnection, replicas: u32, mut waiting: mpsc::Receiver<Pending>) {
+    let most = if replicas > 0 { 1 } else { IN_FLIGHT };
     let mut in_flight = FuturesUnordered::new();
     loop {
         let first = poll_fn(|cx| {
             while let Poll::Ready(Some(())) = in_flight.poll_next_unpin(cx) {}
-            if in_flight.len() >= IN_FLIGHT {
+            if in_flight.len() >= most {
                 return Poll::Pending;
             }
             waiting.poll_recv(cx)
@@ -116,21 +117,20 @@ async fn gather(
         // A caller that stopped waiting was answered 503: its event is not appended.
         batch.retain(|pending| !pending.reply.is_closed());
         if !batch.is_empty() {
-            in_flight.push(commit(connection.clone(), batch, replicas, wait));
+            in_flight.push(commit(connection.clone(), batch, replicas));
         }
     }
     while in_flight.next().await.is_some() {}
 }
 
-/// Sends `batch` as one pipeline (and `WAIT`), and answers each append. An append Redis
-/// did not know the script of is sent again with the script whole.
-async fn commit(
-    mut connection: RedisConnection,
-    mut batch: Vec<Pending>,
-    replicas: u32,
-    wait: Duration,
-) {
+/// Sends `batch` as one pipeline (and `WAIT`), and answers each append, by the earliest
+/// of their deadlines. An append Redis did not know the script of is sent again with the
+/// script whole.
+async fn commit(mut connection: RedisConnection, mut batch: Vec<Pending>, replicas: u32) {
     for whole in [false, true] {
+        let Some(deadline) = batch.iter().map(|pending| pending.deadline).min() else {
+            return;
+        };
         let mut pipe = redis::pipe();
         for pending in &batch {
             match (pending.script, whole) {
@@ -139,14 +139,25 @@ async fn commit(
             };
         }
         if replicas > 0 {
-            // Four fifths of what is left of the oldest append's wait, so that its caller
-            // hears how many replicas acknowledged rather than only that time ran out;
-            // Redis waits for ever on 0, so at least a millisecond.
-            let left = wait.saturating_sub(batch[0].queued.elapsed()) * 4 / 5;
+            // What is left before the earliest deadline but a margin (a fifth, at least
+            // 50 ms), so that its caller hears how many replicas acknowledged rather than
+            // only that time ran out; Redis waits for ever on 0, so at least a millisecond.
+            let left = deadline.saturating_duration_since(Instant::now());
+            let left = left.saturating_sub((left / 5).max(Duration::from_millis(50)));
             let millis = u64::try_from(left.as_millis()).unwrap_or(u64::MAX).max(1);
             pipe.cmd("WAIT").arg(replicas).arg(millis);
         }
-        let mut replies = match connection.req_packed_commands(&pipe, 0, pipe.len()).await {
+        // Bounded: a Redis (or a proxy) that stops answering must not hold this pipeline,
+        // and the appends gathering behind it, for ever.
+        let sent = connection.req_packed_commands(&pipe, 0, pipe.len());
+        let Ok(answered) = tokio::time::timeout_at(deadline.into(), sent).await else {
+            connection.stalled();
+            for pending in batch {
+                let _ = pending.reply.send(Err(Unconfirmed::TimedOut));
+            }
+            return;
+        };
+        let mut replies = match answered {
             Ok(replies) if replies.len() == pipe.len() => replies,
             Ok(_) => {
                 let error = RedisError::from((
@@ -174,7 +185,8 @@ async fn commit(
                 _ => 0,
             }),
         };
-        if acknowledged.is_some_and(|n| n < u64::from(replicas)) {
+        // No replica at all: through Sentinel, this primary may be cut off from the others.
+        if acknowledged == Some(0) {
             connection.unreplicated();
         }
         let mut unknown = Vec::new();

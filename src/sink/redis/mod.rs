@@ -157,7 +157,7 @@ const MEASURE_EVERY: Duration = Duration::from_millis(100);
 /// | Redis alone, `appendonly yes`, `appendfsync everysec` (Redis's default with AOF) | a crash of Redis; a crash of its machine loses up to the last second's entries |
 /// | Redis alone, `appendfsync always` | a crash of Redis or of its machine |
 /// | a primary and replicas, without `with_replicas` | a crash of Redis; a failover loses what the replicas had not received (tests here lost 15 to 62 of 4,000 entries with no slowness, thousands with a slow link) |
-/// | `with_replicas(n)` | a failover, and any `n` machines failing together: `n` replicas held each entry before its OK |
+/// | `with_replicas(n)` | a failover, and any `n` machines failing together: `n` replicas held each entry before its OK, and Sentinel or a Cluster promotes the replica with the most data (at equal `replica-priority`), which holds it |
 ///
 /// Waiting is a **group commit**: the appends arriving together are sent in one
 /// pipeline, and one `WAIT n` after them covers them all (Redis's `WAIT` covers every write
@@ -165,7 +165,13 @@ const MEASURE_EVERY: Duration = Duration::from_millis(100);
 /// replicas. Without `with_replicas`, a primary that reports replicas is named in a `warn`
 /// line ([`check_replicas`](Self::check_replicas), or the first append). `WAIT` makes the
 /// replicas hold the entry in memory: give them `appendonly yes` too, so that a replica
-/// that restarts keeps it.
+/// that restarts keeps it. A failover keeps what was waited for only if it promotes a
+/// replica that acknowledged: Sentinel and a Cluster promote the one with the most data,
+/// so give the replicas equal `replica-priority` (or wait for every replica that can be
+/// promoted).
+///
+/// A Cluster's client sends a pipeline again after a redirection or a lost connection:
+/// turn [`with_dedup`](Self::with_dedup) on, so that an append sent twice is one entry.
 ///
 /// Run Redis with `maxmemory-policy noeviction` (the default): an eviction policy may
 /// drop the whole stream to make room.
@@ -326,6 +332,8 @@ struct State {
     replica_warning: Throttle,
     /// The replicas were checked, by [`RedisStream::check_replicas`] or the first append.
     checked: AtomicBool,
+    /// A trim is under way: the next one due waits for it rather than piling up.
+    trimming: AtomicBool,
     scripts: Scripts,
 }
 
@@ -462,6 +470,7 @@ impl RedisStream {
                 full_warning: Throttle::default(),
                 replica_warning: Throttle::default(),
                 checked: AtomicBool::new(false),
+                trimming: AtomicBool::new(false),
                 scripts: Scripts {
                     append_once: Script::new(APPEND_ONCE),
                     found: Script::new(FOUND),
@@ -634,16 +643,23 @@ impl RedisStream {
                     }
                 });
             }
-            let settings = &self.settings;
-            Committer::start(self.commits.clone(), settings.replicas, settings.wait)
+            Committer::start(self.commits.clone(), self.settings.replicas)
         })
     }
 
-    async fn append(&self, record: Record<'_>, json: Vec<u8>) -> Result<Appended, Unconfirmed> {
+    /// Appends the event unless the backlog is at the mark; committed by `deadline`.
+    async fn append(
+        &self,
+        record: Record<'_>,
+        json: Vec<u8>,
+        deadline: Instant,
+    ) -> Result<Appended, Unconfirmed> {
         if let Some(high_water) = self.settings.high_water {
             let backlog = self.measure_if_due(high_water).await;
             if backlog >= high_water {
-                return self.refuse(record, &json, backlog, high_water).await;
+                return self
+                    .refuse(record, &json, (backlog, high_water), deadline)
+                    .await;
             }
         }
         let appended = match &self.settings.dedup {
@@ -656,7 +672,10 @@ impl RedisStream {
                     .arg(&self.settings.stream);
                 eval.arg(key).arg(ttl);
                 self.settings.fields(record, json, &mut eval);
-                let reply = self.committer().commit(eval, Some(APPEND_ONCE)).await?;
+                let reply = self
+                    .committer()
+                    .commit(eval, Some(APPEND_ONCE), deadline)
+                    .await?;
                 let (status, id): (u8, String) =
                     redis::from_redis_value(&reply).map_err(Unconfirmed::Failed)?;
                 match status {
@@ -668,7 +687,7 @@ impl RedisStream {
                 let mut xadd = redis::cmd("XADD");
                 xadd.arg(&self.settings.stream).arg("*");
                 self.settings.fields(record, json, &mut xadd);
-                let reply = self.committer().commit(xadd, None).await?;
+                let reply = self.committer().commit(xadd, None, deadline).await?;
                 let id = redis::from_redis_value(&reply).map_err(Unconfirmed::Failed)?;
                 Appended::New { id }
             }
@@ -726,8 +745,8 @@ impl RedisStream {
         &self,
         record: Record<'_>,
         json: &[u8],
-        backlog: u64,
-        high_water: u64,
+        (backlog, high_water): (u64, u64),
+        deadline: Instant,
     ) -> Result<Appended, Unconfirmed> {
         if self.settings.dedup.is_some() {
             let (key, _) = self.settings.dedup_key(record, json);
@@ -735,7 +754,7 @@ impl RedisStream {
             eval.arg(self.state.scripts.found.get_hash())
                 .arg(1)
                 .arg(key);
-            let reply = self.committer().commit(eval, Some(FOUND)).await?;
+            let reply = self.committer().commit(eval, Some(FOUND), deadline).await?;
             let id: Option<String> =
                 redis::from_redis_value(&reply).map_err(Unconfirmed::Failed)?;
             if let Some(id) = id {
@@ -756,26 +775,37 @@ impl RedisStream {
             return;
         };
         // The first append trims too: a restarted sink catches up at once.
-        if self.state.appends.fetch_add(1, Ordering::Relaxed) % every != 0 {
+        if self.state.appends.fetch_add(1, Ordering::Relaxed) % every != 0
+            || self.state.trimming.swap(true, Ordering::AcqRel)
+        {
             return;
         }
         let sink = self.clone();
         tokio::spawn(async move {
             let stream = &sink.settings.stream;
-            let trimmed: Result<u64, RedisError> = sink
-                .state
-                .scripts
-                .trim
-                .key(stream)
-                .invoke_async(&mut sink.link.clone())
-                .await;
+            let trim = sink.state.scripts.trim.key(stream);
+            let mut connection = sink.link.clone();
+            // Bounded like an append, so that a connection that stopped answering holds
+            // one trim at most, and is replaced.
+            let trimmed = tokio::time::timeout(
+                sink.settings.wait,
+                trim.invoke_async::<u64>(&mut connection),
+            )
+            .await;
             match trimmed {
-                Ok(0) => {}
-                Ok(trimmed) => tracing::debug!(%stream, trimmed, "acknowledged entries trimmed"),
-                Err(error) => {
+                Ok(Ok(0)) => {}
+                Ok(Ok(trimmed)) => {
+                    tracing::debug!(%stream, trimmed, "acknowledged entries trimmed")
+                }
+                Ok(Err(error)) => {
                     tracing::warn!(%stream, %error, "could not trim the stream; trying again later")
                 }
+                Err(_elapsed) => {
+                    sink.link.stalled();
+                    tracing::warn!(%stream, "the stream's trim got no answer; trying again later")
+                }
             }
+            sink.state.trimming.store(false, Ordering::Release);
         });
     }
 
@@ -893,7 +923,11 @@ impl Sink for RedisStream {
         let json = serde_json::to_vec(record.event).map_err(|e| RecordError::Failed(e.into()))?;
         let wait = self.settings.wait;
         let stream = &self.settings.stream;
-        match tokio::time::timeout(wait, self.append(record, json)).await {
+        // A wait too long to add (`Duration::MAX`) waits a year, which is as good as ever.
+        let deadline = Instant::now()
+            .checked_add(wait)
+            .unwrap_or_else(|| Instant::now() + Duration::from_secs(365 * 86_400));
+        match tokio::time::timeout(wait, self.append(record, json, deadline)).await {
             Ok(Ok(Appended::New { id })) => {
                 tracing::debug!(%stream, %id, "event appended");
                 self.appended();
@@ -916,6 +950,7 @@ impl Sink for RedisStream {
                 Err(RecordError::Failed(Box::new(short)))
             }
             Ok(Err(Unconfirmed::Failed(error))) => Err(RecordError::Failed(error.into())),
+            Ok(Err(Unconfirmed::TimedOut)) => Err(RecordError::TimedOut(wait)),
             Err(_elapsed) => {
                 // Redis, or a proxy on the way, may have stopped answering either
                 // connection (the measure's, or the appends').
