@@ -506,7 +506,9 @@ async fn a_clone_told_to_wait_for_replicas_waits_though_the_original_appended_fi
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn waiting_for_replicas_a_connection_that_stops_answering_is_refused_then_replaced() {
-    let Some(primary) = Node::start(&[]) else { return };
+    let Some(primary) = Node::start(&[]) else {
+        return;
+    };
     let Some(replica) = Node::start(&["--replicaof", "127.0.0.1", &primary.port.to_string()])
     else {
         return;
@@ -535,14 +537,18 @@ async fn waiting_for_replicas_a_connection_that_stops_answering_is_refused_then_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sentinel_that_stops_answering_is_asked_again_on_a_new_connection() {
-    let Some(mut primary) = Node::start(&[]) else { return };
+    let Some(mut primary) = Node::start(&[]) else {
+        return;
+    };
     let replica_of = ["--replicaof", "127.0.0.1", &primary.port.to_string()];
     let (Some(first), Some(second)) = (Node::start(&replica_of), Node::start(&replica_of)) else {
         return;
     };
     first.replicating().await;
     second.replicating().await;
-    let Some(sentinel) = Node::sentinel("callbacks", primary.port) else { return };
+    let Some(sentinel) = Node::sentinel("callbacks", primary.port) else {
+        return;
+    };
     wait_for("Sentinel to know both replicas", || async {
         let replicas: Vec<redis::Value> = sentinel
             .query(redis::cmd("SENTINEL").arg("REPLICAS").arg("callbacks"))
