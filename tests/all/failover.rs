@@ -696,6 +696,110 @@ async fn the_reference_server_through_sentinel_follows_a_failover_and_loses_noth
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worker_through_sentinel_follows_a_failover_and_processes_every_entry() {
+    let Some(mut primary) = Node::start(&[]) else {
+        return;
+    };
+    let replica_of = ["--replicaof", "127.0.0.1", &primary.port.to_string()];
+    let (Some(first), Some(second)) = (Node::start(&replica_of), Node::start(&replica_of)) else {
+        return;
+    };
+    first.replicating().await;
+    second.replicating().await;
+    let Some(sentinel) = Node::sentinel("callbacks", primary.port) else {
+        return;
+    };
+    wait_for("Sentinel to know both replicas", || async {
+        let replicas: Vec<redis::Value> = sentinel
+            .query(redis::cmd("SENTINEL").arg("REPLICAS").arg("callbacks"))
+            .await;
+        replicas.len() == 2
+    })
+    .await;
+    let sentinels = sentinel.address();
+    let redis = RedisDeployment::sentinel([sentinels.clone()], "callbacks");
+    let sink = RedisStream::connect(&redis, "worked")
+        .await
+        .unwrap()
+        .with_wait(Duration::from_millis(500))
+        .with_replicas(1);
+    let target = Target::layer(sink);
+    let mut worker = tokio::process::Command::new(example_binary("consume"))
+        .env("ROOM_WEBHOOK_REDIS_SENTINELS", &sentinels)
+        .env("ROOM_WEBHOOK_REDIS_MASTER", "callbacks")
+        .env("ROOM_WEBHOOK_STREAM", "worked")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(worker.stdout.take().unwrap()).lines();
+    let (processed, mut seen) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok(Some(line)) = lines.next_line().await {
+            let id = line.split(' ').next().unwrap_or_default().to_owned();
+            let _ = processed.send(id);
+        }
+    });
+    let mut done = HashSet::new();
+    for i in 0..20 {
+        assert!(
+            target.send(i).await.is_ok(),
+            "callback {i} before the failover"
+        );
+    }
+    while done.len() < 20 {
+        let id = tokio::time::timeout(PATIENCE, seen.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        done.insert(id);
+    }
+    primary.kill();
+    // Appended again once Sentinel promoted a replica.
+    let mut sent_after = 0;
+    let mut i = 20;
+    let deadline = Instant::now() + PATIENCE;
+    while sent_after < 20 {
+        assert!(Instant::now() < deadline, "no OK after the failover");
+        if target.send(i).await.is_ok() {
+            sent_after += 1;
+        } else {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        i += 1;
+    }
+    let address: Vec<String> = sentinel
+        .query(
+            redis::cmd("SENTINEL")
+                .arg("GET-MASTER-ADDR-BY-NAME")
+                .arg("callbacks"),
+        )
+        .await;
+    let promoted = [&first, &second]
+        .into_iter()
+        .find(|node| node.port.to_string() == address[1])
+        .expect("a replica promoted");
+    let entries: Vec<(String, std::collections::HashMap<String, Vec<u8>>)> = promoted
+        .query(redis::cmd("XRANGE").arg("worked").arg("-").arg("+"))
+        .await;
+    // Every entry on the new primary is processed (one the old primary had acknowledged
+    // and the replica had not may be processed again: at least once).
+    for (id, _) in &entries {
+        while !done.contains(id) {
+            let next = tokio::time::timeout(PATIENCE, seen.recv())
+                .await
+                .unwrap_or_else(|_| panic!("entry {id} never processed after the failover"))
+                .expect("the worker's output");
+            done.insert(next);
+        }
+    }
+    assert!(entries.len() >= 40, "{} entries", entries.len());
+    let _ = worker.kill().await;
+}
+
 /// Three primaries in a cluster, each with `replicas` replicas, or `None` when they
 /// cannot be started.
 async fn cluster(replicas: usize) -> Option<Vec<Node>> {
