@@ -303,7 +303,13 @@ impl Worker {
             };
             match step {
                 Ok(()) => own_pending_done = true,
-                Err(Failure::Redis(error)) => self.pause(&error).await,
+                Err(Failure::Redis(error)) => {
+                    self.pause(&error).await;
+                    // What this worker read and had not acknowledged when Redis failed (a
+                    // failover, a restart) is its own to finish first, not another's to
+                    // claim once idle.
+                    own_pending_done = false;
+                }
                 Err(Failure::Output(error)) => return Err(error),
             }
         }
@@ -344,7 +350,7 @@ impl Worker {
     }
 
     /// Entries delivered to this name before and never acknowledged: a restart under the
-    /// same name finishes them first.
+    /// same name finishes them first, and so does the worker after a Redis error.
     async fn own_pending(&mut self) -> Result<(), Failure> {
         let mut after = "0".to_owned();
         while !self.stopping() {
