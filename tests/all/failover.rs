@@ -528,14 +528,9 @@ async fn a_clone_told_to_wait_for_replicas_waits_though_the_original_appended_fi
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn waiting_for_replicas_a_connection_that_stops_answering_is_refused_then_replaced() {
-    let Some(primary) = Node::start(&[]) else {
+    let Some((primary, _replica)) = replicated().await else {
         return;
     };
-    let Some(replica) = Node::start(&["--replicaof", "127.0.0.1", &primary.port.to_string()])
-    else {
-        return;
-    };
-    replica.replicating().await;
     let proxy = StallingProxy::start(([127, 0, 0, 1], primary.port).into()).await;
     let sink = RedisStream::open(&proxy.url(), "stalled")
         .await
@@ -592,14 +587,9 @@ async fn a_sentinel_that_stops_answering_is_asked_again_on_a_new_connection() {
 
 #[tokio::test]
 async fn a_primary_with_replicas_not_waited_for_is_named_at_start() {
-    let Some(primary) = Node::start(&[]) else {
+    let Some((primary, _replica)) = replicated().await else {
         return;
     };
-    let Some(replica) = Node::start(&["--replicaof", "127.0.0.1", &primary.port.to_string()])
-    else {
-        return;
-    };
-    replica.replicating().await;
     let unwaited = RedisStream::open(&primary.url(), "checked").await.unwrap();
     assert_eq!(unwaited.check_replicas().await.unwrap(), Some(1));
     let logs = logged(async {
@@ -617,6 +607,14 @@ async fn a_primary_with_replicas_not_waited_for_is_named_at_start() {
     })
     .await;
     assert!(!logs.contains("WARN"), "{logs}");
+}
+
+/// A primary and a replica in sync with it; `None` when they cannot be started.
+async fn replicated() -> Option<(Node, Node)> {
+    let primary = Node::start(&[])?;
+    let replica = Node::start(&["--replicaof", "127.0.0.1", &primary.port.to_string()])?;
+    replica.replicating().await;
+    Some((primary, replica))
 }
 
 /// A primary named `callbacks`, two replicas, and a Sentinel watching them that knows both
