@@ -228,17 +228,13 @@ impl RedisDeployment {
         if let Some(timeout) = self.response_timeout {
             config = config.set_response_timeout(timeout);
         }
-        let link = match &self.kind {
+        let source = match &self.kind {
             Kind::Server { url, password } => {
                 let mut info = url.as_str().into_connection_info()?;
                 if password.is_some() {
                     info.redis.password.clone_from(password);
                 }
-                let client = redis::Client::open(info)?;
-                let manager = client
-                    .get_connection_manager_with_config(config.clone())
-                    .await?;
-                Link::single(manager, Some(Source::Server(client)), config)
+                Source::Server(redis::Client::open(info)?)
             }
             Kind::Sentinel {
                 sentinels,
@@ -250,19 +246,11 @@ impl RedisDeployment {
                     master: master.clone(),
                     password: password.clone(),
                 };
-                let mut client = sentinel.client()?;
-                let primary = sentinel.primary(&mut client).await?;
-                let address = primary.get_connection_info().addr.to_string();
-                let manager = primary
-                    .get_connection_manager_with_config(config.clone())
-                    .await?;
-                tracing::info!(%master, primary = %address, "connected to the primary Sentinel names");
-                let source = Source::Sentinel {
-                    client: Box::new(tokio::sync::Mutex::new(client)),
+                Source::Sentinel {
+                    client: Box::new(tokio::sync::Mutex::new(sentinel.client()?)),
                     sentinel,
-                    primary: RwLock::new(address),
-                };
-                Link::single(manager, Some(source), config)
+                    primary: RwLock::default(),
+                }
             }
             Kind::Cluster { nodes, password } => {
                 let mut builder = ClusterClient::builder(nodes.iter().map(|n| url(n)))
@@ -276,11 +264,24 @@ impl RedisDeployment {
                 if let Some(password) = password {
                     builder = builder.password(password.clone());
                 }
-                Link::Cluster(builder.build()?.get_async_connection().await?)
+                let cluster = builder.build()?.get_async_connection().await?;
+                return Ok(RedisConnection {
+                    link: Arc::new(Link::Cluster(cluster)),
+                });
             }
         };
+        // The first connection is opened as every later one is.
+        let reopen = Reopen {
+            source,
+            config,
+            busy: AtomicBool::new(false),
+        };
+        let manager = reopen.open().await?;
         Ok(RedisConnection {
-            link: Arc::new(link),
+            link: Arc::new(Link::Single {
+                current: RwLock::new(manager),
+                reopen: Some(Box::new(reopen)),
+            }),
         })
     }
 }
@@ -340,7 +341,7 @@ enum Source {
         /// Boxed: the client is large.
         client: Box<tokio::sync::Mutex<SentinelClient>>,
         sentinel: Sentinel,
-        /// The primary's address as last found.
+        /// The primary's address as last found (empty before the first).
         primary: RwLock<String>,
     },
 }
@@ -386,25 +387,6 @@ impl Sentinel {
 enum Current {
     Single(ConnectionManager),
     Cluster(ClusterConnection),
-}
-
-impl Link {
-    fn single(
-        manager: ConnectionManager,
-        source: Option<Source>,
-        config: ConnectionManagerConfig,
-    ) -> Self {
-        Self::Single {
-            current: RwLock::new(manager),
-            reopen: source.map(|source| {
-                Box::new(Reopen {
-                    source,
-                    config,
-                    busy: AtomicBool::new(false),
-                })
-            }),
-        }
-    }
 }
 
 impl RedisConnection {
@@ -495,6 +477,9 @@ impl RedisConnection {
             match reopen.open().await {
                 Ok(manager) => {
                     *current.write().unwrap_or_else(PoisonError::into_inner) = manager;
+                    if matches!(reopen.source, Source::Server(_)) {
+                        tracing::info!("replaced a Redis connection that stopped answering");
+                    }
                 }
                 // Still unreachable: the next command that fails tries again.
                 Err(error) => tracing::warn!(%error, "could not reconnect to Redis"),
@@ -509,11 +494,9 @@ impl Reopen {
     async fn open(&self) -> Result<ConnectionManager, RedisError> {
         match &self.source {
             Source::Server(client) => {
-                let manager = client
+                client
                     .get_connection_manager_with_config(self.config.clone())
-                    .await?;
-                tracing::info!("replaced a Redis connection that stopped answering");
-                Ok(manager)
+                    .await
             }
             Source::Sentinel {
                 client,
@@ -539,7 +522,9 @@ impl Reopen {
                     &mut *primary.write().unwrap_or_else(PoisonError::into_inner),
                     address.clone(),
                 );
-                if before == address {
+                if before.is_empty() {
+                    tracing::info!(%master, primary = %address, "connected to the primary Sentinel names");
+                } else if before == address {
                     tracing::info!(%master, primary = %address, "reconnected to the primary");
                 } else {
                     tracing::warn!(%master, %before, primary = %address, "Sentinel names another primary: writing there");
